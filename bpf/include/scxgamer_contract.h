@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The single source of truth for the data shared between the BPF programs and userspace.
+ *
+ * Java mirrors this file once, in org.scxgamer.core.kernel.Contract; ContractDriftTest compares
+ * both against the compiled object's BTF, so any change here must be made there too.
+ * Everything is fixed-size, little-endian, naturally aligned.
+ */
+#ifndef SCXGAMER_CONTRACT_H
+#define SCXGAMER_CONTRACT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+#endif
+
+/* Number of distributed ring buffers; an event goes to ring (cpu % SCXG_RING_COUNT). */
+#define SCXG_RING_COUNT 16
+
+/* Lanes: what kind of input a device (or record) belongs to. */
+enum scxg_lane {
+	SCXG_LANE_NONE = 0,       /* unclassified: filtered, never emitted */
+	SCXG_LANE_MOUSE = 1,
+	SCXG_LANE_KEYBOARD = 2,
+	SCXG_LANE_CONTROLLER = 3,
+	SCXG_LANE_SCHED = 4,      /* scheduler records (wake-to-run samples), not input */
+	SCXG_LANE_COUNT = 5,
+};
+
+/* Whitelist rule values: a lane, or one of these. */
+enum scxg_rule_action {
+	SCXG_RULE_IGNORE = 0,     /* device is known and deliberately ignored (counted as filtered) */
+	SCXG_RULE_AUTO = 0xff,    /* lane chosen per event: EV_REL/BTN_* -> mouse, KEY_* -> keyboard, EV_ABS -> controller */
+};
+
+/* Wildcard for a whitelist key field. */
+#define SCXG_ANY 0xffff
+
+/* Record flags. */
+enum scxg_event_flags {
+	SCXG_FLAG_BOOSTED = 1 << 0,    /* this event opened or extended a boost window */
+	SCXG_FLAG_INJECTED = 1 << 1,   /* came from the SEC("syscall") injector, not the input hook */
+	SCXG_FLAG_CONTINUOUS = 1 << 2, /* continuous-input mode was on */
+};
+
+/* Record type used for scheduler samples on SCXG_LANE_SCHED (value = wake-to-run ns, device_id = tid). */
+#define SCXG_TYPE_SCHED_WAKE 0xf001
+
+/* One ring-buffer record. */
+struct scxg_event {
+	u64 timestamp_ns;  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	u32 device_id;     /* small id assigned on first sight of a device (0 for scheduler records) */
+	u16 type;          /* EV_* */
+	u16 code;
+	s32 value;
+	u16 cpu;
+	u8 lane;           /* enum scxg_lane */
+	u8 flags;          /* enum scxg_event_flags */
+};
+#define SCXG_EVENT_SIZE 24
+_Static_assert(sizeof(struct scxg_event) == SCXG_EVENT_SIZE, "scxg_event layout");
+
+/* Whitelist map key; SCXG_ANY in a field matches anything. */
+struct scxg_device_key {
+	u16 bustype;
+	u16 vendor;
+	u16 product;
+	u16 reserved;      /* must be 0 */
+};
+_Static_assert(sizeof(struct scxg_device_key) == 8, "scxg_device_key layout");
+
+/* Device cache value (key: the input_dev pointer, or the injector's dev_key). */
+#define SCXG_DEVICE_NAME_LEN 32
+struct scxg_device {
+	u64 events;            /* events seen from this device */
+	u32 id;
+	u32 rules_generation;  /* whitelist generation this entry was classified under */
+	u16 bustype;
+	u16 vendor;
+	u16 product;
+	u8 action;             /* lane, SCXG_RULE_IGNORE, SCXG_RULE_AUTO, or SCXG_LANE_NONE when unlisted */
+	u8 reserved;
+	char name[SCXG_DEVICE_NAME_LEN];
+};
+_Static_assert(sizeof(struct scxg_device) == 56, "scxg_device layout");
+
+/* Per-CPU counters: one u64 each, indices below. */
+enum scxg_stat {
+	SCXG_STAT_SEEN = 0,          /* every event entering the handling code */
+	SCXG_STAT_FROM_HOOK,
+	SCXG_STAT_INJECTED,
+	SCXG_STAT_SUBMITTED,         /* written to a ring */
+	SCXG_STAT_FILTERED,          /* unlisted or ignored device */
+	SCXG_STAT_LANE_MOUSE,
+	SCXG_STAT_LANE_KEYBOARD,
+	SCXG_STAT_LANE_CONTROLLER,
+	SCXG_STAT_KEY_PRESS,
+	SCXG_STAT_KEY_RELEASE,
+	SCXG_STAT_KEY_REPEAT,
+	SCXG_STAT_BOOSTS,
+	SCXG_STAT_CONTINUOUS_ON,     /* transitions into continuous-input mode */
+	SCXG_STAT_DEVICE_CACHE_MISS,
+	SCXG_STAT_DROPPED,           /* ring full: sum of the per-ring counters below */
+	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
+	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
+};
+
+/* Shared input state (one entry). Written by the handling code, read by the scheduler and userspace. */
+struct scxg_input_state {
+	u64 input_window_until_ns;
+	u64 lane_until_ns[SCXG_LANE_COUNT];
+	u64 last_event_ns;
+	u64 rate_ema;                /* events per second, EMA */
+	s32 held_keys;               /* presses minus releases, never below 0 */
+	u32 continuous;              /* 1 while in continuous-input mode */
+	u32 rules_generation;        /* bumped by userspace after whitelist edits: invalidates the device cache */
+	u32 next_device_id;
+};
+
+/* Task classes (task_classes map values, and behaviour classification). */
+enum scxg_task_class {
+	SCXG_CLASS_DEFAULT = 0,
+	SCXG_CLASS_INPUT = 1,        /* input handler threads */
+	SCXG_CLASS_FOREGROUND = 2,   /* threads of the foreground process */
+	SCXG_CLASS_BACKGROUND = 3,   /* never boosted, longer deadlines */
+	SCXG_CLASS_COUNT = 4,
+};
+
+/*
+ * Live tunables: a double-buffered pair of slots plus the active index. Userspace writes the inactive
+ * slot with seq == seq_end == next generation, then flips tunables_active. BPF copies the active slot
+ * and uses it only when seq == seq_end (otherwise it re-reads, then falls back to the last good copy).
+ */
+struct scxg_tunables {
+	u64 seq;
+	u64 input_window_ns;
+	u64 lane_boost_ns[SCXG_LANE_COUNT];
+	u64 slice_ns;                /* base slice */
+	u64 boosted_slice_ns;        /* slice of boosted classes while a window is open */
+	u64 lag_cap_ns;              /* max vtime credit a sleeper keeps */
+	u32 continuous_on_rate;      /* events/s to enter continuous mode */
+	u32 continuous_off_rate;     /* events/s to leave it */
+	u32 class_boost_shift[SCXG_CLASS_COUNT]; /* deadline = vtime + (slice >> shift) while boosted */
+	u32 preempt;                 /* 1: boosted wakeups may preempt a lower class when no CPU is idle */
+	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
+	u32 debug_error;             /* debug knob: non-zero makes the scheduler call scx_bpf_error() */
+	u32 reserved;
+	u64 seq_end;
+};
+
+/* Scheduler exit information (one entry), copied from ops.exit's scx_exit_info. */
+#define SCXG_EXIT_REASON_LEN 128
+#define SCXG_EXIT_MSG_LEN 1024
+struct scxg_exit_info {
+	u64 seq;                     /* bumped on every exit */
+	s64 exit_code;
+	s32 kind;
+	u32 reserved;
+	char reason[SCXG_EXIT_REASON_LEN];
+	char msg[SCXG_EXIT_MSG_LEN];
+};
+
+/* Injector program input (ctx of SEC("syscall") inject_events), results written back. */
+#define SCXG_INJECT_MAX 32
+struct scxg_inject_event {
+	u64 dev_key;                 /* stands in for the input_dev pointer: device cache key */
+	u16 bustype;
+	u16 vendor;
+	u16 product;
+	u16 type;
+	u16 code;
+	u16 reserved;
+	s32 value;
+};
+_Static_assert(sizeof(struct scxg_inject_event) == 24, "scxg_inject_event layout");
+
+enum scxg_inject_flags {
+	SCXG_INJECT_VALUE_SEQ = 1 << 0, /* repeat i adds i to the value (ordering and exactly-once checks) */
+};
+
+struct scxg_inject_args {
+	u32 count;                   /* events[] used, 1..SCXG_INJECT_MAX */
+	u32 repeat;                  /* the events[] batch is handled this many times */
+	u32 flags;
+	u32 reserved;
+	u64 submitted;               /* out */
+	u64 dropped;                 /* out */
+	u64 filtered;                /* out */
+	struct scxg_inject_event events[SCXG_INJECT_MAX];
+};
+
+#endif /* SCXGAMER_CONTRACT_H */
