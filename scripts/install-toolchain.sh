@@ -20,7 +20,7 @@ backports=/etc/apt/sources.list.d/scxgamer-bookworm-backports.sources
 if [ ! -f "$backports" ]; then
   say "adding bookworm-backports to apt sources ($backports)"
   uri=$(awk '/^URIs:/ && /debian\/?$/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  [ -n "$uri" ] || { echo "cannot find the Debian archive URI in /etc/apt/sources.list.d/debian.sources: add the bookworm entry first" >&2; exit 1; }
   cat > "$backports" <<SRC
 Types: deb
 URIs: $uri
@@ -66,7 +66,7 @@ if ! command -v vng >/dev/null; then
   say "installing virtme-ng from Debian trixie (architecture all, dpkg -i)"
   tmp=$(mktemp -d)
   uri=$(awk '/^URIs:/ && /debian\/?$/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  [ -n "$uri" ] || { echo "cannot find the Debian archive URI in /etc/apt/sources.list.d/debian.sources: add the bookworm entry first" >&2; exit 1; }
   list=/etc/apt/sources.list.d/scxgamer-trixie-tmp.sources
   cat > "$list" <<SRC
 Types: deb

@@ -11,7 +11,7 @@ cache=${SCXGAMER_CACHE:-/var/cache/scxgamer}/kernel
 suite=${SCXGAMER_KERNEL_SUITE:-trixie-backports}
 mkdir -p "$cache/lists/partial" "$cache/archives/partial"
 uri=$(awk '/^URIs:/ && /debian\/?$/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-[ -n "$uri" ] || uri=http://deb.debian.org/debian
+[ -n "$uri" ] || { echo "cannot find the Debian archive URI in /etc/apt/sources.list.d/debian.sources: add the bookworm entry first" >&2; exit 1; }
 printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
   "$uri" "$suite" > "$cache/debian.sources"
 apt_opts=(-o Dir::Etc::sourcelist="$cache/debian.sources" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$cache/lists"
