@@ -1,0 +1,13 @@
+package org.scxgamer.api.control;
+
+/** The independently loaded parts of the core; one failing never takes the others down. */
+public enum Part {
+    /** The 16 ring buffers, shared maps and the userspace reader. */
+    BUFFERS,
+    /** The SEC("syscall") program that pushes given events through the real handling code. */
+    INJECTOR,
+    /** fentry/input_event: every real keyboard, mouse and controller event. */
+    INPUT_HOOK,
+    /** The sched_ext scheduler (struct_ops "scxgamer"). */
+    SCHEDULER
+}

@@ -1,0 +1,21 @@
+package org.scxgamer.api.control;
+
+/** Scheduler class of a thread; ids match the BPF contract (enum scxg_task_class). */
+public enum TaskClass {
+    DEFAULT(0), INPUT(1), FOREGROUND(2), BACKGROUND(3);
+
+    private final int id;
+
+    TaskClass(int id) { this.id = id; }
+
+    public int id() { return id; }
+
+    public static TaskClass ofId(int id) {
+        for (TaskClass c : values()) {
+            if (c.id == id) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown task class id " + id);
+    }
+}

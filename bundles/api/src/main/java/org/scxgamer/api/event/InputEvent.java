@@ -1,0 +1,59 @@
+package org.scxgamer.api.event;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One event as the kernel recorded it. Instances handed to a listener are reused by the core:
+ * they are valid only during the call; keep {@link #snapshot()} if the data is needed later.
+ */
+@ProviderType
+public interface InputEvent {
+    /** The record was counted as opening or extending a boost window. */
+    int FLAG_BOOSTED = 1;
+    /** The record came from the injector, not from a real device. */
+    int FLAG_INJECTED = 1 << 1;
+    /** Continuous-input mode was on when the record was made. */
+    int FLAG_CONTINUOUS = 1 << 2;
+    /** {@link #type()} of scheduler samples on {@link Lane#SCHED}: value is wake-to-run ns, deviceId the tid. */
+    int TYPE_SCHED_WAKE = 0xf001;
+
+    /** Kernel CLOCK_MONOTONIC time of the event in ns (comparable with {@link System#nanoTime()} on Linux). */
+    long timestampNanos();
+
+    int deviceId();
+
+    /** Linux input event type (EV_KEY, EV_REL, …). */
+    int type();
+
+    int code();
+
+    int value();
+
+    int cpu();
+
+    Lane lane();
+
+    int flags();
+
+    /** Index of the ring buffer the record was read from (cpu % 16). */
+    int ring();
+
+    /** CLOCK_MONOTONIC time in ns at which the core handed the event to this listener's queue. */
+    long readNanos();
+
+    default boolean boosted() { return (flags() & FLAG_BOOSTED) != 0; }
+
+    default boolean injected() { return (flags() & FLAG_INJECTED) != 0; }
+
+    /** An immutable copy. */
+    default Snapshot snapshot() {
+        return new Snapshot(timestampNanos(), deviceId(), type(), code(), value(), cpu(), lane(), flags(), ring(), readNanos());
+    }
+
+    /** Immutable event value. */
+    record Snapshot(long timestampNanos, int deviceId, int type, int code, int value, int cpu, Lane lane,
+                    int flags, int ring, long readNanos) implements InputEvent {
+        @Override
+        public Snapshot snapshot() { return this; }
+    }
+}

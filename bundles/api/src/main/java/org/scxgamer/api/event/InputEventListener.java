@@ -1,0 +1,32 @@
+package org.scxgamer.api.event;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Whiteboard listener: register it as an OSGi service and the core starts delivering events to it
+ * on a thread of its own, through a bounded queue. A listener that is slow, blocks or throws only
+ * loses its own events (counted per subscriber, see {@link InputEventService#subscribers()}).
+ *
+ * <p>Optional service properties narrow what is delivered: {@link #LANES}, {@link #TYPES},
+ * {@link #QUEUE_CAPACITY}.
+ */
+@ConsumerType
+public interface InputEventListener {
+    /** Service property: lane names (String or String[], e.g. "MOUSE") to receive; default all. */
+    String LANES = "scxgamer.event.lanes";
+    /** Service property: input event types (Integer or int[]/Integer[]/String[], e.g. 1 for EV_KEY); default all. */
+    String TYPES = "scxgamer.event.types";
+    /** Service property: queue capacity (rounded up to a power of two, 64 .. 1048576); default 8192. */
+    String QUEUE_CAPACITY = "scxgamer.event.queue.capacity";
+    int DEFAULT_QUEUE_CAPACITY = 8192;
+
+    /** Called on the listener's own delivery thread, in ring order per ring. The event is reused after return. */
+    void onEvent(InputEvent event);
+
+    /**
+     * Called when the core had to drop events for this listener because its queue was full.
+     * @param count events dropped since the last call
+     */
+    default void onDropped(long count) {
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The input event stream: the core publishes every event read from the kernel's ring buffers to
+ * {@link org.scxgamer.api.event.InputEventListener} services (whiteboard pattern).
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.scxgamer.api.event;

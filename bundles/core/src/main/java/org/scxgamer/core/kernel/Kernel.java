@@ -1,0 +1,75 @@
+package org.scxgamer.core.kernel;
+
+import java.util.List;
+import java.util.Map;
+
+import org.scxgamer.api.control.DeviceInfo;
+import org.scxgamer.api.control.ExitInfo;
+import org.scxgamer.api.control.InjectResult;
+import org.scxgamer.api.control.InjectedEvent;
+import org.scxgamer.api.control.PartStatus;
+import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Tunable;
+import org.scxgamer.api.control.WhitelistRule;
+
+/**
+ * Everything the core does with the kernel: the loaded BPF objects, their maps and links.
+ * Thread-safe except where noted. Methods that need a part that is not ACTIVE throw
+ * {@link IllegalStateException} naming the part and its reason.
+ */
+public interface Kernel extends AutoCloseable {
+
+    /** One status per {@link org.scxgamer.api.control.Part}, in enum order. */
+    List<PartStatus> parts();
+
+    /** Kernel release, sched_ext presence/state, libbpf version, … for status output. */
+    Map<String, String> facts();
+
+    /** The ring reader; only one thread may use it. Throws if BUFFERS is not ACTIVE. */
+    RingReader rings();
+
+    /** Input counters summed over CPUs, indexed by {@link Contract} STAT_* indices. */
+    long[] inputStats();
+
+    InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence);
+
+    /** Replaces the whitelist map and bumps the rules generation. */
+    void setRules(List<WhitelistRule> rules);
+
+    List<DeviceInfo> devices();
+
+    /** Current input state (held keys, window, continuous mode) for status output. */
+    Map<String, Long> inputState();
+
+    /** Writes a complete tunables set atomically (inactive slot, then flip). */
+    void writeTunables(Map<Tunable, Long> values);
+
+    Map<Tunable, Long> readTunables();
+
+    /** Loads (if needed) and attaches the scheduler; updates the SCHEDULER part status. */
+    void attachScheduler();
+
+    /** Destroys the struct_ops link (the kernel falls back to the default scheduler). Idempotent. */
+    void detachScheduler();
+
+    /** Whether our struct_ops link is still held and the kernel shows our ops enabled. */
+    boolean schedulerAttached();
+
+    /** The last exit info written by ops.exit, or null if none yet. */
+    ExitInfo lastExit();
+
+    /** Scheduler counters summed over CPUs, indexed by {@link Contract} SCHED_STAT_* indices. */
+    long[] schedStats();
+
+    void setTaskClass(int tid, TaskClass taskClass);
+
+    Map<Integer, TaskClass> taskClasses();
+
+    void setForeground(int tgid);
+
+    int foreground();
+
+    /** Detaches and frees everything. Idempotent. */
+    @Override
+    void close();
+}
