@@ -40,7 +40,7 @@ fi
 
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev \
+for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev python3 \
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
          file kmod udev busybox-static cpio zstd; do
   have "$p" || need+=("$p")
