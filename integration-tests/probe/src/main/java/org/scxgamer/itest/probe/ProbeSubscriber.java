@@ -18,7 +18,8 @@ import org.scxgamer.api.event.Lane;
 
 /**
  * A test subscriber, one per factory configuration {@code scxgamer.itest.probe~NAME}: counts what it
- * receives per lane and checks per-ring order of injected value sequences; in mode sleep, block or
+ * receives per lane and checks the per-ring order of injected value sequences (1, 2, 3 … per inject
+ * call, which runs on one CPU and so fills one ring); in mode sleep, block or
  * throw it misbehaves on purpose. Filters (lanes, types, queue capacity) are passed through as the
  * whiteboard service properties.
  */
@@ -66,7 +67,8 @@ public class ProbeSubscriber implements InputEventListener {
         perLane.incrementAndGet(event.lane().ordinal());
         if (event.injected()) {
             Long previous = lastValuePerRing.put(event.ring(), (long) event.value());
-            if (previous != null && event.value() < previous && event.value() != 0) {
+            // Injected with a value sequence: each inject call counts 1, 2, 3 … on one ring.
+            if (previous != null && event.value() != 1 && event.value() != previous + 1) {
                 orderViolations.incrementAndGet();
             }
         }
