@@ -35,7 +35,8 @@ enum scxg_lane {
 /* Whitelist rule values: a lane, or one of these. */
 enum scxg_rule_action {
 	SCXG_RULE_IGNORE = 0,     /* device is known and deliberately ignored (counted as filtered) */
-	SCXG_RULE_AUTO = 0xff,    /* lane chosen per event: EV_REL/BTN_* -> mouse, KEY_* -> keyboard, EV_ABS -> controller */
+	SCXG_RULE_AUTO = 0xff,    /* lane chosen per event: EV_REL/BTN_* -> mouse, KEY_* -> keyboard, EV_ABS and
+	                           * joystick/gamepad buttons -> controller; EV_SYN/EV_MSC/others follow the device's last lane */
 };
 
 /* Wildcard for a whitelist key field. */
@@ -84,17 +85,22 @@ struct scxg_device {
 	u16 vendor;
 	u16 product;
 	u8 action;             /* lane, SCXG_RULE_IGNORE, SCXG_RULE_AUTO, or SCXG_LANE_NONE when unlisted */
-	u8 reserved;
+	u8 last_lane;          /* lane of the device's last input event: EV_SYN/EV_MSC of AUTO devices follow it */
 	char name[SCXG_DEVICE_NAME_LEN];
 };
 _Static_assert(sizeof(struct scxg_device) == 56, "scxg_device layout");
 
 /* Per-CPU counters: one u64 each, indices below. */
 enum scxg_stat {
+	/*
+	 * Invariants: SEEN = FILTERED + LANE_MOUSE + LANE_KEYBOARD + LANE_CONTROLLER (every input event gets a lane
+	 * or is filtered); records offered to the rings (input events with a lane + scheduler samples) =
+	 * SUBMITTED + DROPPED. Scheduler samples are also counted in sched_stats.
+	 */
 	SCXG_STAT_SEEN = 0,          /* every event entering the handling code */
 	SCXG_STAT_FROM_HOOK,
 	SCXG_STAT_INJECTED,
-	SCXG_STAT_SUBMITTED,         /* written to a ring */
+	SCXG_STAT_SUBMITTED,         /* records written to a ring (input events and scheduler samples) */
 	SCXG_STAT_FILTERED,          /* unlisted or ignored device */
 	SCXG_STAT_LANE_MOUSE,
 	SCXG_STAT_LANE_KEYBOARD,
@@ -102,16 +108,17 @@ enum scxg_stat {
 	SCXG_STAT_KEY_PRESS,
 	SCXG_STAT_KEY_RELEASE,
 	SCXG_STAT_KEY_REPEAT,
-	SCXG_STAT_BOOSTS,
+	SCXG_STAT_BOOSTS,            /* events that opened or extended a boost window (SCXG_FLAG_BOOSTED) */
 	SCXG_STAT_CONTINUOUS_ON,     /* transitions into continuous-input mode */
 	SCXG_STAT_DEVICE_CACHE_MISS,
-	SCXG_STAT_DROPPED,           /* ring full: sum of the per-ring counters below */
+	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
 };
 
 /* Shared input state (one entry). Written by the handling code, read by the scheduler and userspace. */
 struct scxg_input_state {
+	/* Written lock-free from any CPU: the max-style fields only move forward, the rate fields are approximate. */
 	u64 input_window_until_ns;
 	u64 lane_until_ns[SCXG_LANE_COUNT];
 	u64 last_event_ns;
@@ -131,10 +138,27 @@ enum scxg_task_class {
 	SCXG_CLASS_COUNT = 4,
 };
 
+/* Tunable defaults, used by BPF until userspace publishes a valid slot. */
+#define SCXG_DEFAULT_INPUT_WINDOW_NS      5000000ULL     /* 5 ms */
+#define SCXG_DEFAULT_MOUSE_BOOST_NS       8000000ULL     /* 8 ms */
+#define SCXG_DEFAULT_KEYBOARD_BOOST_NS    1000000000ULL  /* 1 s */
+#define SCXG_DEFAULT_CONTROLLER_BOOST_NS  500000000ULL   /* 500 ms */
+#define SCXG_DEFAULT_SLICE_NS             5000000ULL     /* 5 ms */
+#define SCXG_DEFAULT_BOOSTED_SLICE_NS     1000000ULL     /* 1 ms */
+#define SCXG_DEFAULT_LAG_CAP_NS           20000000ULL    /* 20 ms */
+#define SCXG_DEFAULT_CONTINUOUS_ON_RATE   150            /* events/s */
+#define SCXG_DEFAULT_CONTINUOUS_OFF_RATE  75             /* events/s */
+#define SCXG_DEFAULT_SHIFT_INPUT          3
+#define SCXG_DEFAULT_SHIFT_FOREGROUND     1
+/* Bounds BPF clamps slices to, whatever a slot says. */
+#define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
+#define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
+
 /*
- * Live tunables: a double-buffered pair of slots plus the active index. Userspace writes the inactive
- * slot with seq == seq_end == next generation, then flips tunables_active. BPF copies the active slot
- * and uses it only when seq == seq_end (otherwise it re-reads, then falls back to the last good copy).
+ * Live tunables: a double-buffered pair of slots (map `tunables`) plus the active index (map `tunables_idx`).
+ * Userspace writes the inactive slot with seq == seq_end == next generation (non-zero), then flips the index.
+ * BPF reads seq, the fields, then seq_end of the active slot and uses it only when seq == seq_end != 0;
+ * otherwise it tries the other slot, then falls back to the SCXG_DEFAULT_* values.
  */
 struct scxg_tunables {
 	u64 seq;
@@ -153,6 +177,25 @@ struct scxg_tunables {
 	u64 seq_end;
 };
 
+/* Scheduler hints from userspace (map `sched_hints`, one entry). */
+struct scxg_sched_hints {
+	u32 foreground_tgid;         /* 0: none; threads of this process are SCXG_CLASS_FOREGROUND */
+	u32 reserved;
+};
+
+/* Scheduler per-CPU counters (map `sched_stats`): one u64 each. */
+enum scxg_sched_stat {
+	SCXG_SCHED_ENQUEUED = 0,         /* ops.enqueue calls */
+	SCXG_SCHED_DIRECT_DISPATCHED,    /* inserted straight into a local DSQ (idle CPU found or kept running) */
+	SCXG_SCHED_SHARED_DISPATCHED,    /* inserted into the shared vtime DSQ */
+	SCXG_SCHED_BOOSTED,              /* enqueues that got an input boost (earlier deadline, boosted slice) */
+	SCXG_SCHED_PREEMPT_KICKS,        /* SCX_KICK_PREEMPT sent to a CPU running a lower class */
+	SCXG_SCHED_BEHAVIOUR_CLASSIFIED, /* tasks that became SCXG_CLASS_INPUT by their wake behaviour */
+	SCXG_SCHED_WAKE_SAMPLES,         /* wake-to-run samples written to a ring */
+	SCXG_SCHED_WAKE_SAMPLES_DROPPED, /* wake-to-run samples dropped: ring full */
+	SCXG_SCHED_STAT_COUNT,
+};
+
 /* Scheduler exit information (one entry), copied from ops.exit's scx_exit_info. */
 #define SCXG_EXIT_REASON_LEN 128
 #define SCXG_EXIT_MSG_LEN 1024
@@ -167,6 +210,7 @@ struct scxg_exit_info {
 
 /* Injector program input (ctx of SEC("syscall") inject_events), results written back. */
 #define SCXG_INJECT_MAX 32
+#define SCXG_INJECT_MAX_REPEAT (1 << 23)  /* bpf_iter_num's limit; larger repeat -> -E2BIG */
 struct scxg_inject_event {
 	u64 dev_key;                 /* stands in for the input_dev pointer: device cache key */
 	u16 bustype;
@@ -183,6 +227,8 @@ enum scxg_inject_flags {
 	SCXG_INJECT_VALUE_SEQ = 1 << 0, /* repeat i adds i to the value (ordering and exactly-once checks) */
 };
 
+/* Pass the whole struct as ctx (ctx_size_in = sizeof): the program reads events[] at fixed offsets.
+ * Returns (test-run retval) 0, -EINVAL for count outside 1..SCXG_INJECT_MAX, -E2BIG for a too large repeat. */
 struct scxg_inject_args {
 	u32 count;                   /* events[] used, 1..SCXG_INJECT_MAX */
 	u32 repeat;                  /* the events[] batch is handled this many times */

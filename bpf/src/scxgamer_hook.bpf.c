@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scxgamer_hook.bpf.o: the input hook. fentry on input_event() sees every event a driver reports,
+ * before the input core hands it to evdev; the shared handling code classifies it and writes it
+ * to this CPU's ring. It must never block: it runs in the driver's (often interrupt) context.
+ */
+#include "scxgamer_input.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Identity of a device the cache does not know (yet), read with CO-RE. */
+static __always_inline void scxg_read_identity(struct input_dev *dev, struct scxg_device *out)
+{
+	__builtin_memset(out, 0, sizeof(*out));
+	out->bustype = BPF_CORE_READ(dev, id.bustype);
+	out->vendor = BPF_CORE_READ(dev, id.vendor);
+	out->product = BPF_CORE_READ(dev, id.product);
+	bpf_probe_read_kernel_str(out->name, sizeof(out->name), BPF_CORE_READ(dev, name));
+}
+
+SEC("fentry/input_event")
+int BPF_PROG(on_input_event, struct input_dev *dev, unsigned int type, unsigned int code, int value)
+{
+	struct scxg_input_state *st = scxg_input_state();
+	u64 *counters = scxg_input_counters();
+	u64 key = (u64)dev;
+	struct scxg_device fresh, *d;
+
+	if (!st || !counters)
+		return 0;
+	scxg_count(counters, SCXG_STAT_SEEN);
+	scxg_count(counters, SCXG_STAT_FROM_HOOK);
+	d = scxg_device_cached(key, READ_ONCE(st->rules_generation));
+	if (!d) {
+		scxg_read_identity(dev, &fresh);
+		d = scxg_device_learn(key, &fresh, st, counters);
+	}
+	scxg_handle_event(d, st, counters, type, code, value, 0, bpf_ktime_get_ns());
+	return 0;
+}
