@@ -1,0 +1,197 @@
+package org.scxgamer.core.kernel;
+
+/**
+ * Java mirror of {@code bpf/include/scxgamer_contract.h}: the only place Java knows the BPF data
+ * layout. Offsets are byte offsets inside the named struct; everything is little-endian and naturally
+ * aligned. {@code ContractDriftTest} compares every value here with the compiled objects' BTF.
+ */
+public final class Contract {
+
+    public static final int RING_COUNT = 16;
+
+    /** Ring buffer record framing (kernel ring buffer protocol): 8-byte header, payload rounded up to 8. */
+    public static final int RING_HEADER_SIZE = 8;
+    public static final int RING_BUSY_BIT = 1 << 31;
+    public static final int RING_DISCARD_BIT = 1 << 30;
+    /** Bytes one event occupies in a ring. */
+    public static final int RING_RECORD_SIZE = RING_HEADER_SIZE + 24;
+
+    // enum scxg_lane
+    public static final int LANE_NONE = 0;
+    public static final int LANE_MOUSE = 1;
+    public static final int LANE_KEYBOARD = 2;
+    public static final int LANE_CONTROLLER = 3;
+    public static final int LANE_SCHED = 4;
+    public static final int LANE_COUNT = 5;
+
+    // enum scxg_rule_action (otherwise the rule value is a lane)
+    public static final int RULE_IGNORE = 0;
+    public static final int RULE_AUTO = 0xff;
+    /** SCXG_ANY: wildcard in a whitelist key field. */
+    public static final int ANY = 0xffff;
+
+    // enum scxg_event_flags
+    public static final int FLAG_BOOSTED = 1;
+    public static final int FLAG_INJECTED = 1 << 1;
+    public static final int FLAG_CONTINUOUS = 1 << 2;
+
+    public static final int TYPE_SCHED_WAKE = 0xf001;
+
+    // struct scxg_event
+    public static final int EVENT_SIZE = 24;
+    public static final int EVENT_TIMESTAMP_NS = 0;
+    public static final int EVENT_DEVICE_ID = 8;
+    public static final int EVENT_TYPE = 12;
+    public static final int EVENT_CODE = 14;
+    public static final int EVENT_VALUE = 16;
+    public static final int EVENT_CPU = 20;
+    public static final int EVENT_LANE = 22;
+    public static final int EVENT_FLAGS = 23;
+
+    // struct scxg_device_key
+    public static final int DEVICE_KEY_SIZE = 8;
+    public static final int DEVICE_KEY_BUSTYPE = 0;
+    public static final int DEVICE_KEY_VENDOR = 2;
+    public static final int DEVICE_KEY_PRODUCT = 4;
+    public static final int DEVICE_KEY_RESERVED = 6;
+
+    // struct scxg_device
+    public static final int DEVICE_NAME_LEN = 32;
+    public static final int DEVICE_SIZE = 56;
+    public static final int DEVICE_EVENTS = 0;
+    public static final int DEVICE_ID = 8;
+    public static final int DEVICE_RULES_GENERATION = 12;
+    public static final int DEVICE_BUSTYPE = 16;
+    public static final int DEVICE_VENDOR = 18;
+    public static final int DEVICE_PRODUCT = 20;
+    public static final int DEVICE_ACTION = 22;
+    public static final int DEVICE_RESERVED = 23;
+    public static final int DEVICE_NAME = 24;
+
+    // enum scxg_stat
+    public static final int STAT_SEEN = 0;
+    public static final int STAT_FROM_HOOK = 1;
+    public static final int STAT_INJECTED = 2;
+    public static final int STAT_SUBMITTED = 3;
+    public static final int STAT_FILTERED = 4;
+    public static final int STAT_LANE_MOUSE = 5;
+    public static final int STAT_LANE_KEYBOARD = 6;
+    public static final int STAT_LANE_CONTROLLER = 7;
+    public static final int STAT_KEY_PRESS = 8;
+    public static final int STAT_KEY_RELEASE = 9;
+    public static final int STAT_KEY_REPEAT = 10;
+    public static final int STAT_BOOSTS = 11;
+    public static final int STAT_CONTINUOUS_ON = 12;
+    public static final int STAT_DEVICE_CACHE_MISS = 13;
+    public static final int STAT_DROPPED = 14;
+    public static final int STAT_RING_DROP_BASE = 15;
+    public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
+
+    // struct scxg_input_state
+    public static final int INPUT_STATE_SIZE = 80;
+    public static final int INPUT_STATE_WINDOW_UNTIL_NS = 0;
+    public static final int INPUT_STATE_LANE_UNTIL_NS = 8;
+    public static final int INPUT_STATE_LAST_EVENT_NS = 48;
+    public static final int INPUT_STATE_RATE_EMA = 56;
+    public static final int INPUT_STATE_HELD_KEYS = 64;
+    public static final int INPUT_STATE_CONTINUOUS = 68;
+    public static final int INPUT_STATE_RULES_GENERATION = 72;
+    public static final int INPUT_STATE_NEXT_DEVICE_ID = 76;
+
+    // enum scxg_task_class
+    public static final int CLASS_DEFAULT = 0;
+    public static final int CLASS_INPUT = 1;
+    public static final int CLASS_FOREGROUND = 2;
+    public static final int CLASS_BACKGROUND = 3;
+    public static final int CLASS_COUNT = 4;
+
+    // struct scxg_tunables
+    public static final int TUNABLES_SIZE = 128;
+    public static final int TUNABLES_SEQ = 0;
+    public static final int TUNABLES_INPUT_WINDOW_NS = 8;
+    public static final int TUNABLES_LANE_BOOST_NS = 16;
+    public static final int TUNABLES_SLICE_NS = 56;
+    public static final int TUNABLES_BOOSTED_SLICE_NS = 64;
+    public static final int TUNABLES_LAG_CAP_NS = 72;
+    public static final int TUNABLES_CONTINUOUS_ON_RATE = 80;
+    public static final int TUNABLES_CONTINUOUS_OFF_RATE = 84;
+    public static final int TUNABLES_CLASS_BOOST_SHIFT = 88;
+    public static final int TUNABLES_PREEMPT = 104;
+    public static final int TUNABLES_BEHAVIOUR_CLASSIFY = 108;
+    public static final int TUNABLES_DEBUG_ERROR = 112;
+    public static final int TUNABLES_RESERVED = 116;
+    public static final int TUNABLES_SEQ_END = 120;
+    /** Entries of the tunables map (double buffer). */
+    public static final int TUNABLES_SLOTS = 2;
+
+    // struct scxg_exit_info
+    public static final int EXIT_REASON_LEN = 128;
+    public static final int EXIT_MSG_LEN = 1024;
+    public static final int EXIT_INFO_SIZE = 1176;
+    public static final int EXIT_INFO_SEQ = 0;
+    public static final int EXIT_INFO_EXIT_CODE = 8;
+    public static final int EXIT_INFO_KIND = 16;
+    public static final int EXIT_INFO_RESERVED = 20;
+    public static final int EXIT_INFO_REASON = 24;
+    public static final int EXIT_INFO_MSG = 152;
+
+    // struct scxg_inject_event
+    public static final int INJECT_EVENT_SIZE = 24;
+    public static final int INJECT_EVENT_DEV_KEY = 0;
+    public static final int INJECT_EVENT_BUSTYPE = 8;
+    public static final int INJECT_EVENT_VENDOR = 10;
+    public static final int INJECT_EVENT_PRODUCT = 12;
+    public static final int INJECT_EVENT_TYPE = 14;
+    public static final int INJECT_EVENT_CODE = 16;
+    public static final int INJECT_EVENT_RESERVED = 18;
+    public static final int INJECT_EVENT_VALUE = 20;
+
+    // enum scxg_inject_flags
+    public static final int INJECT_VALUE_SEQ = 1;
+
+    // struct scxg_inject_args
+    public static final int INJECT_MAX = 32;
+    public static final int INJECT_ARGS_SIZE = 808;
+    public static final int INJECT_ARGS_COUNT = 0;
+    public static final int INJECT_ARGS_REPEAT = 4;
+    public static final int INJECT_ARGS_FLAGS = 8;
+    public static final int INJECT_ARGS_RESERVED = 12;
+    public static final int INJECT_ARGS_SUBMITTED = 16;
+    public static final int INJECT_ARGS_DROPPED = 24;
+    public static final int INJECT_ARGS_FILTERED = 32;
+    public static final int INJECT_ARGS_EVENTS = 40;
+
+    // sched_hints value: { u32 foreground_tgid; ... }
+    public static final int SCHED_HINTS_FOREGROUND_TGID = 0;
+
+    /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
+    public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";
+    public static final String HOOK_OBJECT = "scxgamer_hook.bpf.o";
+    public static final String SCHED_OBJECT = "scxgamer_sched.bpf.o";
+    public static final String INJECT_PROGRAM = "inject_events";
+    public static final String HOOK_PROGRAM = "on_input_event";
+    public static final String SCHED_OPS_MAP = "scxgamer_ops";
+    public static final String SCHED_OPS_NAME = "scxgamer";
+    public static final String RING_MAP_PREFIX = "ring_";
+    public static final String INPUT_STATS_MAP = "input_stats";
+    public static final String DEVICE_RULES_MAP = "device_rules";
+    public static final String DEVICE_CACHE_MAP = "device_cache";
+    public static final String INPUT_STATE_MAP = "input_state";
+    public static final String TUNABLES_MAP = "tunables";
+    public static final String TUNABLES_IDX_MAP = "tunables_idx";
+    public static final String TASK_CLASSES_MAP = "task_classes";
+    public static final String SCHED_HINTS_MAP = "sched_hints";
+    public static final String SCHED_STATS_MAP = "sched_stats";
+    public static final String EXIT_INFO_MAP = "exit_info";
+
+    /**
+     * Events a ring of {@code ringBytes} holds when nobody reads: the kernel keeps the producer less
+     * than a whole ring ahead of the consumer, so one record's worth of space always stays free.
+     */
+    public static long ringCapacity(long ringBytes) {
+        return (ringBytes - 1) / RING_RECORD_SIZE;
+    }
+
+    private Contract() {
+    }
+}

@@ -1,0 +1,1085 @@
+package org.scxgamer.core.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import org.scxgamer.api.control.DeviceInfo;
+import org.scxgamer.api.control.ExitInfo;
+import org.scxgamer.api.control.InjectResult;
+import org.scxgamer.api.control.InjectedEvent;
+import org.scxgamer.api.control.Part;
+import org.scxgamer.api.control.PartState;
+import org.scxgamer.api.control.PartStatus;
+import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Tunable;
+import org.scxgamer.api.control.WhitelistRule;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The kernel facade on libbpf. Three objects load separately, so one failing never takes the others
+ * down: the events object (shared maps, rings, injector), then the hook and scheduler objects, which
+ * reuse the shared maps by name.
+ *
+ * <p>Part states: UNAVAILABLE when the kernel or its policy does not offer what a part needs, so the
+ * same object would work on a capable kernel — EPERM (lockdown, missing capabilities), ENOTSUPP /
+ * EOPNOTSUPP / ENOSYS, no BTF or no traced function, no sched_ext, another sched_ext scheduler active.
+ * FAILED for everything else, in particular the verifier or libbpf rejecting an object (EACCES, EINVAL,
+ * ELF/BTF errors): that is a defect of the object, and the reason carries libbpf's message.
+ */
+public final class LibbpfKernel implements Kernel {
+
+    /** Reads an object by file name (e.g. {@code scxgamer_events.bpf.o}); null when there is none. */
+    @FunctionalInterface
+    public interface ObjectSource {
+        byte[] read(String objectName) throws IOException;
+    }
+
+    /**
+     * What to load.
+     * @param ringBytes data size of each of the 16 rings: a power of two, a page multiple, at most 512 MiB
+     * @param inputHook attach fentry/input_event
+     * @param scheduler load and attach the sched_ext scheduler
+     * @param injector load the SEC("syscall") injector
+     * @param objects where the BPF objects come from
+     */
+    public record Options(int ringBytes, boolean inputHook, boolean scheduler, boolean injector, ObjectSource objects) {
+        public static final int DEFAULT_RING_BYTES = 256 * 1024;
+        public static final int MAX_RING_BYTES = 512 * 1024 * 1024;
+
+        public Options {
+            long page = 4096;
+            if (ringBytes < page || ringBytes > MAX_RING_BYTES || Integer.bitCount(ringBytes) != 1) {
+                throw new IllegalArgumentException("ring size " + ringBytes + " bytes: must be a power of two from "
+                        + page + " (the page size) to " + MAX_RING_BYTES);
+            }
+            if (objects == null) {
+                throw new IllegalArgumentException("no BPF object source");
+            }
+        }
+
+        /** Everything enabled, default ring size, objects from this bundle's /bpf/ folder. */
+        public static Options defaults() {
+            return new Options(DEFAULT_RING_BYTES, true, true, true, LibbpfKernel::bundledObject);
+        }
+
+        public Options withRingBytes(int bytes) {
+            return new Options(bytes, inputHook, scheduler, injector, objects);
+        }
+
+        public Options withParts(boolean hook, boolean sched, boolean inject) {
+            return new Options(ringBytes, hook, sched, inject, objects);
+        }
+
+        public Options withObjects(ObjectSource source) {
+            return new Options(ringBytes, inputHook, scheduler, injector, source);
+        }
+    }
+
+    /** The objects the bundle carries under /bpf/. */
+    public static byte[] bundledObject(String name) throws IOException {
+        try (InputStream in = LibbpfKernel.class.getResourceAsStream("/bpf/" + name)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    /** Events handled per injector run at most, so one run stays short (it runs with migration disabled). */
+    private static final int MAX_HANDLED_PER_RUN = 1 << 16;
+    private static final long SCHED_ENABLE_WAIT_MS = 1000;
+    private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    private final Options options;
+    private final Map<Part, PartStatus> parts = new EnumMap<>(Part.class);
+    /** Shared maps by name: fds dup'ed from the object that created them, so they outlive it. */
+    private final Map<String, BpfMap> maps = new HashMap<>();
+    private final Map<Long, Instant> exitSeen = new HashMap<>();
+    private int possibleCpus;
+    private LoadedObject events;
+    private LoadedObject hook;
+    private LoadedObject sched;
+    private boolean schedUsed;
+    private Pointer hookLink;
+    private Pointer schedLink;
+    private int injectFd = -1;
+    private MappedRings rings;
+    /** input_state mapped (when the map is BPF_F_MMAPABLE): the rules generation is bumped atomically. */
+    private Pointer inputStateMapping;
+    private boolean closed;
+
+    private LibbpfKernel(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * Loads what the options enable and reports each part's state; never throws for a part that fails
+     * (its status says why). The scheduler is attached right away when enabled and possible.
+     */
+    public static LibbpfKernel open(Options options) {
+        LibbpfKernel kernel = new LibbpfKernel(options);
+        try {
+            kernel.start();
+        } catch (RuntimeException | Error e) {
+            kernel.close();
+            throw e;
+        }
+        return kernel;
+    }
+
+    private synchronized void start() {
+        try {
+            LibbpfLog.install();
+            possibleCpus = Libbpf.libbpf_num_possible_cpus();
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            String reason = Libbpf.LIBRARY + " cannot be loaded (" + e.getMessage() + "): install libbpf 1.4 or newer";
+            for (Part p : Part.values()) {
+                set(p, PartState.UNAVAILABLE, reason);
+            }
+            return;
+        }
+        startEvents();
+        startHook();
+        if (options.scheduler()) {
+            attachScheduler();
+        } else {
+            set(Part.SCHEDULER, PartState.DISABLED, "disabled by configuration");
+        }
+        startBuffers();
+        if (maps.containsKey(Contract.TUNABLES_MAP) && tunablesGeneration() == 0) {
+            writeTunables(Map.of());
+        }
+    }
+
+    private void startEvents() {
+        Consumer<Pointer> noInjector = obj -> Libbpf.bpf_program__set_autoload(program(obj, Contract.INJECT_PROGRAM), (byte) 0);
+        if (!options.injector()) {
+            set(Part.INJECTOR, PartState.DISABLED, "disabled by configuration");
+        }
+        try {
+            events = load(Contract.EVENTS_OBJECT, options.injector() ? obj -> { } : noInjector);
+        } catch (LibbpfException | IllegalStateException first) {
+            if (!options.injector()) {
+                set(Part.BUFFERS, loadFailure(first), reason(first));
+                return;
+            }
+            // The injector program may be what failed: the maps are still worth having without it.
+            try {
+                events = load(Contract.EVENTS_OBJECT, noInjector);
+                set(Part.INJECTOR, loadFailure(first), reason(first));
+            } catch (LibbpfException | IllegalStateException second) {
+                set(Part.BUFFERS, loadFailure(second), reason(second));
+                set(Part.INJECTOR, loadFailure(first), reason(first));
+            }
+            return;
+        }
+        if (options.injector()) {
+            injectFd = Libbpf.bpf_program__fd(program(events.obj, Contract.INJECT_PROGRAM));
+            set(Part.INJECTOR, PartState.ACTIVE, "");
+        }
+    }
+
+    private void startHook() {
+        if (!options.inputHook()) {
+            set(Part.INPUT_HOOK, PartState.DISABLED, "disabled by configuration");
+            return;
+        }
+        if (!Files.exists(VMLINUX_BTF)) {
+            set(Part.INPUT_HOOK, PartState.UNAVAILABLE, "kernel has no BTF (" + VMLINUX_BTF
+                    + " missing): fentry/input_event needs CONFIG_DEBUG_INFO_BTF");
+            return;
+        }
+        try {
+            hook = load(Contract.HOOK_OBJECT, obj -> { });
+            LibbpfLog.begin();
+            Pointer link = Libbpf.bpf_program__attach(program(hook.obj, Contract.HOOK_PROGRAM));
+            if (link == null) {
+                throw new LibbpfException("attaching " + Contract.HOOK_PROGRAM + " to input_event", Native.getLastError(), LibbpfLog.lines());
+            }
+            hookLink = link;
+            set(Part.INPUT_HOOK, PartState.ACTIVE, "attached to input_event");
+        } catch (LibbpfException | IllegalStateException e) {
+            set(Part.INPUT_HOOK, loadFailure(e), hookReason(e));
+        }
+    }
+
+    private static String hookReason(RuntimeException e) {
+        if (e instanceof LibbpfException le && (le.errno() == Errno.ESRCH || le.errno() == Errno.ENOENT)
+                && le.libbpfSays().contains("input_event")) {
+            return "kernel has no input_event function to hook (" + le.getMessage() + ")";
+        }
+        return reason(e);
+    }
+
+    private void startBuffers() {
+        if (parts.containsKey(Part.BUFFERS)) {
+            return; // the events object failed
+        }
+        int[] fds = new int[Contract.RING_COUNT];
+        for (int r = 0; r < fds.length; r++) {
+            BpfMap ring = maps.get(Contract.RING_MAP_PREFIX + r);
+            if (ring == null) {
+                set(Part.BUFFERS, PartState.FAILED, "no object defines map " + Contract.RING_MAP_PREFIX + r);
+                return;
+            }
+            fds[r] = ring.fd;
+        }
+        try {
+            rings = new MappedRings(fds, options.ringBytes());
+            set(Part.BUFFERS, PartState.ACTIVE, Contract.RING_COUNT + " rings of " + options.ringBytes() + " bytes");
+        } catch (LibbpfException e) {
+            set(Part.BUFFERS, PartState.FAILED, e.getMessage());
+        }
+        BpfMap state = maps.get(Contract.INPUT_STATE_MAP);
+        if (state != null && (state.flags & Libbpf.BPF_F_MMAPABLE) != 0) {
+            long page = LibC.sysconf(LibC.SC_PAGESIZE);
+            Pointer p = LibC.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, state.fd, 0);
+            if (Pointer.nativeValue(p) != LibC.MAP_FAILED) {
+                inputStateMapping = p;
+            }
+        }
+    }
+
+    /** UNAVAILABLE for refusals by the kernel or its policy, FAILED for defects (see the class comment). */
+    private static PartState loadFailure(RuntimeException e) {
+        if (e instanceof LibbpfException le) {
+            switch (le.errno()) {
+                case Errno.EPERM, Errno.ENOTSUPP, Errno.EOPNOTSUPP, Errno.ENOSYS:
+                    return PartState.UNAVAILABLE;
+                case Errno.ESRCH, Errno.ENOENT:
+                    // libbpf: the traced function or kernel BTF type is missing
+                    return le.libbpfSays().contains("BTF") ? PartState.UNAVAILABLE : PartState.FAILED;
+                default:
+                    return PartState.FAILED;
+            }
+        }
+        return PartState.FAILED;
+    }
+
+    private static String reason(RuntimeException e) {
+        if (e instanceof LibbpfException le) {
+            return switch (le.errno()) {
+                case Errno.EPERM -> refusalPrefix(le) + le.errnoName() + " (" + le.getMessage() + ")";
+                case Errno.ENOTSUPP, Errno.EOPNOTSUPP, Errno.ENOSYS -> "kernel does not support it: " + le.getMessage();
+                default -> le.getMessage();
+            };
+        }
+        return e.getMessage();
+    }
+
+    private static String refusalPrefix(LibbpfException e) {
+        String what = e.getMessage();
+        if (what.contains(Contract.HOOK_OBJECT)) {
+            return "kernel refuses tracing programs: ";
+        }
+        if (what.contains(Contract.SCHED_OBJECT)) {
+            return "kernel refuses struct_ops programs: ";
+        }
+        return "kernel refuses BPF: ";
+    }
+
+    /** An object plus the memory libbpf reads it from (kept for the object's lifetime). */
+    private static final class LoadedObject {
+        final Pointer obj;
+        final Memory elf;
+        final Memory name;
+
+        LoadedObject(Pointer obj, Memory elf, Memory name) {
+            this.obj = obj;
+            this.elf = elf;
+            this.name = name;
+        }
+
+        void close() {
+            Libbpf.bpf_object__close(obj);
+        }
+    }
+
+    /** A shared map: our own fd and the definition's sizes. */
+    private record BpfMap(String name, int fd, int valueSize, int maxEntries, int flags) {
+    }
+
+    /**
+     * Opens an object from memory, sizes the rings, reuses already created shared maps, loads it and
+     * registers the maps it created.
+     */
+    private LoadedObject load(String file, Consumer<Pointer> beforeLoad) {
+        byte[] bytes;
+        try {
+            bytes = options.objects().read(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read BPF object " + file + ": " + e.getMessage(), e);
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw new IllegalStateException("BPF object " + file + " is missing from the bundle (/bpf/" + file + ")");
+        }
+        Memory elf = new Memory(bytes.length);
+        elf.write(0, bytes, 0, bytes.length);
+        String objectName = file.replace(".bpf.o", "");
+        Memory name = new Memory(objectName.length() + 1L);
+        name.setString(0, objectName, StandardCharsets.US_ASCII.name());
+        Memory opts = new Memory(Libbpf.OPEN_OPTS_SIZE);
+        opts.setLong(0, Libbpf.OPEN_OPTS_SIZE);
+        opts.setPointer(8, name);
+        LibbpfLog.begin();
+        Pointer obj = Libbpf.bpf_object__open_mem(elf, bytes.length, opts);
+        if (obj == null) {
+            throw new LibbpfException("opening " + file, Native.getLastError(), LibbpfLog.lines());
+        }
+        LoadedObject loaded = new LoadedObject(obj, elf, name);
+        try {
+            for (Pointer map = Libbpf.bpf_object__next_map(obj, null); map != null; map = Libbpf.bpf_object__next_map(obj, map)) {
+                if (Libbpf.bpf_map__is_internal(map) != 0) {
+                    continue;
+                }
+                String mapName = Libbpf.bpf_map__name(map);
+                if (mapName.startsWith(Contract.RING_MAP_PREFIX)) {
+                    check(Libbpf.bpf_map__set_max_entries(map, options.ringBytes()), "sizing map " + mapName + " of " + file);
+                }
+                BpfMap shared = maps.get(mapName);
+                if (shared != null) {
+                    check(Libbpf.bpf_map__reuse_fd(map, shared.fd), "reusing map " + mapName + " in " + file);
+                }
+            }
+            beforeLoad.accept(obj);
+            LibbpfLog.begin();
+            check(Libbpf.bpf_object__load(obj), "loading " + file);
+            for (Pointer map = Libbpf.bpf_object__next_map(obj, null); map != null; map = Libbpf.bpf_object__next_map(obj, map)) {
+                String mapName = Libbpf.bpf_map__name(map);
+                if (Libbpf.bpf_map__is_internal(map) == 0 && !maps.containsKey(mapName)) {
+                    int fd = LibC.dup(Libbpf.bpf_map__fd(map));
+                    if (fd < 0) {
+                        throw new LibbpfException("dup of map " + mapName, Native.getLastError(), List.of());
+                    }
+                    maps.put(mapName, new BpfMap(mapName, fd, Libbpf.bpf_map__value_size(map),
+                            Libbpf.bpf_map__max_entries(map), Libbpf.bpf_map__map_flags(map)));
+                }
+            }
+            return loaded;
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    private static void check(int rc, String what) {
+        if (rc < 0) {
+            throw new LibbpfException(what, -rc, LibbpfLog.lines());
+        }
+    }
+
+    private static Pointer program(Pointer obj, String name) {
+        Pointer prog = Libbpf.bpf_object__find_program_by_name(obj, name);
+        if (prog == null) {
+            throw new IllegalStateException("BPF object has no program " + name);
+        }
+        return prog;
+    }
+
+    private void set(Part part, PartState state, String reason) {
+        parts.put(part, new PartStatus(part, state, reason));
+    }
+
+    // ---- status
+
+    @Override
+    public synchronized List<PartStatus> parts() {
+        if (schedLink != null && !SchedExt.oursEnabled()) {
+            ExitInfo exit = lastExit();
+            set(Part.SCHEDULER, PartState.FAILED, "the kernel stopped it" + (exit == null ? ""
+                    : ": " + exit.reason() + (exit.message().isEmpty() ? "" : " (" + exit.message() + ")")));
+        }
+        return List.copyOf(parts.values());
+    }
+
+    @Override
+    public synchronized Map<String, String> facts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("kernel.release", String.valueOf(SchedExt.read(Path.of("/proc/sys/kernel/osrelease"))));
+        try {
+            facts.put("libbpf.version", Libbpf.libbpf_version_string());
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            facts.put("libbpf.version", "not loadable");
+        }
+        facts.put("btf.vmlinux", Files.exists(VMLINUX_BTF) ? "present" : "missing");
+        facts.put("sched_ext", SchedExt.present() ? "present" : "missing");
+        if (SchedExt.present()) {
+            facts.put("sched_ext.state", String.valueOf(SchedExt.state()));
+            facts.put("sched_ext.ops", String.valueOf(SchedExt.ops()));
+            facts.put("sched_ext.enable_seq", String.valueOf(SchedExt.enableSeq()));
+        }
+        facts.put("cpus.possible", String.valueOf(possibleCpus));
+        facts.put("ring.bytes", String.valueOf(options.ringBytes()));
+        facts.put("ring.capacity.events", String.valueOf(Contract.ringCapacity(options.ringBytes())));
+        return facts;
+    }
+
+    private void require(Part part) {
+        if (closed) {
+            throw new IllegalStateException("the kernel facade is closed");
+        }
+        PartStatus status = parts.get(part);
+        if (status == null || status.state() != PartState.ACTIVE) {
+            throw new IllegalStateException(part + " is " + (status == null ? "not loaded"
+                    : status.state() + (status.reason().isEmpty() ? "" : ": " + status.reason())));
+        }
+    }
+
+    private BpfMap map(String name) {
+        if (closed) {
+            throw new IllegalStateException("the kernel facade is closed");
+        }
+        BpfMap map = maps.get(name);
+        if (map == null) {
+            throw new IllegalStateException("BPF map " + name + " is not loaded (" + summary() + ")");
+        }
+        return map;
+    }
+
+    private String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (PartStatus s : parts.values()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(s.part()).append(' ').append(s.state());
+            if (!s.reason().isEmpty()) {
+                sb.append(": ").append(s.reason());
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- rings and counters
+
+    @Override
+    public synchronized RingReader rings() {
+        require(Part.BUFFERS);
+        return rings;
+    }
+
+    @Override
+    public long[] inputStats() {
+        return percpuSum(Contract.INPUT_STATS_MAP);
+    }
+
+    @Override
+    public long[] schedStats() {
+        return percpuSum(Contract.SCHED_STATS_MAP);
+    }
+
+    private synchronized long[] percpuSum(String mapName) {
+        BpfMap map = map(mapName);
+        int stride = (map.valueSize + 7) & ~7;
+        Memory values = new Memory((long) stride * possibleCpus);
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        lookup(map, key, values);
+        long[] sum = new long[map.valueSize / 8];
+        for (int cpu = 0; cpu < possibleCpus; cpu++) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += values.getLong((long) cpu * stride + i * 8L);
+            }
+        }
+        return sum;
+    }
+
+    private static void lookup(BpfMap map, Pointer key, Pointer value) {
+        int rc = Libbpf.bpf_map_lookup_elem(map.fd, key, value);
+        if (rc < 0) {
+            throw new LibbpfException("lookup in map " + map.name, -rc, List.of());
+        }
+    }
+
+    private static void update(BpfMap map, Pointer key, Pointer value) {
+        int rc = Libbpf.bpf_map_update_elem(map.fd, key, value, Libbpf.BPF_ANY);
+        if (rc < 0) {
+            throw new LibbpfException("update of map " + map.name, -rc, List.of());
+        }
+    }
+
+    /** Every key of a hash map (a snapshot: entries may come and go meanwhile). */
+    private static List<Memory> keys(BpfMap map, int keySize) {
+        List<Memory> keys = new ArrayList<>();
+        Memory prev = null;
+        while (true) {
+            Memory next = new Memory(keySize);
+            int rc = Libbpf.bpf_map_get_next_key(map.fd, prev, next);
+            if (rc == -Errno.ENOENT) {
+                return keys;
+            }
+            if (rc < 0) {
+                throw new LibbpfException("iterating map " + map.name, -rc, List.of());
+            }
+            keys.add(next);
+            prev = next;
+        }
+    }
+
+    // ---- injector
+
+    @Override
+    public InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence) {
+        int fd;
+        synchronized (this) {
+            require(Part.INJECTOR);
+            fd = injectFd;
+        }
+        if (events.isEmpty() || repeat < 1) {
+            throw new IllegalArgumentException("inject needs at least one event and repeat >= 1 (got "
+                    + events.size() + " events, repeat " + repeat + ")");
+        }
+        Memory args = new Memory(Contract.INJECT_ARGS_SIZE);
+        Memory opts = new Memory(Libbpf.TEST_RUN_OPTS_SIZE);
+        long[] totals = new long[3];
+        int n = events.size();
+        if (n <= Contract.INJECT_MAX) {
+            // One batch repeated in the kernel; split only to keep each run short.
+            int perRun = Math.max(1, MAX_HANDLED_PER_RUN / n);
+            for (int done = 0; done < repeat; done += perRun) {
+                int times = Math.min(perRun, repeat - done);
+                run(fd, args, opts, events, 0, n, times, valueSequence ? done : 0,
+                        valueSequence ? Contract.INJECT_VALUE_SEQ : 0, totals);
+            }
+        } else {
+            // The batch does not fit one run: repeat it here, in order, adding the repeat index ourselves.
+            for (int r = 0; r < repeat; r++) {
+                for (int from = 0; from < n; from += Contract.INJECT_MAX) {
+                    run(fd, args, opts, events, from, Math.min(n, from + Contract.INJECT_MAX), 1, valueSequence ? r : 0, 0, totals);
+                }
+            }
+        }
+        return new InjectResult(totals[0], totals[1], totals[2]);
+    }
+
+    private static void run(int fd, Memory args, Memory opts, List<InjectedEvent> events, int from, int to,
+                            int repeat, int valueOffset, int flags, long[] totals) {
+        args.clear();
+        args.setInt(Contract.INJECT_ARGS_COUNT, to - from);
+        args.setInt(Contract.INJECT_ARGS_REPEAT, repeat);
+        args.setInt(Contract.INJECT_ARGS_FLAGS, flags);
+        for (int i = from; i < to; i++) {
+            InjectedEvent e = events.get(i);
+            long at = Contract.INJECT_ARGS_EVENTS + (long) (i - from) * Contract.INJECT_EVENT_SIZE;
+            args.setLong(at + Contract.INJECT_EVENT_DEV_KEY, e.deviceKey());
+            args.setShort(at + Contract.INJECT_EVENT_BUSTYPE, (short) e.bus());
+            args.setShort(at + Contract.INJECT_EVENT_VENDOR, (short) e.vendor());
+            args.setShort(at + Contract.INJECT_EVENT_PRODUCT, (short) e.product());
+            args.setShort(at + Contract.INJECT_EVENT_TYPE, (short) e.type());
+            args.setShort(at + Contract.INJECT_EVENT_CODE, (short) e.code());
+            args.setInt(at + Contract.INJECT_EVENT_VALUE, e.value() + valueOffset);
+        }
+        // SEC("syscall") test runs take ctx_in only and copy the context back into it; ctx_out is refused.
+        opts.clear();
+        opts.setLong(0, Libbpf.TEST_RUN_OPTS_SIZE);
+        opts.setPointer(Libbpf.TEST_RUN_OPTS_CTX_IN, args);
+        opts.setInt(Libbpf.TEST_RUN_OPTS_CTX_SIZE_IN, Contract.INJECT_ARGS_SIZE);
+        int rc = Libbpf.bpf_prog_test_run_opts(fd, opts);
+        if (rc < 0) {
+            throw new LibbpfException("running " + Contract.INJECT_PROGRAM, -rc, List.of());
+        }
+        int retval = opts.getInt(Libbpf.TEST_RUN_OPTS_RETVAL);
+        if (retval != 0) {
+            throw new IllegalStateException(Contract.INJECT_PROGRAM + " refused the batch: returned " + retval);
+        }
+        totals[0] += args.getLong(Contract.INJECT_ARGS_SUBMITTED);
+        totals[1] += args.getLong(Contract.INJECT_ARGS_DROPPED);
+        totals[2] += args.getLong(Contract.INJECT_ARGS_FILTERED);
+    }
+
+    // ---- whitelist and devices
+
+    @Override
+    public synchronized void setRules(List<WhitelistRule> rules) {
+        BpfMap map = map(Contract.DEVICE_RULES_MAP);
+        Map<Long, WhitelistRule> wanted = new LinkedHashMap<>();
+        for (WhitelistRule rule : rules) {
+            WhitelistRule before = wanted.put(ruleKey(rule), rule);
+            if (before != null) {
+                throw new IllegalArgumentException("whitelist rules " + before + " and " + rule + " match the same devices");
+            }
+        }
+        if (wanted.size() > map.maxEntries) {
+            throw new IllegalArgumentException("whitelist has " + wanted.size() + " rules; the kernel map holds at most " + map.maxEntries);
+        }
+        // New rules first, then the stale ones out: a device is never without its rule in between.
+        Memory key = new Memory(Contract.DEVICE_KEY_SIZE);
+        Memory value = new Memory(1);
+        for (Map.Entry<Long, WhitelistRule> e : wanted.entrySet()) {
+            key.setLong(0, e.getKey());
+            value.setByte(0, (byte) ruleAction(e.getValue().action()));
+            update(map, key, value);
+        }
+        for (Memory old : keys(map, Contract.DEVICE_KEY_SIZE)) {
+            if (!wanted.containsKey(old.getLong(0))) {
+                int rc = Libbpf.bpf_map_delete_elem(map.fd, old);
+                if (rc < 0 && rc != -Errno.ENOENT) {
+                    throw new LibbpfException("delete from map " + map.name, -rc, List.of());
+                }
+            }
+        }
+        bumpRulesGeneration();
+    }
+
+    /** struct scxg_device_key packed into a little-endian u64. */
+    private static long ruleKey(WhitelistRule rule) {
+        return field(rule.bus()) << (Contract.DEVICE_KEY_BUSTYPE * 8)
+                | field(rule.vendor()) << (Contract.DEVICE_KEY_VENDOR * 8)
+                | field(rule.product()) << (Contract.DEVICE_KEY_PRODUCT * 8);
+    }
+
+    private static long field(int id) {
+        return id == WhitelistRule.ANY ? Contract.ANY : id;
+    }
+
+    private static int ruleAction(WhitelistRule.Action action) {
+        return switch (action) {
+            case MOUSE -> Contract.LANE_MOUSE;
+            case KEYBOARD -> Contract.LANE_KEYBOARD;
+            case CONTROLLER -> Contract.LANE_CONTROLLER;
+            case AUTO -> Contract.RULE_AUTO;
+            case IGNORE -> Contract.RULE_IGNORE;
+        };
+    }
+
+    private void bumpRulesGeneration() {
+        if (inputStateMapping != null) {
+            java.nio.ByteBuffer state = inputStateMapping.getByteBuffer(0, Contract.INPUT_STATE_SIZE).order(ByteOrder.nativeOrder());
+            INT_ATOMIC.getAndAdd(state, Contract.INPUT_STATE_RULES_GENERATION, 1);
+            return;
+        }
+        // Without a mapping the whole value is rewritten: BPF updates made in between are lost.
+        BpfMap map = map(Contract.INPUT_STATE_MAP);
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory value = new Memory(map.valueSize);
+        lookup(map, key, value);
+        value.setInt(Contract.INPUT_STATE_RULES_GENERATION, value.getInt(Contract.INPUT_STATE_RULES_GENERATION) + 1);
+        update(map, key, value);
+    }
+
+    private static final java.lang.invoke.VarHandle INT_ATOMIC =
+            java.lang.invoke.MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    /** The whitelist as the kernel holds it. */
+    private List<Map.Entry<Long, Integer>> ruleEntries() {
+        BpfMap map = map(Contract.DEVICE_RULES_MAP);
+        List<Map.Entry<Long, Integer>> entries = new ArrayList<>();
+        Memory value = new Memory(1);
+        for (Memory key : keys(map, Contract.DEVICE_KEY_SIZE)) {
+            if (Libbpf.bpf_map_lookup_elem(map.fd, key, value) == 0) {
+                entries.add(Map.entry(key.getLong(0), value.getByte(0) & 0xff));
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public synchronized List<DeviceInfo> devices() {
+        BpfMap map = map(Contract.DEVICE_CACHE_MAP);
+        Map<Long, Integer> rules = new HashMap<>();
+        for (Map.Entry<Long, Integer> e : ruleEntries()) {
+            rules.put(e.getKey(), e.getValue());
+        }
+        List<DeviceInfo> devices = new ArrayList<>();
+        Memory value = new Memory(map.valueSize);
+        for (Memory key : keys(map, 8)) {
+            if (Libbpf.bpf_map_lookup_elem(map.fd, key, value) != 0) {
+                continue; // evicted meanwhile
+            }
+            int bus = value.getShort(Contract.DEVICE_BUSTYPE) & 0xffff;
+            int vendor = value.getShort(Contract.DEVICE_VENDOR) & 0xffff;
+            int product = value.getShort(Contract.DEVICE_PRODUCT) & 0xffff;
+            byte[] name = value.getByteArray(Contract.DEVICE_NAME, Contract.DEVICE_NAME_LEN);
+            int len = 0;
+            while (len < name.length && name[len] != 0) {
+                len++;
+            }
+            devices.add(new DeviceInfo(value.getInt(Contract.DEVICE_ID), new String(name, 0, len, StandardCharsets.UTF_8),
+                    bus, vendor, product, classification(value.getByte(Contract.DEVICE_ACTION) & 0xff, bus, vendor, product, rules),
+                    value.getLong(Contract.DEVICE_EVENTS)));
+        }
+        devices.sort(Comparator.comparingInt(DeviceInfo::id));
+        return devices;
+    }
+
+    /** Action 0 means both "ignored by a rule" and "unlisted": the rules tell which. */
+    private static String classification(int action, int bus, int vendor, int product, Map<Long, Integer> rules) {
+        return switch (action) {
+            case Contract.LANE_MOUSE -> "mouse";
+            case Contract.LANE_KEYBOARD -> "keyboard";
+            case Contract.LANE_CONTROLLER -> "controller";
+            case Contract.RULE_AUTO -> "auto";
+            case Contract.RULE_IGNORE -> matchesIgnore(bus, vendor, product, rules) ? "ignored" : "unlisted";
+            default -> "unknown action " + action;
+        };
+    }
+
+    private static boolean matchesIgnore(int bus, int vendor, int product, Map<Long, Integer> rules) {
+        int any = WhitelistRule.ANY;
+        int[][] order = {{bus, vendor, product}, {bus, vendor, any}, {bus, any, any}, {any, any, any}};
+        for (int[] k : order) {
+            Integer action = rules.get(field(k[0]) | field(k[1]) << 16 | field(k[2]) << 32);
+            if (action != null) {
+                return action == Contract.RULE_IGNORE;
+            }
+        }
+        return false;
+    }
+
+    /** Keys are the struct scxg_input_state field names; lane_until_ns.LANE per lane (mouse, keyboard, …). */
+    @Override
+    public synchronized Map<String, Long> inputState() {
+        BpfMap map = map(Contract.INPUT_STATE_MAP);
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory v = new Memory(map.valueSize);
+        lookup(map, key, v);
+        Map<String, Long> state = new LinkedHashMap<>();
+        state.put("input_window_until_ns", v.getLong(Contract.INPUT_STATE_WINDOW_UNTIL_NS));
+        String[] lanes = {"none", "mouse", "keyboard", "controller", "sched"};
+        for (int lane = 0; lane < Contract.LANE_COUNT; lane++) {
+            state.put("lane_until_ns." + lanes[lane], v.getLong(Contract.INPUT_STATE_LANE_UNTIL_NS + lane * 8L));
+        }
+        state.put("last_event_ns", v.getLong(Contract.INPUT_STATE_LAST_EVENT_NS));
+        state.put("rate_ema", v.getLong(Contract.INPUT_STATE_RATE_EMA));
+        state.put("held_keys", (long) v.getInt(Contract.INPUT_STATE_HELD_KEYS));
+        state.put("continuous", v.getInt(Contract.INPUT_STATE_CONTINUOUS) & 0xffffffffL);
+        state.put("rules_generation", v.getInt(Contract.INPUT_STATE_RULES_GENERATION) & 0xffffffffL);
+        state.put("next_device_id", v.getInt(Contract.INPUT_STATE_NEXT_DEVICE_ID) & 0xffffffffL);
+        return state;
+    }
+
+    // ---- tunables
+
+    @Override
+    public synchronized void writeTunables(Map<Tunable, Long> values) {
+        for (Map.Entry<Tunable, Long> e : values.entrySet()) {
+            e.getKey().check(e.getValue());
+        }
+        BpfMap slots = map(Contract.TUNABLES_MAP);
+        BpfMap idx = map(Contract.TUNABLES_IDX_MAP);
+        Map<Tunable, Long> all = readTunables();
+        all.putAll(values);
+        int active = activeSlot(idx);
+        long next = slotSeq(slots, active) + 1;
+        Memory slot = new Memory(slots.valueSize);
+        slot.clear();
+        slot.setLong(Contract.TUNABLES_SEQ, next);
+        for (Map.Entry<Tunable, Long> e : all.entrySet()) {
+            encode(slot, e.getKey(), e.getValue());
+        }
+        slot.setLong(Contract.TUNABLES_SEQ_END, next);
+        Memory key = new Memory(4);
+        key.setInt(0, 1 - active);
+        update(slots, key, slot);
+        Memory flip = new Memory(4);
+        flip.setInt(0, 1 - active);
+        key.setInt(0, 0);
+        update(idx, key, flip);
+    }
+
+    @Override
+    public synchronized Map<Tunable, Long> readTunables() {
+        BpfMap slots = map(Contract.TUNABLES_MAP);
+        Memory slot = readSlot(slots, activeSlot(map(Contract.TUNABLES_IDX_MAP)));
+        Map<Tunable, Long> values = new EnumMap<>(Tunable.class);
+        boolean written = slot.getLong(Contract.TUNABLES_SEQ) != 0;
+        for (Tunable t : Tunable.values()) {
+            values.put(t, written ? decode(slot, t) : t.defaultValue());
+        }
+        return values;
+    }
+
+    /** Generation of the active tunables slot: 0 before the first write, +1 per write. */
+    synchronized long tunablesGeneration() {
+        return slotSeq(map(Contract.TUNABLES_MAP), activeSlot(map(Contract.TUNABLES_IDX_MAP)));
+    }
+
+    private static int activeSlot(BpfMap idx) {
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory value = new Memory(4);
+        lookup(idx, key, value);
+        return value.getInt(0) == 1 ? 1 : 0;
+    }
+
+    private static long slotSeq(BpfMap slots, int slot) {
+        return readSlot(slots, slot).getLong(Contract.TUNABLES_SEQ);
+    }
+
+    private static Memory readSlot(BpfMap slots, int slot) {
+        Memory key = new Memory(4);
+        key.setInt(0, slot);
+        Memory value = new Memory(slots.valueSize);
+        lookup(slots, key, value);
+        return value;
+    }
+
+    private static final long NS_PER_US = 1000;
+
+    private static void encode(Memory slot, Tunable t, long value) {
+        switch (t) {
+            case INPUT_WINDOW_US -> slot.setLong(Contract.TUNABLES_INPUT_WINDOW_NS, value * NS_PER_US);
+            case MOUSE_BOOST_US -> slot.setLong(laneBoost(Contract.LANE_MOUSE), value * NS_PER_US);
+            case KEYBOARD_BOOST_US -> slot.setLong(laneBoost(Contract.LANE_KEYBOARD), value * NS_PER_US);
+            case CONTROLLER_BOOST_US -> slot.setLong(laneBoost(Contract.LANE_CONTROLLER), value * NS_PER_US);
+            case SLICE_US -> slot.setLong(Contract.TUNABLES_SLICE_NS, value * NS_PER_US);
+            case BOOSTED_SLICE_US -> slot.setLong(Contract.TUNABLES_BOOSTED_SLICE_NS, value * NS_PER_US);
+            case LAG_CAP_US -> slot.setLong(Contract.TUNABLES_LAG_CAP_NS, value * NS_PER_US);
+            case CONTINUOUS_ON_RATE -> slot.setInt(Contract.TUNABLES_CONTINUOUS_ON_RATE, (int) value);
+            case CONTINUOUS_OFF_RATE -> slot.setInt(Contract.TUNABLES_CONTINUOUS_OFF_RATE, (int) value);
+            case INPUT_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_INPUT), (int) value);
+            case FOREGROUND_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_FOREGROUND), (int) value);
+            case PREEMPT -> slot.setInt(Contract.TUNABLES_PREEMPT, (int) value);
+            case BEHAVIOUR_CLASSIFY -> slot.setInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY, (int) value);
+            case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
+        }
+    }
+
+    private static long decode(Memory slot, Tunable t) {
+        return switch (t) {
+            case INPUT_WINDOW_US -> slot.getLong(Contract.TUNABLES_INPUT_WINDOW_NS) / NS_PER_US;
+            case MOUSE_BOOST_US -> slot.getLong(laneBoost(Contract.LANE_MOUSE)) / NS_PER_US;
+            case KEYBOARD_BOOST_US -> slot.getLong(laneBoost(Contract.LANE_KEYBOARD)) / NS_PER_US;
+            case CONTROLLER_BOOST_US -> slot.getLong(laneBoost(Contract.LANE_CONTROLLER)) / NS_PER_US;
+            case SLICE_US -> slot.getLong(Contract.TUNABLES_SLICE_NS) / NS_PER_US;
+            case BOOSTED_SLICE_US -> slot.getLong(Contract.TUNABLES_BOOSTED_SLICE_NS) / NS_PER_US;
+            case LAG_CAP_US -> slot.getLong(Contract.TUNABLES_LAG_CAP_NS) / NS_PER_US;
+            case CONTINUOUS_ON_RATE -> slot.getInt(Contract.TUNABLES_CONTINUOUS_ON_RATE) & 0xffffffffL;
+            case CONTINUOUS_OFF_RATE -> slot.getInt(Contract.TUNABLES_CONTINUOUS_OFF_RATE) & 0xffffffffL;
+            case INPUT_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_INPUT)) & 0xffffffffL;
+            case FOREGROUND_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_FOREGROUND)) & 0xffffffffL;
+            case PREEMPT -> slot.getInt(Contract.TUNABLES_PREEMPT) & 0xffffffffL;
+            case BEHAVIOUR_CLASSIFY -> slot.getInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY) & 0xffffffffL;
+            case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
+        };
+    }
+
+    private static long laneBoost(int lane) {
+        return Contract.TUNABLES_LANE_BOOST_NS + lane * 8L;
+    }
+
+    private static long classShift(int taskClass) {
+        return Contract.TUNABLES_CLASS_BOOST_SHIFT + taskClass * 4L;
+    }
+
+    // ---- scheduler
+
+    @Override
+    public synchronized void attachScheduler() {
+        if (!options.scheduler()) {
+            throw new IllegalStateException("SCHEDULER is disabled by configuration");
+        }
+        if (schedulerAttached()) {
+            return;
+        }
+        releaseSchedLink();
+        String unavailable = SchedExt.unavailableReason();
+        if (unavailable != null) {
+            set(Part.SCHEDULER, PartState.UNAVAILABLE, unavailable);
+            return;
+        }
+        try {
+            if (sched != null && schedUsed) {
+                // A struct_ops map that was attached once is not reused: load a fresh object.
+                sched.close();
+                sched = null;
+            }
+            if (sched == null) {
+                sched = load(Contract.SCHED_OBJECT, obj -> { });
+                schedUsed = false;
+            }
+            Pointer ops = Libbpf.bpf_object__find_map_by_name(sched.obj, Contract.SCHED_OPS_MAP);
+            if (ops == null) {
+                throw new IllegalStateException(Contract.SCHED_OBJECT + " has no struct_ops map " + Contract.SCHED_OPS_MAP);
+            }
+            LibbpfLog.begin();
+            Pointer link = Libbpf.bpf_map__attach_struct_ops(ops);
+            schedUsed = true;
+            if (link == null) {
+                int errno = Native.getLastError();
+                if (errno == Errno.EBUSY || errno == Errno.EEXIST) {
+                    set(Part.SCHEDULER, PartState.UNAVAILABLE, "another sched_ext scheduler is active: " + SchedExt.ops());
+                    return;
+                }
+                throw new LibbpfException("attaching struct_ops " + Contract.SCHED_OPS_NAME, errno, LibbpfLog.lines());
+            }
+            schedLink = link;
+        } catch (LibbpfException | IllegalStateException e) {
+            set(Part.SCHEDULER, loadFailure(e), reason(e));
+            return;
+        }
+        long deadline = System.currentTimeMillis() + SCHED_ENABLE_WAIT_MS;
+        while (!SchedExt.oursEnabled() && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (SchedExt.oursEnabled()) {
+            set(Part.SCHEDULER, PartState.ACTIVE, "attached (enable_seq " + SchedExt.enableSeq() + ")");
+        } else {
+            set(Part.SCHEDULER, PartState.FAILED, "attached, but the kernel shows state " + SchedExt.state()
+                    + " and ops " + SchedExt.ops());
+        }
+    }
+
+    @Override
+    public synchronized void detachScheduler() {
+        if (schedLink != null) {
+            releaseSchedLink();
+            set(Part.SCHEDULER, PartState.DISABLED, "detached");
+        }
+    }
+
+    private void releaseSchedLink() {
+        if (schedLink != null) {
+            Libbpf.bpf_link__destroy(schedLink);
+            schedLink = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean schedulerAttached() {
+        return schedLink != null && SchedExt.oursEnabled();
+    }
+
+    @Override
+    public synchronized ExitInfo lastExit() {
+        BpfMap map = maps.get(Contract.EXIT_INFO_MAP);
+        if (map == null || closed) {
+            return null;
+        }
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory v = new Memory(map.valueSize);
+        lookup(map, key, v);
+        long seq = v.getLong(Contract.EXIT_INFO_SEQ);
+        if (seq == 0) {
+            return null;
+        }
+        // The kernel records no time: the first time we see this exit stands in for it.
+        Instant at = exitSeen.computeIfAbsent(seq, s -> Instant.now());
+        return new ExitInfo(at, v.getInt(Contract.EXIT_INFO_KIND), v.getLong(Contract.EXIT_INFO_EXIT_CODE),
+                cString(v, Contract.EXIT_INFO_REASON, Contract.EXIT_REASON_LEN), cString(v, Contract.EXIT_INFO_MSG, Contract.EXIT_MSG_LEN));
+    }
+
+    private static String cString(Memory m, long offset, int max) {
+        byte[] bytes = m.getByteArray(offset, max);
+        int len = 0;
+        while (len < max && bytes[len] != 0) {
+            len++;
+        }
+        return new String(bytes, 0, len, StandardCharsets.UTF_8);
+    }
+
+    // ---- task classes and hints
+
+    @Override
+    public synchronized void setTaskClass(int tid, TaskClass taskClass) {
+        BpfMap map = map(Contract.TASK_CLASSES_MAP);
+        if (tid <= 0) {
+            throw new IllegalArgumentException("thread id " + tid + " is not a valid tid");
+        }
+        Memory key = new Memory(4);
+        key.setInt(0, tid);
+        if (taskClass == TaskClass.DEFAULT) {
+            int rc = Libbpf.bpf_map_delete_elem(map.fd, key);
+            if (rc < 0 && rc != -Errno.ENOENT) {
+                throw new LibbpfException("delete from map " + map.name, -rc, List.of());
+            }
+            return;
+        }
+        Memory value = new Memory(1);
+        value.setByte(0, (byte) taskClass.id());
+        update(map, key, value);
+    }
+
+    @Override
+    public synchronized Map<Integer, TaskClass> taskClasses() {
+        BpfMap map = map(Contract.TASK_CLASSES_MAP);
+        Map<Integer, TaskClass> classes = new TreeMap<>();
+        Memory value = new Memory(1);
+        for (Memory key : keys(map, 4)) {
+            if (Libbpf.bpf_map_lookup_elem(map.fd, key, value) == 0) {
+                classes.put(key.getInt(0), TaskClass.ofId(value.getByte(0) & 0xff));
+            }
+        }
+        return classes;
+    }
+
+    @Override
+    public synchronized void setForeground(int tgid) {
+        if (tgid < 0) {
+            throw new IllegalArgumentException("process id " + tgid + " is not valid (0 clears the foreground)");
+        }
+        BpfMap map = map(Contract.SCHED_HINTS_MAP);
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory value = new Memory(map.valueSize);
+        lookup(map, key, value);
+        value.setInt(Contract.SCHED_HINTS_FOREGROUND_TGID, tgid);
+        update(map, key, value);
+    }
+
+    @Override
+    public synchronized int foreground() {
+        BpfMap map = map(Contract.SCHED_HINTS_MAP);
+        Memory key = new Memory(4);
+        key.setInt(0, 0);
+        Memory value = new Memory(map.valueSize);
+        lookup(map, key, value);
+        return value.getInt(Contract.SCHED_HINTS_FOREGROUND_TGID);
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        releaseSchedLink();
+        if (hookLink != null) {
+            Libbpf.bpf_link__destroy(hookLink);
+            hookLink = null;
+        }
+        if (rings != null) {
+            rings.close();
+        }
+        if (inputStateMapping != null) {
+            LibC.munmap(inputStateMapping, LibC.sysconf(LibC.SC_PAGESIZE));
+            inputStateMapping = null;
+        }
+        for (LoadedObject o : new LoadedObject[] {sched, hook, events}) {
+            if (o != null) {
+                o.close();
+            }
+        }
+        sched = hook = events = null;
+        Set<Integer> fds = new HashSet<>();
+        for (BpfMap m : maps.values()) {
+            fds.add(m.fd);
+        }
+        fds.forEach(LibC::close);
+        maps.clear();
+    }
+}

@@ -1,0 +1,241 @@
+package org.scxgamer.core.kernel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The 16 BPF ring buffers read straight from their mappings, the way libbpf's ring_buffer__consume
+ * does, without a native call per record: per ring, the consumer page is mapped read-write, the
+ * producer page and the twice-mapped data area read-only. Waiting is epoll on the ring fds
+ * (level-triggered while producer != consumer) plus an eventfd for {@link #wakeup()}.
+ */
+final class MappedRings implements RingReader, AutoCloseable {
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final int LENGTH_MASK = ~(Contract.RING_BUSY_BIT | Contract.RING_DISCARD_BIT);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final int ringBytes;
+    private final long mask;
+    private final long page;
+    private final Pointer[] consumerMaps;
+    private final Pointer[] producerMaps;
+    private final ByteBuffer[] consumer;
+    private final ByteBuffer[] producer;
+    /** Read-only views: a handler writing into a read-only mapping would crash the JVM. */
+    private final ByteBuffer[] data;
+    private final int epollFd;
+    private final int wakeFd;
+    private final Memory epollEvents = new Memory((long) LibC.EPOLL_EVENT_SIZE * (Contract.RING_COUNT + 1));
+    private final Memory wakeRead = new Memory(8);
+    /** Threads inside drain/await; close() waits for them before unmapping. */
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * Maps the rings; on failure everything mapped so far is released.
+     * @param ringFds one fd per ring, in ring order (not owned)
+     * @param ringBytes data size of each ring: a power of two, a multiple of the page size, at most 512 MiB
+     */
+    MappedRings(int[] ringFds, int ringBytes) {
+        this.ringBytes = ringBytes;
+        this.mask = ringBytes - 1L;
+        this.page = LibC.sysconf(LibC.SC_PAGESIZE);
+        int n = ringFds.length;
+        consumerMaps = new Pointer[n];
+        producerMaps = new Pointer[n];
+        consumer = new ByteBuffer[n];
+        producer = new ByteBuffer[n];
+        data = new ByteBuffer[n];
+        int ep = -1;
+        int wake = -1;
+        try {
+            for (int r = 0; r < n; r++) {
+                consumerMaps[r] = map(ringFds[r], page, LibC.PROT_READ | LibC.PROT_WRITE, 0, r);
+                producerMaps[r] = map(ringFds[r], page + 2L * ringBytes, LibC.PROT_READ, page, r);
+                consumer[r] = consumerMaps[r].getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+                producer[r] = producerMaps[r].getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+                data[r] = producerMaps[r].getByteBuffer(page, 2L * ringBytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            }
+            ep = check(LibC.epoll_create1(LibC.EPOLL_CLOEXEC), "epoll_create1");
+            wake = check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK), "eventfd");
+            Memory event = new Memory(LibC.EPOLL_EVENT_SIZE);
+            for (int r = 0; r <= n; r++) {
+                event.setInt(0, LibC.EPOLLIN);
+                event.setLong(4, r);
+                check(LibC.epoll_ctl(ep, LibC.EPOLL_CTL_ADD, r < n ? ringFds[r] : wake, event), "epoll_ctl ADD");
+            }
+        } catch (RuntimeException e) {
+            closeFd(ep);
+            closeFd(wake);
+            unmapAll();
+            throw e;
+        }
+        epollFd = ep;
+        wakeFd = wake;
+    }
+
+    private static Pointer map(int fd, long length, int prot, long offset, int ring) {
+        Pointer p = LibC.mmap(null, length, prot, LibC.MAP_SHARED, fd, offset);
+        if (Pointer.nativeValue(p) == LibC.MAP_FAILED) {
+            int errno = Native.getLastError();
+            throw new LibbpfException("mmap of ring " + ring + " (" + length + " bytes at offset " + offset + ")", errno, java.util.List.of());
+        }
+        return p;
+    }
+
+    private static int check(int rc, String what) {
+        if (rc < 0) {
+            throw new LibbpfException(what, Native.getLastError(), java.util.List.of());
+        }
+        return rc;
+    }
+
+    @Override
+    public int drain(RecordHandler handler) {
+        enter();
+        try {
+            int handled = 0;
+            for (int r = 0; r < data.length; r++) {
+                handled += drainRing(r, handler);
+            }
+            return handled;
+        } finally {
+            users.decrementAndGet();
+        }
+    }
+
+    /** One ring, up to the producer position read on entry (libbpf's protocol, kernel/bpf/ringbuf.c). */
+    private int drainRing(int r, RecordHandler handler) {
+        ByteBuffer cons = consumer[r];
+        ByteBuffer ring = data[r];
+        long consPos = (long) LONG.getAcquire(cons, 0);
+        long prodPos = (long) LONG.getAcquire(producer[r], 0);
+        int handled = 0;
+        while (consPos < prodPos) {
+            int offset = (int) (consPos & mask);
+            int header = (int) INT.getAcquire(ring, offset);
+            if ((header & Contract.RING_BUSY_BIT) != 0) {
+                break; // reserved but not yet committed: later records must wait for it
+            }
+            consPos += ((header & LENGTH_MASK) + Contract.RING_HEADER_SIZE + 7) & ~7;
+            if ((header & Contract.RING_DISCARD_BIT) == 0) {
+                handler.onRecord(ring, offset + Contract.RING_HEADER_SIZE, r);
+                handled++;
+            }
+            LONG.setRelease(cons, 0, consPos);
+        }
+        return handled;
+    }
+
+    @Override
+    public boolean await(long timeoutMillis) {
+        enter();
+        try {
+            int n = LibC.epoll_wait(epollFd, epollEvents, Contract.RING_COUNT + 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+            if (n < 0) {
+                int errno = Native.getLastError();
+                if (errno == Errno.EINTR) {
+                    return true;
+                }
+                throw new LibbpfException("epoll_wait on the ring buffers", errno, java.util.List.of());
+            }
+            boolean data = false;
+            for (int i = 0; i < n; i++) {
+                if (epollEvents.getLong((long) i * LibC.EPOLL_EVENT_SIZE + 4) == consumer.length) {
+                    LibC.read(wakeFd, wakeRead, 8); // consume the wakeup
+                } else {
+                    data = true;
+                }
+            }
+            return data;
+        } finally {
+            users.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (closed) {
+            return;
+        }
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        LibC.write(wakeFd, one, 8);
+    }
+
+    @Override
+    public long pending(int ring) {
+        enter();
+        try {
+            return (long) LONG.getAcquire(producer[ring], 0) - (long) LONG.getAcquire(consumer[ring], 0);
+        } finally {
+            users.decrementAndGet();
+        }
+    }
+
+    int ringBytes() {
+        return ringBytes;
+    }
+
+    private void enter() {
+        users.incrementAndGet();
+        if (closed) {
+            users.decrementAndGet();
+            throw new IllegalStateException("the ring buffers are closed");
+        }
+    }
+
+    /**
+     * Unmaps the rings once no thread is inside drain/await (await is woken). If one stays inside
+     * (a handler that never returns), the mappings are leaked rather than pulled from under it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        LibC.write(wakeFd, one, 8);
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (users.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                org.slf4j.LoggerFactory.getLogger(MappedRings.class)
+                        .error("ring reader still busy after 5 s: leaving the ring mappings in place");
+                return;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        closeFd(epollFd);
+        closeFd(wakeFd);
+        unmapAll();
+    }
+
+    private void unmapAll() {
+        for (int r = 0; r < consumerMaps.length; r++) {
+            if (consumerMaps[r] != null) {
+                LibC.munmap(consumerMaps[r], page);
+            }
+            if (producerMaps[r] != null) {
+                LibC.munmap(producerMaps[r], page + 2L * ringBytes);
+            }
+        }
+    }
+
+    private static void closeFd(int fd) {
+        if (fd >= 0) {
+            LibC.close(fd);
+        }
+    }
+}
