@@ -65,7 +65,8 @@ public final class Contract {
     public static final int DEVICE_VENDOR = 18;
     public static final int DEVICE_PRODUCT = 20;
     public static final int DEVICE_ACTION = 22;
-    public static final int DEVICE_RESERVED = 23;
+    /** Lane of the device's last input event (EV_SYN/EV_MSC of AUTO devices follow it). */
+    public static final int DEVICE_LAST_LANE = 23;
     public static final int DEVICE_NAME = 24;
 
     // enum scxg_stat
@@ -151,6 +152,8 @@ public final class Contract {
 
     // struct scxg_inject_args
     public static final int INJECT_MAX = 32;
+    /** Largest repeat one injector run accepts (bpf_iter_num's limit). */
+    public static final int INJECT_MAX_REPEAT = 1 << 23;
     public static final int INJECT_ARGS_SIZE = 808;
     public static final int INJECT_ARGS_COUNT = 0;
     public static final int INJECT_ARGS_REPEAT = 4;
@@ -161,8 +164,21 @@ public final class Contract {
     public static final int INJECT_ARGS_FILTERED = 32;
     public static final int INJECT_ARGS_EVENTS = 40;
 
-    // sched_hints value: { u32 foreground_tgid; ... }
+    // struct scxg_sched_hints
+    public static final int SCHED_HINTS_SIZE = 8;
     public static final int SCHED_HINTS_FOREGROUND_TGID = 0;
+    public static final int SCHED_HINTS_RESERVED = 4;
+
+    // enum scxg_sched_stat
+    public static final int SCHED_STAT_ENQUEUED = 0;
+    public static final int SCHED_STAT_DIRECT_DISPATCHED = 1;
+    public static final int SCHED_STAT_SHARED_DISPATCHED = 2;
+    public static final int SCHED_STAT_BOOSTED = 3;
+    public static final int SCHED_STAT_PREEMPT_KICKS = 4;
+    public static final int SCHED_STAT_BEHAVIOUR_CLASSIFIED = 5;
+    public static final int SCHED_STAT_WAKE_SAMPLES = 6;
+    public static final int SCHED_STAT_WAKE_SAMPLES_DROPPED = 7;
+    public static final int SCHED_STAT_COUNT = 8;
 
     /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
     public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";

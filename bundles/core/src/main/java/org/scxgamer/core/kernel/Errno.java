@@ -24,6 +24,11 @@ final class Errno {
     /** Kernel-internal "not supported" that BPF calls leak to userspace. */
     static final int ENOTSUPP = 524;
 
+    /** libbpf's own error numbers (libbpf.h enum libbpf_errno), from 4000. */
+    private static final int LIBBPF_ERRNO_BASE = 4000;
+    private static final String[] LIBBPF_ERRNOS = {"LIBELF", "FORMAT", "KVERSION", "ENDIAN", "INTERNAL", "RELOC", "LOAD",
+        "VERIFY", "PROG2BIG", "KVER", "PROGTYPE", "WRNGPID", "INVSEQ", "NLPARSE"};
+
     static String name(int errno) {
         return switch (errno) {
             case EPERM -> "EPERM";
@@ -46,7 +51,8 @@ final class Errno {
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EADDRINUSE -> "EADDRINUSE";
             case ENOTSUPP -> "ENOTSUPP";
-            default -> errno >= 4000 && errno < 4100 ? "LIBBPF_ERRNO__" + errno : "errno " + errno;
+            default -> errno >= LIBBPF_ERRNO_BASE && errno < LIBBPF_ERRNO_BASE + LIBBPF_ERRNOS.length
+                    ? "LIBBPF_ERRNO__" + LIBBPF_ERRNOS[errno - LIBBPF_ERRNO_BASE] : "errno " + errno;
         };
     }
 

@@ -12,15 +12,17 @@ public final class LibbpfException extends RuntimeException {
 
     private final int errno;
     private final String libbpfSays;
+    private final String firstLine;
 
     LibbpfException(String what, int errno, List<String> libbpfLines) {
-        this(what, errno, summary(libbpfLines));
+        this(what, errno, summary(libbpfLines), libbpfLines.isEmpty() ? "" : strip(libbpfLines.get(0)));
     }
 
-    private LibbpfException(String what, int errno, String libbpfSays) {
+    private LibbpfException(String what, int errno, String libbpfSays, String firstLine) {
         super(what + ": " + describe(errno) + (libbpfSays.isEmpty() ? "" : "; libbpf: " + libbpfSays));
         this.errno = errno;
         this.libbpfSays = libbpfSays;
+        this.firstLine = firstLine;
     }
 
     /** Positive errno (or libbpf's own error number, 4000 and up). */
@@ -38,6 +40,15 @@ public final class LibbpfException extends RuntimeException {
         return libbpfSays;
     }
 
+    /** libbpf's first line about the failure (usually the one that names it), possibly empty. */
+    public String firstLine() {
+        return firstLine;
+    }
+
+    private static String strip(String line) {
+        return line.startsWith("libbpf: ") ? line.substring(8) : line;
+    }
+
     /** "EPERM (Operation not permitted)", using libbpf's texts for its own error numbers. */
     static String describe(int errno) {
         Memory buf = new Memory(256);
@@ -51,7 +62,7 @@ public final class LibbpfException extends RuntimeException {
         List<String> out = new ArrayList<>();
         List<String> verifier = null;
         for (String raw : lines) {
-            String line = raw.startsWith("libbpf: ") ? raw.substring(8) : raw;
+            String line = strip(raw);
             if (line.endsWith("-- BEGIN PROG LOAD LOG --")) {
                 verifier = new ArrayList<>();
             } else if (verifier != null && line.endsWith("-- END PROG LOAD LOG --")) {

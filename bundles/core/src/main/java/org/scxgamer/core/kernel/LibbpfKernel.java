@@ -275,7 +275,7 @@ public final class LibbpfKernel implements Kernel {
     private static String reason(RuntimeException e) {
         if (e instanceof LibbpfException le) {
             return switch (le.errno()) {
-                case Errno.EPERM -> refusalPrefix(le) + le.errnoName() + " (" + le.getMessage() + ")";
+                case Errno.EPERM -> refusalPrefix(le) + le.errnoName() + (le.firstLine().isEmpty() ? "" : " (libbpf: " + le.firstLine() + ")");
                 case Errno.ENOTSUPP, Errno.EOPNOTSUPP, Errno.ENOSYS -> "kernel does not support it: " + le.getMessage();
                 default -> le.getMessage();
             };

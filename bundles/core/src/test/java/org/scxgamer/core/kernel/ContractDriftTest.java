@@ -41,7 +41,7 @@ class ContractDriftTest {
             s("scxg_device", DEVICE_SIZE, m("events", DEVICE_EVENTS, 8), m("id", DEVICE_ID, 4),
                     m("rules_generation", DEVICE_RULES_GENERATION, 4), m("bustype", DEVICE_BUSTYPE, 2),
                     m("vendor", DEVICE_VENDOR, 2), m("product", DEVICE_PRODUCT, 2), m("action", DEVICE_ACTION, 1),
-                    m("reserved", DEVICE_RESERVED, 1), m("name", DEVICE_NAME, DEVICE_NAME_LEN)),
+                    m("last_lane", DEVICE_LAST_LANE, 1), m("name", DEVICE_NAME, DEVICE_NAME_LEN)),
             s("scxg_input_state", INPUT_STATE_SIZE, m("input_window_until_ns", INPUT_STATE_WINDOW_UNTIL_NS, 8),
                     m("lane_until_ns", INPUT_STATE_LANE_UNTIL_NS, 8 * LANE_COUNT), m("last_event_ns", INPUT_STATE_LAST_EVENT_NS, 8),
                     m("rate_ema", INPUT_STATE_RATE_EMA, 8), m("held_keys", INPUT_STATE_HELD_KEYS, 4),
@@ -63,7 +63,9 @@ class ContractDriftTest {
             s("scxg_inject_args", INJECT_ARGS_SIZE, m("count", INJECT_ARGS_COUNT, 4), m("repeat", INJECT_ARGS_REPEAT, 4),
                     m("flags", INJECT_ARGS_FLAGS, 4), m("reserved", INJECT_ARGS_RESERVED, 4), m("submitted", INJECT_ARGS_SUBMITTED, 8),
                     m("dropped", INJECT_ARGS_DROPPED, 8), m("filtered", INJECT_ARGS_FILTERED, 8),
-                    m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)));
+                    m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)),
+            s("scxg_sched_hints", SCHED_HINTS_SIZE, m("foreground_tgid", SCHED_HINTS_FOREGROUND_TGID, 4),
+                    m("reserved", SCHED_HINTS_RESERVED, 4)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -88,11 +90,21 @@ class ContractDriftTest {
         ENUMS.put("scxg_task_class", Map.of("SCXG_CLASS_DEFAULT", (long) CLASS_DEFAULT, "SCXG_CLASS_INPUT", (long) CLASS_INPUT,
                 "SCXG_CLASS_FOREGROUND", (long) CLASS_FOREGROUND, "SCXG_CLASS_BACKGROUND", (long) CLASS_BACKGROUND,
                 "SCXG_CLASS_COUNT", (long) CLASS_COUNT));
+        Map<String, Long> sched = new LinkedHashMap<>();
+        String[] schedNames = {"ENQUEUED", "DIRECT_DISPATCHED", "SHARED_DISPATCHED", "BOOSTED", "PREEMPT_KICKS",
+                "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "STAT_COUNT"};
+        int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
+                SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
+                SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_COUNT};
+        for (int i = 0; i < schedNames.length; i++) {
+            sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
+        }
+        ENUMS.put("scxg_sched_stat", sched);
         ENUMS.put("scxg_inject_flags", Map.of("SCXG_INJECT_VALUE_SEQ", (long) INJECT_VALUE_SEQ));
     }
 
     private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP,
-            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, EXIT_INFO_MAP);
+            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP);
 
     private static Btf btf(String object) throws IOException {
         byte[] bytes = LibbpfKernel.bundledObject(object);
