@@ -117,3 +117,18 @@ int inject_events(struct scxg_inject_args *args)
 	args->filtered = tally.filtered;
 	return 0;
 }
+
+/*
+ * Types used only through their constants leave no BTF. This unused read-only variable keeps the
+ * contract's record and enums in the object's BTF, where the Java side's ContractDriftTest checks them.
+ */
+const volatile struct {
+	struct scxg_event event;
+	enum scxg_lane lane;
+	enum scxg_rule_action rule_action;
+	enum scxg_event_flags event_flags;
+	enum scxg_stat stat;
+	enum scxg_task_class task_class;
+	enum scxg_sched_stat sched_stat;
+	enum scxg_inject_flags inject_flags;
+} scxg_contract_btf __attribute__((used));
