@@ -48,8 +48,10 @@ struct {
 	__type(value, struct scxg_device);
 } device_cache SEC(".maps");
 
+/* Mappable: userspace bumps rules_generation with an atomic add instead of rewriting the whole value. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, u32);
 	__type(value, struct scxg_input_state);

@@ -2,6 +2,9 @@ package org.scxgamer.core.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,6 +165,7 @@ public final class LibbpfKernel implements Kernel {
             set(Part.SCHEDULER, PartState.DISABLED, "disabled by configuration");
         }
         startBuffers();
+        mapInputState();
         if (maps.containsKey(Contract.TUNABLES_MAP) && tunablesGeneration() == 0) {
             writeTunables(Map.of());
         }
@@ -246,14 +250,19 @@ public final class LibbpfKernel implements Kernel {
         } catch (LibbpfException e) {
             set(Part.BUFFERS, PartState.FAILED, e.getMessage());
         }
+    }
+
+    /** Maps input_state so the rules generation can be bumped atomically beside the BPF writers. */
+    private void mapInputState() {
         BpfMap state = maps.get(Contract.INPUT_STATE_MAP);
-        if (state != null && (state.flags & Libbpf.BPF_F_MMAPABLE) != 0) {
-            long page = LibC.sysconf(LibC.SC_PAGESIZE);
-            Pointer p = LibC.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, state.fd, 0);
-            if (Pointer.nativeValue(p) != LibC.MAP_FAILED) {
-                inputStateMapping = p;
-            }
+        if (state == null || (state.flags & Libbpf.BPF_F_MMAPABLE) == 0) {
+            return; // setRules() explains
         }
+        Pointer p = LibC.mmap(null, LibC.sysconf(LibC.SC_PAGESIZE), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, state.fd, 0);
+        if (Pointer.nativeValue(p) == LibC.MAP_FAILED) {
+            throw new LibbpfException("mmap of map " + Contract.INPUT_STATE_MAP, Native.getLastError(), List.of());
+        }
+        inputStateMapping = p;
     }
 
     /** UNAVAILABLE for refusals by the kernel or its policy, FAILED for defects (see the class comment). */
@@ -605,6 +614,10 @@ public final class LibbpfKernel implements Kernel {
     @Override
     public synchronized void setRules(List<WhitelistRule> rules) {
         BpfMap map = map(Contract.DEVICE_RULES_MAP);
+        map(Contract.INPUT_STATE_MAP);
+        if (inputStateMapping == null) {
+            throw new IllegalStateException("map " + Contract.INPUT_STATE_MAP + " is not BPF_F_MMAPABLE: the BPF objects are out of date");
+        }
         Map<Long, WhitelistRule> wanted = new LinkedHashMap<>();
         for (WhitelistRule rule : rules) {
             WhitelistRule before = wanted.put(ruleKey(rule), rule);
@@ -655,24 +668,16 @@ public final class LibbpfKernel implements Kernel {
         };
     }
 
+    /**
+     * An atomic add in the mapped value: rewriting the whole value through the map API would lose what
+     * BPF writes meanwhile (held keys, device ids).
+     */
     private void bumpRulesGeneration() {
-        if (inputStateMapping != null) {
-            java.nio.ByteBuffer state = inputStateMapping.getByteBuffer(0, Contract.INPUT_STATE_SIZE).order(ByteOrder.nativeOrder());
-            INT_ATOMIC.getAndAdd(state, Contract.INPUT_STATE_RULES_GENERATION, 1);
-            return;
-        }
-        // Without a mapping the whole value is rewritten: BPF updates made in between are lost.
-        BpfMap map = map(Contract.INPUT_STATE_MAP);
-        Memory key = new Memory(4);
-        key.setInt(0, 0);
-        Memory value = new Memory(map.valueSize);
-        lookup(map, key, value);
-        value.setInt(Contract.INPUT_STATE_RULES_GENERATION, value.getInt(Contract.INPUT_STATE_RULES_GENERATION) + 1);
-        update(map, key, value);
+        ByteBuffer state = inputStateMapping.getByteBuffer(0, Contract.INPUT_STATE_SIZE).order(ByteOrder.nativeOrder());
+        INT_ATOMIC.getAndAdd(state, Contract.INPUT_STATE_RULES_GENERATION, 1);
     }
 
-    private static final java.lang.invoke.VarHandle INT_ATOMIC =
-            java.lang.invoke.MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT_ATOMIC = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     /** The whitelist as the kernel holds it. */
     private List<Map.Entry<Long, Integer>> ruleEntries() {
