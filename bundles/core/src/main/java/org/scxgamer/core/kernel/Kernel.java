@@ -38,7 +38,11 @@ public interface Kernel extends AutoCloseable {
 
     List<DeviceInfo> devices();
 
-    /** Current input state (held keys, window, continuous mode) for status output. */
+    /**
+     * Current input state (held keys, window, continuous mode) for status output. Keys are the
+     * struct scxg_input_state field names (held_keys, rules_generation, …); lane_until_ns is split
+     * into lane_until_ns.none/mouse/keyboard/controller/sched.
+     */
     Map<String, Long> inputState();
 
     /** Writes a complete tunables set atomically (inactive slot, then flip). */
@@ -46,7 +50,11 @@ public interface Kernel extends AutoCloseable {
 
     Map<Tunable, Long> readTunables();
 
-    /** Loads (if needed) and attaches the scheduler; updates the SCHEDULER part status. */
+    /**
+     * Loads (if needed) and attaches the scheduler; updates the SCHEDULER part status instead of
+     * throwing when the kernel cannot take it. No-op while attached; after a detach or an ejection a
+     * fresh object is loaded. Throws {@link IllegalStateException} only if disabled by configuration.
+     */
     void attachScheduler();
 
     /** Destroys the struct_ops link (the kernel falls back to the default scheduler). Idempotent. */
@@ -69,7 +77,7 @@ public interface Kernel extends AutoCloseable {
 
     int foreground();
 
-    /** Detaches and frees everything. Idempotent. */
+    /** Detaches and frees everything. Idempotent. Stop the ring reader thread first: the rings are unmapped. */
     @Override
     void close();
 }

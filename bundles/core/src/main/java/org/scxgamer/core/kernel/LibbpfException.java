@@ -70,7 +70,9 @@ public final class LibbpfException extends RuntimeException {
                 out.add("verifier: " + String.join(" | ", tail));
                 verifier = null;
             } else if (verifier != null) {
-                verifier.add(line);
+                if (!line.startsWith("processed ") && !line.startsWith("verification time")) {
+                    verifier.add(line); // the statistics lines say nothing about the cause
+                }
             } else {
                 out.add(line);
             }

@@ -410,9 +410,7 @@ public final class LibbpfKernel implements Kernel {
     @Override
     public synchronized List<PartStatus> parts() {
         if (schedLink != null && !SchedExt.oursEnabled()) {
-            ExitInfo exit = lastExit();
-            set(Part.SCHEDULER, PartState.FAILED, "the kernel stopped it" + (exit == null ? ""
-                    : ": " + exit.reason() + (exit.message().isEmpty() ? "" : " (" + exit.message() + ")")));
+            set(Part.SCHEDULER, PartState.FAILED, stoppedReason());
         }
         return List.copyOf(parts.values());
     }
@@ -430,7 +428,7 @@ public final class LibbpfKernel implements Kernel {
         facts.put("sched_ext", SchedExt.present() ? "present" : "missing");
         if (SchedExt.present()) {
             facts.put("sched_ext.state", String.valueOf(SchedExt.state()));
-            facts.put("sched_ext.ops", String.valueOf(SchedExt.ops()));
+            facts.put("sched_ext.ops", SchedExt.ops() == null ? "none" : SchedExt.ops());
             facts.put("sched_ext.enable_seq", String.valueOf(SchedExt.enableSeq()));
         }
         facts.put("cpus.possible", String.valueOf(possibleCpus));
@@ -893,6 +891,7 @@ public final class LibbpfKernel implements Kernel {
             return;
         }
         releaseSchedLink();
+        awaitOursGone();
         String unavailable = SchedExt.unavailableReason();
         if (unavailable != null) {
             set(Part.SCHEDULER, PartState.UNAVAILABLE, unavailable);
@@ -929,14 +928,8 @@ public final class LibbpfKernel implements Kernel {
             return;
         }
         long deadline = System.currentTimeMillis() + SCHED_ENABLE_WAIT_MS;
-        while (!SchedExt.oursEnabled() && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        while (!SchedExt.oursEnabled() && System.currentTimeMillis() < deadline && !Thread.currentThread().isInterrupted()) {
+            sleep(5);
         }
         if (SchedExt.oursEnabled()) {
             set(Part.SCHEDULER, PartState.ACTIVE, "attached (enable_seq " + SchedExt.enableSeq() + ")");
@@ -946,11 +939,44 @@ public final class LibbpfKernel implements Kernel {
         }
     }
 
+    /** Keeps an ejection visible: after the kernel stopped it, the status stays FAILED with the exit reason. */
     @Override
     public synchronized void detachScheduler() {
         if (schedLink != null) {
+            boolean ejected = !SchedExt.oursEnabled();
             releaseSchedLink();
-            set(Part.SCHEDULER, PartState.DISABLED, "detached");
+            if (ejected) {
+                set(Part.SCHEDULER, PartState.FAILED, stoppedReason());
+            } else {
+                set(Part.SCHEDULER, PartState.DISABLED, "detached");
+            }
+        }
+    }
+
+    private String stoppedReason() {
+        ExitInfo exit = lastExit();
+        return "the kernel stopped it" + (exit == null ? ""
+                : ": " + exit.reason() + (exit.message().isEmpty() ? "" : " (" + exit.message() + ")"));
+    }
+
+    /** After a detach or an ejection the kernel takes a moment to get back to "disabled". */
+    private static void awaitOursGone() {
+        long deadline = System.currentTimeMillis() + SCHED_ENABLE_WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            String state = SchedExt.state();
+            if (state == null || "disabled".equals(state)
+                    || !"disabling".equals(state) && !Contract.SCHED_OPS_NAME.equals(SchedExt.ops())) {
+                return;
+            }
+            sleep(5);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -11,7 +11,7 @@ public interface RingReader {
     @FunctionalInterface
     interface RecordHandler {
         /**
-         * @param data   little-endian view of the ring's data area
+         * @param data   little-endian, read-only view of the ring's data area (absolute gets only)
          * @param offset payload offset of a {@link Contract#EVENT_SIZE}-byte scxg_event
          * @param ring   ring index 0..15
          */
