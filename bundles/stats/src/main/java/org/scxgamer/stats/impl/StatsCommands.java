@@ -1,0 +1,83 @@
+package org.scxgamer.stats.impl;
+
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Gogo commands of scope {@code stats}; each accepts {@code --json} for scripts. */
+@Component(service = StatsCommands.class, property = {
+        "osgi.command.scope=stats",
+        "osgi.command.function=show",
+        "osgi.command.function=latency",
+        "osgi.command.function=reset"})
+public class StatsCommands {
+    @Reference
+    private StatsCollector stats;
+
+    public StatsCommands() {
+    }
+
+    StatsCommands(StatsCollector stats) {
+        this.stats = stats;
+    }
+
+    /** stats:show [--json] — totals, rates (1 s / 10 s / 60 s) per lane, type and device, drops, scheduler. */
+    public String show(String... args) {
+        return render(stats.show(), json(args, "show"));
+    }
+
+    /** stats:latency [--json] — kernel timestamp → delivery and wake-to-run latency percentiles (ns). */
+    public String latency(String... args) {
+        return render(stats.latency(), json(args, "latency"));
+    }
+
+    /** stats:reset [--json] — clears rates, totals and histograms; kernel counters count from now. */
+    public String reset(String... args) {
+        boolean json = json(args, "reset");
+        stats.reset();
+        return json ? "{\"reset\":true}" : "stats reset";
+    }
+
+    private static boolean json(String[] args, String command) {
+        boolean json = false;
+        for (String a : args) {
+            if (a.equals("--json")) {
+                json = true;
+            } else {
+                throw new IllegalArgumentException("stats:" + command + ": unknown argument '" + a + "'; usage: stats:" + command + " [--json]");
+            }
+        }
+        return json;
+    }
+
+    private static String render(Map<String, Object> tree, boolean json) {
+        if (json) {
+            return Json.of(tree);
+        }
+        StringBuilder sb = new StringBuilder();
+        lines(sb, "", tree);
+        return sb.toString().stripTrailing();
+    }
+
+    /** Flattens the tree into "a.b.c: value" lines, the same shape scx:stats prints. */
+    private static void lines(StringBuilder sb, String prefix, Object v) {
+        if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                lines(sb, prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue());
+            }
+        } else if (v instanceof List<?> list) {
+            if (list.isEmpty()) {
+                sb.append(prefix).append(": (none)\n");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                lines(sb, prefix + "[" + i + "]", list.get(i));
+            }
+        } else if (v instanceof Double d) {
+            sb.append(prefix).append(": ").append(String.format(java.util.Locale.ROOT, "%.1f", d)).append('\n');
+        } else {
+            sb.append(prefix).append(": ").append(v).append('\n');
+        }
+    }
+}
