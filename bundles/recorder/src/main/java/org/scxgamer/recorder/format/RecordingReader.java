@@ -90,12 +90,12 @@ public final class RecordingReader implements Closeable {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String where = "header entry " + i;
-            String key = string(h, Short.toUnsignedInt(need(h, 2, where).getShort()), where + " key");
+            String key = string(h, Short.toUnsignedInt(need(h, 2, where).getShort()), where + ", key");
             long vlen = Integer.toUnsignedLong(need(h, 4, where).getInt());
             if (vlen > h.remaining()) {
                 throw error(where + " (" + key + "): value length " + vlen + " runs past the header end");
             }
-            m.put(key, string(h, (int) vlen, where + " value"));
+            m.put(key, string(h, (int) vlen, where + ", value"));
         }
         if (h.hasRemaining()) {
             throw error("header has " + h.remaining() + " bytes after its last entry");
@@ -206,15 +206,15 @@ public final class RecordingReader implements Closeable {
             }
             case Format.KIND_LIFECYCLE -> {
                 long nanos = need(b, 8, at).getLong();
-                String topic = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + " topic");
+                String topic = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + ", topic");
                 int count = Short.toUnsignedInt(need(b, 2, at).getShort());
                 if (count > Format.MAX_LIFECYCLE_PROPS) {
                     throw error(at + ": " + count + " lifecycle properties, at most " + Format.MAX_LIFECYCLE_PROPS);
                 }
                 Map<String, String> props = new LinkedHashMap<>();
                 for (int i = 0; i < count; i++) {
-                    String k = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + " property key");
-                    props.put(k, string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + " property value"));
+                    String k = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + ", property key");
+                    props.put(k, string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + ", property value"));
                 }
                 e = new Entry.Lifecycle(nanos, topic, Collections.unmodifiableMap(props));
             }
@@ -229,15 +229,15 @@ public final class RecordingReader implements Closeable {
                 int vendor = Short.toUnsignedInt(b.getShort());
                 int product = Short.toUnsignedInt(b.getShort());
                 int lane = Byte.toUnsignedInt(b.get());
-                String name = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + " device name");
-                String cls = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + " device classification");
+                String name = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + ", device name");
+                String cls = string(b, Short.toUnsignedInt(need(b, 2, at).getShort()), at + ", device classification");
                 e = new Entry.Device(id, bus, vendor, product, lane, name, cls);
             }
             case Format.KIND_END -> {
                 need(b, 18, at);
                 long nanos = b.getLong();
                 long events = b.getLong();
-                e = new Entry.End(nanos, events, string(b, Short.toUnsignedInt(b.getShort()), at + " end reason"));
+                e = new Entry.End(nanos, events, string(b, Short.toUnsignedInt(b.getShort()), at + ", end reason"));
             }
             default -> {
                 return null;

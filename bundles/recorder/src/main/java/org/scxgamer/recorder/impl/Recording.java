@@ -374,6 +374,9 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
                     default -> {
                     }
                 }
+                if (writer.size() + writer.pending() >= settings.rotateBytes()) {
+                    rotate();
+                }
                 if (endOfBatch) {
                     housekeeping();
                 }
@@ -406,12 +409,15 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
             }
             events = eventsInEarlierParts + writer.events();
             bytes = bytesInEarlierParts + writer.size();
-            if (writer.size() + writer.pending() >= settings.rotateBytes()
-                    || now - partStartNanos >= TimeUnit.SECONDS.toNanos(settings.rotateSeconds())) {
-                finishPart("rotated");
-                part++;
-                openPart();
+            if (now - partStartNanos >= TimeUnit.SECONDS.toNanos(settings.rotateSeconds())) {
+                rotate();
             }
+        }
+
+        private void rotate() throws IOException {
+            finishPart("rotated");
+            part++;
+            openPart();
         }
     }
 }
