@@ -113,12 +113,17 @@ final class MappedRings implements RingReader, AutoCloseable {
         }
     }
 
-    /** One ring, up to the producer position read on entry (libbpf's protocol, kernel/bpf/ringbuf.c). */
     private int drainRing(int r, RecordHandler handler) {
-        ByteBuffer cons = consumer[r];
-        ByteBuffer ring = data[r];
+        return drainRing(consumer[r], producer[r], data[r], mask, r, handler);
+    }
+
+    /**
+     * One ring, up to the producer position read on entry (libbpf's protocol, kernel/bpf/ringbuf.c).
+     * Static and on plain buffers so the protocol can be tested without a kernel ring.
+     */
+    static int drainRing(ByteBuffer cons, ByteBuffer prod, ByteBuffer ring, long mask, int r, RecordHandler handler) {
         long consPos = (long) LONG.getAcquire(cons, 0);
-        long prodPos = (long) LONG.getAcquire(producer[r], 0);
+        long prodPos = (long) LONG.getAcquire(prod, 0);
         int handled = 0;
         while (consPos < prodPos) {
             int offset = (int) (consPos & mask);
