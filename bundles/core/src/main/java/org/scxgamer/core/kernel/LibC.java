@@ -18,7 +18,6 @@ final class LibC {
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
     static final int SC_PAGESIZE = 30;
-    static final int SC_NPROCESSORS_ONLN = 84;
     /** Bytes of a cpu_set_t (1024 CPUs). */
     static final int CPU_SET_SIZE = 128;
 

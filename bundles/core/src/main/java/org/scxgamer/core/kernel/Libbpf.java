@@ -13,7 +13,6 @@ import com.sun.jna.Pointer;
 final class Libbpf {
     static final String LIBRARY = "libbpf.so.1";
 
-    static final int LIBBPF_WARN = 0;
     static final int LIBBPF_INFO = 1;
     static final int LIBBPF_DEBUG = 2;
 

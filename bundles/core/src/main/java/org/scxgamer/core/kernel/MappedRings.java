@@ -4,8 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.LoggerFactory;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -87,14 +91,14 @@ final class MappedRings implements RingReader, AutoCloseable {
         Pointer p = LibC.mmap(null, length, prot, LibC.MAP_SHARED, fd, offset);
         if (Pointer.nativeValue(p) == LibC.MAP_FAILED) {
             int errno = Native.getLastError();
-            throw new LibbpfException("mmap of ring " + ring + " (" + length + " bytes at offset " + offset + ")", errno, java.util.List.of());
+            throw new LibbpfException("mmap of ring " + ring + " (" + length + " bytes at offset " + offset + ")", errno, List.of());
         }
         return p;
     }
 
     private static int check(int rc, String what) {
         if (rc < 0) {
-            throw new LibbpfException(what, Native.getLastError(), java.util.List.of());
+            throw new LibbpfException(what, Native.getLastError(), List.of());
         }
         return rc;
     }
@@ -151,7 +155,7 @@ final class MappedRings implements RingReader, AutoCloseable {
                 if (errno == Errno.EINTR) {
                     return true;
                 }
-                throw new LibbpfException("epoll_wait on the ring buffers", errno, java.util.List.of());
+                throw new LibbpfException("epoll_wait on the ring buffers", errno, List.of());
             }
             boolean data = false;
             for (int i = 0; i < n; i++) {
@@ -187,10 +191,6 @@ final class MappedRings implements RingReader, AutoCloseable {
         }
     }
 
-    int ringBytes() {
-        return ringBytes;
-    }
-
     private void enter() {
         users.incrementAndGet();
         if (closed) {
@@ -215,12 +215,10 @@ final class MappedRings implements RingReader, AutoCloseable {
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         while (users.get() > 0) {
             if (System.nanoTime() > deadline) {
-                org.slf4j.LoggerFactory.getLogger(MappedRings.class)
-                        .error("ring reader still busy after 5 s: leaving the ring mappings in place");
+                LoggerFactory.getLogger(MappedRings.class).error("ring reader still busy after 5 s: leaving the ring mappings in place");
                 return;
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         closeFd(epollFd);
         closeFd(wakeFd);

@@ -36,7 +36,7 @@ final class HostCpu {
             throw new IllegalStateException("sched_setaffinity to CPU " + cpu + ": errno " + Native.getLastError());
         }
         if (LibC.sched_getcpu() != cpu) {
-            Thread.yield();
+            throw new IllegalStateException("pinned to CPU " + cpu + " but running on " + LibC.sched_getcpu());
         }
     }
 
