@@ -33,6 +33,9 @@ import org.scxgamer.api.control.TaskClass;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -104,6 +107,7 @@ public final class LibbpfKernel implements Kernel {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(LibbpfKernel.class);
     /** Events handled per injector run at most, so one run stays short (it runs with migration disabled). */
     private static final int MAX_HANDLED_PER_RUN = 1 << 16;
     private static final long SCHED_ENABLE_WAIT_MS = 1000;
@@ -166,8 +170,14 @@ public final class LibbpfKernel implements Kernel {
         }
         startBuffers();
         mapInputState();
-        if (maps.containsKey(Contract.TUNABLES_MAP) && tunablesGeneration() == 0) {
-            writeTunables(Map.of());
+        if (maps.containsKey(Contract.TUNABLES_MAP) && maps.containsKey(Contract.TUNABLES_IDX_MAP)) {
+            try {
+                if (tunablesGeneration() == 0) {
+                    writeTunables(Map.of()); // the kernel runs on the same defaults Java shows
+                }
+            } catch (LibbpfException e) {
+                LOG.warn("Could not publish the default tunables: {}", e.getMessage());
+            }
         }
     }
 
