@@ -381,7 +381,7 @@ public final class LibbpfKernel implements Kernel {
             check(Libbpf.bpf_object__load(obj), "loading " + file);
             for (Pointer map = Libbpf.bpf_object__next_map(obj, null); map != null; map = Libbpf.bpf_object__next_map(obj, map)) {
                 String mapName = Libbpf.bpf_map__name(map);
-                if (Libbpf.bpf_map__is_internal(map) == 0 && !maps.containsKey(mapName)) {
+                if (isShared(mapName) && !maps.containsKey(mapName)) {
                     int fd = LibC.dup(Libbpf.bpf_map__fd(map));
                     if (fd < 0) {
                         throw new LibbpfException("dup of map " + mapName, Native.getLastError(), List.of());
@@ -395,6 +395,18 @@ public final class LibbpfKernel implements Kernel {
             loaded.close();
             throw e;
         }
+    }
+
+    /**
+     * The maps of scxgamer_maps.bpf.h. Anything else (per-task storage, scratch space) is private to
+     * its object and starts fresh with it.
+     */
+    private static final Set<String> SHARED_MAPS = Set.of(Contract.INPUT_STATS_MAP, Contract.DEVICE_RULES_MAP,
+            Contract.DEVICE_CACHE_MAP, Contract.INPUT_STATE_MAP, Contract.TUNABLES_MAP, Contract.TUNABLES_IDX_MAP,
+            Contract.TASK_CLASSES_MAP, Contract.SCHED_HINTS_MAP, Contract.SCHED_STATS_MAP, Contract.EXIT_INFO_MAP);
+
+    private static boolean isShared(String mapName) {
+        return SHARED_MAPS.contains(mapName) || mapName.matches(Contract.RING_MAP_PREFIX + "\\d+");
     }
 
     private static void check(int rc, String what) {
