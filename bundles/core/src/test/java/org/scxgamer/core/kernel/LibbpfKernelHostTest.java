@@ -296,6 +296,28 @@ class LibbpfKernelHostTest {
         assertThat(kernel.taskClasses()).doesNotContainKeys(424242, 424243);
     }
 
+    static long sink;
+
+    @Test
+    void drainAllocatesNothingPerRecord() throws Exception {
+        kernel.setRules(List.of(WhitelistRule.parse("usb:*:*=mouse")));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        RingReader.RecordHandler handler = (data, offset, ring) -> sink += data.getInt(offset + Contract.EVENT_VALUE);
+        int n = 20_000;
+        long allocated = -1;
+        for (int round = 0; round < 8; round++) { // the first rounds warm up the JIT
+            HostCpu.on(0, () -> kernel.inject(List.of(ev(51, BUS_USB, 1, 1, EV_REL, REL_X, 1)), n, false));
+            long before = threads.getCurrentThreadAllocatedBytes();
+            int read = 0;
+            for (int got; (got = rings.drain(handler)) > 0; ) {
+                read += got;
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(read).isEqualTo(n);
+        }
+        assertThat(allocated).as("bytes allocated while draining %d records", n).isLessThan(1024);
+    }
+
     @Test
     void awaitWakesOnDataAndOnWakeup() throws Exception {
         kernel.setRules(List.of(WhitelistRule.parse("usb:*:*=mouse")));
