@@ -1,0 +1,124 @@
+package org.scxgamer.core.events;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.core.kernel.RingReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscriber registry and the reader's record handler: decodes each record once into a
+ * preallocated slot and offers it to every subscriber. Subscribers are kept in a copy-on-write
+ * array so the reader never locks; it outlives kernel reloads so counters stay monotonic.
+ */
+public final class EventHub implements RingReader.RecordHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+    private static final Subscriber[] NONE = new Subscriber[0];
+    /** How long removal waits for a listener to return before giving up on its thread. */
+    static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private volatile Subscriber[] subscribers = NONE;
+    private final EventSlot decoded = new EventSlot();          // reader thread only
+    private final AtomicLong read = new AtomicLong();           // reader thread writes
+    // Totals of removed subscribers, so the sums stay monotonic.
+    private long retiredMatched;
+    private long retiredDelivered;
+    private long retiredDropped;
+    private long retiredFailures;
+
+    @Override
+    public void onRecord(ByteBuffer data, int offset, int ring) {
+        EventSlot e = decoded;
+        e.decode(data, offset, ring, System.nanoTime());
+        read.setOpaque(read.getPlain() + 1);
+        for (Subscriber s : subscribers) {
+            s.offer(e);
+        }
+    }
+
+    /**
+     * Starts delivering to a listener service.
+     * @param props its service properties (filters, service.id)
+     * @throws IllegalArgumentException if a filter property is invalid (nothing is started then)
+     */
+    public synchronized void add(InputEventListener listener, Map<String, ?> props, String bundle) {
+        long id = ((Number) props.get("service.id")).longValue();
+        SubscriberFilter filter = SubscriberFilter.of(props.get(InputEventListener.LANES),
+                props.get(InputEventListener.TYPES), props.get(InputEventListener.QUEUE_CAPACITY));
+        Subscriber s = new Subscriber(id, bundle, listener, filter);
+        s.start();
+        Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
+        next[next.length - 1] = s;
+        subscribers = next;
+        LOG.info("Subscriber {} (service {}, bundle {}) added: {}, queue {}, thread {}", listener.getClass().getName(), id,
+                bundle, filter, s.info().queueCapacity(), s.threadName());
+    }
+
+    /** Stops delivering to the listener with this service id and ends its thread. */
+    public void remove(long serviceId) {
+        Subscriber gone = null;
+        synchronized (this) {
+            List<Subscriber> keep = new ArrayList<>();
+            for (Subscriber s : subscribers) {
+                if (s.serviceId() == serviceId) {
+                    gone = s;
+                } else {
+                    keep.add(s);
+                }
+            }
+            if (gone == null) {
+                return;
+            }
+            subscribers = keep.toArray(NONE);
+        }
+        gone.close(CLOSE_WAIT_MILLIS);
+        SubscriberInfo i = gone.info();
+        synchronized (this) {
+            retiredMatched += i.matched();
+            retiredDelivered += i.delivered();
+            retiredDropped += i.dropped();
+            retiredFailures += i.failures();
+        }
+        LOG.info("Subscriber {} (service {}) removed: matched {}, delivered {}, dropped {}, failures {}, left in queue {}",
+                i.name(), serviceId, i.matched(), i.delivered(), i.dropped(), i.failures(), i.queued());
+    }
+
+    /** Removes every subscriber (component deactivation). */
+    public void removeAll() {
+        for (Subscriber s : subscribers) {
+            remove(s.serviceId());
+        }
+    }
+
+    public List<SubscriberInfo> subscribers() {
+        List<SubscriberInfo> out = new ArrayList<>();
+        for (Subscriber s : subscribers) {
+            out.add(s.info());
+        }
+        return out;
+    }
+
+    /** Records handed to this hub since it was created. */
+    public long read() {
+        return read.getOpaque();
+    }
+
+    /** Sums over current and removed subscribers: matched, delivered, dropped, failures. */
+    public synchronized long[] totals() {
+        long m = retiredMatched, d = retiredDelivered, x = retiredDropped, f = retiredFailures;
+        for (Subscriber s : subscribers) {
+            m += s.matched();
+            d += s.delivered();
+            x += s.dropped();
+            f += s.failures();
+        }
+        return new long[] {m, d, x, f};
+    }
+}

@@ -1,0 +1,173 @@
+package org.scxgamer.core.internal;
+
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.scxgamer.api.control.ScxControl;
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.api.event.InputEventService;
+import org.scxgamer.core.events.EventHub;
+import org.scxgamer.core.kernel.Kernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core: configuration PID scxgamer.core, the kernel lifecycle, the listener whiteboard, and the
+ * services. {@link ScxControl} is registered while the component is active; {@link InputEventService}
+ * while the ring reader runs. A configuration with an invalid value is refused as a whole (one error
+ * naming the file, key, value and range) and the previous one stays in force.
+ */
+@Component(immediate = true, configurationPid = CoreConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = CoreConfig.class)
+public class CoreComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
+
+    private final EventHub hub = new EventHub();
+    private volatile EventAdmin eventAdmin;
+    private BundleContext context;
+    private CoreRuntime runtime;
+    private ScheduledExecutorService monitor;
+    private ServiceRegistration<ScxControl> controlReg;
+    private ServiceRegistration<InputEventService> eventReg;
+
+    @Activate
+    void activate(BundleContext ctx, Map<String, Object> props) {
+        this.context = ctx;
+        ConfigParser.Result parsed = parseOrDefaults(props, true);
+        runtime = new CoreRuntime(this::openKernel, new SchedExtSysfs(SchedExtSysfs.DEFAULT), this::post,
+                this::publishEventService, hub);
+        runtime.start(parsed.settings(), parsed.explicitTunables(), ConfigParser.source(props));
+        controlReg = ctx.registerService(ScxControl.class, runtime, null);
+        monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scxgamer-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        monitor.scheduleWithFixedDelay(runtime::tick, CoreRuntime.TICK_MILLIS, CoreRuntime.TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> props) {
+        ConfigParser.Result parsed = parseOrDefaults(props, false);
+        if (parsed != null) {
+            runtime.apply(parsed.settings(), ConfigParser.source(props));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        monitor.shutdownNow();
+        try {
+            monitor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        controlReg.unregister();
+        runtime.stop();
+        hub.removeAll();
+        LOG.info("Core stopped: reader stopped, scheduler detached, kernel objects closed");
+    }
+
+    /**
+     * @param first on activation an invalid configuration falls back to the built-in defaults;
+     *              later the previous configuration stays (null is returned)
+     */
+    private ConfigParser.Result parseOrDefaults(Map<String, Object> props, boolean first) {
+        String source = ConfigParser.source(props);
+        try {
+            ConfigParser.Result r = ConfigParser.parse(props);
+            for (String w : r.warnings()) {
+                LOG.warn("{}: {}", source, w);
+            }
+            return r;
+        } catch (ConfigParser.InvalidConfigException e) {
+            LOG.error("{}: invalid configuration, nothing of it applied, {} stays in force: {}", source,
+                    first ? "the built-in default configuration" : "the previous configuration", e.getMessage());
+            if (!first) {
+                return null;
+            }
+            try {
+                return ConfigParser.parse(Map.of());
+            } catch (ConfigParser.InvalidConfigException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private Kernel openKernel(CoreSettings s) {
+        throw new IllegalStateException("libbpf loader not wired yet");
+    }
+
+    private void publishEventService(boolean available) {
+        synchronized (this) {
+            if (available && eventReg == null) {
+                eventReg = context.registerService(InputEventService.class, runtime, new Hashtable<>(Map.of(
+                        "scxgamer.reader.wait", runtime.busyPoll() ? "busy-poll" : "blocking")));
+            } else if (!available && eventReg != null) {
+                eventReg.unregister();
+                eventReg = null;
+            }
+        }
+    }
+
+    private void post(String topic, Map<String, Object> props) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, props));
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setEventAdmin(EventAdmin ea) {
+        this.eventAdmin = ea;
+    }
+
+    void unsetEventAdmin(EventAdmin ea) {
+        if (this.eventAdmin == ea) {
+            this.eventAdmin = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(InputEventListener listener, ServiceReference<InputEventListener> ref) {
+        Map<String, Object> props = new HashMap<>();
+        for (String k : ref.getPropertyKeys()) {
+            props.put(k, ref.getProperty(k));
+        }
+        String bundle = ref.getBundle() == null ? "unknown" : ref.getBundle().getSymbolicName();
+        try {
+            hub.add(listener, props, bundle);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Listener {} (service {}, bundle {}) not subscribed, fix its service properties: {}",
+                    listener.getClass().getName(), ref.getProperty(Constants.SERVICE_ID), bundle, e.getMessage());
+        }
+    }
+
+    void updatedListener(InputEventListener listener, ServiceReference<InputEventListener> ref) {
+        removeListener(listener, ref);
+        addListener(listener, ref);
+    }
+
+    void removeListener(InputEventListener listener, ServiceReference<InputEventListener> ref) {
+        hub.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+}

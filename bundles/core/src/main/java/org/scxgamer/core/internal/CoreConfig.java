@@ -1,0 +1,96 @@
+package org.scxgamer.core.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * Metatype of PID {@code scxgamer.core} (runtime/etc/scxgamer.core.cfg). Only the description: the
+ * values are read and validated by {@link ConfigParser}, so a bad value is reported with its key and
+ * range instead of being coerced. Tunable defaults and ranges must equal {@link org.scxgamer.api.control.Tunable}
+ * (a unit test checks it).
+ */
+@ObjectClassDefinition(id = CoreConfig.PID, name = "scxgamer core",
+        description = "Ring buffers, device whitelist, parts to enable, scheduler restart policy and live tunables")
+@interface CoreConfig {
+    String PID = "scxgamer.core";
+
+    @AttributeDefinition(name = "Ring buffer size (KiB)", min = "4", max = "16384",
+            description = "Size of each of the 16 ring buffers in KiB, a power of two. Needs a kernel reload (done automatically).")
+    int ring_size_kib() default 256;
+
+    @AttributeDefinition(name = "Reader wait mode", options = {
+            @Option(value = "blocking", label = "blocking: epoll wait, no CPU at idle"),
+            @Option(value = "busy-poll", label = "busy-poll: lowest latency, one core stays busy")})
+    String reader_wait() default "blocking";
+
+    @AttributeDefinition(name = "Device whitelist", cardinality = 1000,
+            description = "Rules bus:vendor:product=action (hex ids or *, bus also usb, bluetooth, i8042, virtual; "
+                    + "action mouse, keyboard, controller, auto, ignore). Unlisted devices are filtered. Applied live.")
+    String[] whitelist() default {"usb:*:*=auto", "bluetooth:*:*=auto", "i8042:*:*=auto", "virtual:*:*=ignore"};
+
+    @AttributeDefinition(name = "Input hook enabled", description = "fentry/input_event. Needs a kernel reload (done automatically).")
+    boolean hook_enabled() default true;
+
+    @AttributeDefinition(name = "Scheduler enabled", description = "The sched_ext scheduler. Needs a kernel reload (done automatically).")
+    boolean scheduler_enabled() default true;
+
+    @AttributeDefinition(name = "Injector enabled", description = "The event injector program. Needs a kernel reload (done automatically).")
+    boolean injector_enabled() default true;
+
+    @AttributeDefinition(name = "Scheduler restart policy", options = {
+            @Option(value = "on-request", label = "on-request: when the exit code asks for it (SCX_ECODE_ACT_RESTART)"),
+            @Option(value = "always", label = "always: after any exit the platform did not cause"),
+            @Option(value = "never", label = "never")})
+    String scheduler_restart() default "on-request";
+
+    @AttributeDefinition(name = "Scheduler restart attempts", min = "0", max = "100",
+            description = "Restarts in a row before giving up; the count resets after 60 s of stable running")
+    int scheduler_restart_max_attempts() default 5;
+
+    @AttributeDefinition(name = "Scheduler restart backoff (ms)", min = "100", max = "30000",
+            description = "Delay before the first restart; doubles each attempt, at most 30 s")
+    int scheduler_restart_backoff_ms() default 500;
+
+    @AttributeDefinition(name = "Input window (us)", min = "100", max = "1000000")
+    long input_window_us() default 5_000;
+
+    @AttributeDefinition(name = "Mouse lane boost (us)", min = "0", max = "10000000")
+    long boost_mouse_us() default 8_000;
+
+    @AttributeDefinition(name = "Keyboard lane boost (us)", min = "0", max = "10000000")
+    long boost_keyboard_us() default 1_000_000;
+
+    @AttributeDefinition(name = "Controller lane boost (us)", min = "0", max = "10000000")
+    long boost_controller_us() default 500_000;
+
+    @AttributeDefinition(name = "Base slice (us)", min = "100", max = "100000")
+    long slice_us() default 5_000;
+
+    @AttributeDefinition(name = "Boosted slice (us)", min = "50", max = "100000")
+    long slice_boosted_us() default 1_000;
+
+    @AttributeDefinition(name = "Lag cap (us)", min = "0", max = "1000000")
+    long lag_cap_us() default 20_000;
+
+    @AttributeDefinition(name = "Continuous mode on (events/s)", min = "1", max = "100000")
+    long continuous_on_rate() default 150;
+
+    @AttributeDefinition(name = "Continuous mode off (events/s)", min = "0", max = "100000")
+    long continuous_off_rate() default 75;
+
+    @AttributeDefinition(name = "Input handler boost shift", min = "0", max = "16")
+    long boost_input_shift() default 4;
+
+    @AttributeDefinition(name = "Foreground boost shift", min = "0", max = "16")
+    long boost_foreground_shift() default 2;
+
+    @AttributeDefinition(name = "Preempt (0/1)", min = "0", max = "1")
+    long preempt() default 1;
+
+    @AttributeDefinition(name = "Classify by behaviour (0/1)", min = "0", max = "1")
+    long classify_behaviour() default 1;
+
+    @AttributeDefinition(name = "Debug: force scheduler error (0/1)", min = "0", max = "1")
+    long debug_error() default 0;
+}
