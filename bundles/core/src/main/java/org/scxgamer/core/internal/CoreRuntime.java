@@ -74,7 +74,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private List<PartStatus> lastParts = List.of();
     private final long[] lastRingDrops = new long[Contract.RING_COUNT];
     private final long[] pendingRingDrops = new long[Contract.RING_COUNT];
-    private long lastOverflowReport;
+    private long lastOverflowReport = System.nanoTime() - OVERFLOW_REPORT_NANOS;
     private volatile boolean schedulerExpected;
     private long attachedSince;
     private int attempts;

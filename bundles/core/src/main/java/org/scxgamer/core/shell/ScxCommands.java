@@ -183,7 +183,8 @@ public class ScxCommands {
             scx:whitelist remove RULE...  remove rules
             scx:whitelist set RULE...     replace all rules
             RULE: bus:vendor:product=action (hex ids or *, bus also usb, bluetooth, i8042, virtual;
-                  action mouse, keyboard, controller, auto, ignore), e.g. usb:046d:*=mouse.
+                  action mouse, keyboard, controller, auto, ignore), e.g. usb:046d:any=mouse.
+                  Gogo expands a bare * as a file name: write any instead, or quote the rule.
             Changes last until the next configuration edit (whitelist in scxgamer.core.cfg).""";
 
     @Descriptor("Show or change the device whitelist (add/remove/set RULE...)")
@@ -203,7 +204,7 @@ public class ScxCommands {
             }
             List<WhitelistRule> given = new ArrayList<>();
             for (int i = 1; i < args.length; i++) {
-                given.add(WhitelistRule.parse(args[i]));
+                given.add(rule(args[i]));
             }
             List<WhitelistRule> next = new ArrayList<>(control.whitelist());
             switch (args[0]) {
@@ -224,6 +225,21 @@ public class ScxCommands {
             control.setWhitelist(next);
             return "whitelist now has " + next.size() + " rule(s)";
         });
+    }
+
+    /** A rule as typed in the shell, where "any" stands for the * that Gogo would glob. */
+    static WhitelistRule rule(String text) {
+        int eq = text.indexOf('=');
+        if (eq < 0) {
+            return WhitelistRule.parse(text);
+        }
+        String[] ids = text.substring(0, eq).split(":", -1);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].trim().equalsIgnoreCase("any")) {
+                ids[i] = "*";
+            }
+        }
+        return WhitelistRule.parse(String.join(":", ids) + text.substring(eq));
     }
 
     // ---- tunables -------------------------------------------------------------------------------

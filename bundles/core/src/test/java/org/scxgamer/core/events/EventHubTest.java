@@ -1,0 +1,249 @@
+package org.scxgamer.core.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scxgamer.api.event.InputEvent;
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.api.event.Lane;
+import org.scxgamer.api.event.SubscriberInfo;
+
+class EventHubTest {
+    private static final int EV_KEY = 1, EV_REL = 2;
+    private final EventHub hub = new EventHub();
+    private final ByteBuffer one = Records.buffer(1);
+    private long nextId = 100;
+
+    @AfterEach
+    void tearDown() {
+        hub.removeAll();
+    }
+
+    private long add(InputEventListener l, Object... props) {
+        long id = nextId++;
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("service.id", id);
+        for (int i = 0; i < props.length; i += 2) {
+            p.put((String) props[i], props[i + 1]);
+        }
+        hub.add(l, p, "test.bundle");
+        return id;
+    }
+
+    private void feed(int type, int value, Lane lane) {
+        Records.put(one, 0, System.nanoTime(), 7, type, 0, value, 1, lane.id(), 0);
+        hub.onRecord(one, 0, 1);
+    }
+
+    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private SubscriberInfo info(long id) {
+        return hub.subscribers().stream().filter(s -> s.serviceId() == id).findFirst().orElseThrow();
+    }
+
+    private static void assertAccounted(SubscriberInfo i) {
+        assertThat(i.matched()).as("matched = delivered + dropped + queued for %s", i.name())
+                .isEqualTo(i.delivered() + i.dropped() + i.queued());
+    }
+
+    /** Records every value it gets; checks they arrive in order. */
+    static class Healthy implements InputEventListener {
+        final List<Integer> values = new CopyOnWriteArrayList<>();
+        final AtomicLong droppedReported = new AtomicLong();
+
+        @Override
+        public void onEvent(InputEvent e) {
+            values.add(e.value());
+        }
+
+        @Override
+        public void onDropped(long count) {
+            droppedReported.addAndGet(count);
+        }
+    }
+
+    @Test
+    void slowBlockingAndThrowingSubscribersLoseOnlyTheirOwnEvents() throws Exception {
+        int n = 20_000;
+        Healthy healthy = new Healthy();
+        Healthy slow = new Healthy() {
+            @Override
+            public void onEvent(InputEvent e) {
+                super.onEvent(e);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch blockedInside = new CountDownLatch(1);
+        InputEventListener blocking = e -> {
+            blockedInside.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        AtomicLong thrown = new AtomicLong();
+        InputEventListener throwing = e -> {
+            thrown.incrementAndGet();
+            throw new IllegalStateException("listener bug " + e.value());
+        };
+        long h = add(healthy, InputEventListener.QUEUE_CAPACITY, 32768);
+        long s = add(slow, InputEventListener.QUEUE_CAPACITY, 64);
+        long b = add(blocking, InputEventListener.QUEUE_CAPACITY, 64);
+        long t = add(throwing, InputEventListener.QUEUE_CAPACITY, 32768);
+
+        for (int i = 0; i < n; i++) {
+            feed(EV_REL, i, Lane.MOUSE);
+        }
+        assertThat(hub.read()).isEqualTo(n);
+
+        await("healthy got everything", () -> info(h).delivered() == n);
+        assertThat(healthy.values).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(healthy.values.get(i)).isEqualTo(i);
+        }
+        assertThat(info(h).dropped()).isZero();
+
+        await("throwing listener called for every event", () -> info(t).delivered() == n);
+        assertThat(info(t).failures()).isEqualTo(n).isEqualTo(thrown.get());
+
+        await("slow listener drained", () -> info(s).queued() == 0 && slow.droppedReported.get() == info(s).dropped());
+        SubscriberInfo si = info(s);
+        assertThat(si.dropped()).as("slow listener must lose events").isPositive();
+        assertThat(slow.values).hasSize((int) si.delivered());
+
+        blockedInside.await();
+        SubscriberInfo bi = info(b);
+        assertThat(bi.delivered()).isZero();
+        assertThat(bi.queued()).isEqualTo(64);
+        assertThat(bi.dropped()).isEqualTo(n - 64);
+
+        for (long id : new long[] {h, s, b, t}) {
+            SubscriberInfo i = info(id);
+            assertThat(i.matched()).isEqualTo(n);
+            assertAccounted(i);
+        }
+        long[] totals = hub.totals();
+        assertThat(totals[0]).isEqualTo(4L * n);
+        assertThat(totals[1] + totals[2]).isEqualTo(4L * n - bi.queued());
+
+        hub.remove(b);
+        assertThat(listenerThreads()).noneMatch(name -> name.endsWith("-" + b));
+        assertThat(hub.totals()[0]).as("removed subscribers stay in the totals").isEqualTo(4L * n);
+    }
+
+    @Test
+    void filtersSelectLanesAndTypes() throws Exception {
+        Healthy mice = new Healthy(), keys = new Healthy(), mouseKeys = new Healthy(), all = new Healthy();
+        long m = add(mice, InputEventListener.LANES, "MOUSE");
+        long k = add(keys, InputEventListener.TYPES, new int[] {EV_KEY});
+        long mk = add(mouseKeys, InputEventListener.LANES, new String[] {"mouse"}, InputEventListener.TYPES, "1");
+        long a = add(all);
+        feed(EV_REL, 1, Lane.MOUSE);
+        feed(EV_KEY, 2, Lane.MOUSE);
+        feed(EV_KEY, 3, Lane.KEYBOARD);
+        feed(3, 4, Lane.CONTROLLER);
+        await("all delivered", () -> info(a).delivered() == 4);
+        await("filtered delivered", () -> info(m).delivered() == 2 && info(k).delivered() == 2 && info(mk).delivered() == 1);
+        assertThat(mice.values).containsExactly(1, 2);
+        assertThat(keys.values).containsExactly(2, 3);
+        assertThat(mouseKeys.values).containsExactly(2);
+        assertThat(all.values).containsExactly(1, 2, 3, 4);
+        assertThat(info(m).matched()).isEqualTo(2);
+    }
+
+    @Test
+    void invalidFilterPropertiesAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> add(new Healthy(), InputEventListener.LANES, "TOUCHPAD"))
+                .hasMessageContaining(InputEventListener.LANES).hasMessageContaining("TOUCHPAD").hasMessageContaining("MOUSE");
+        assertThatThrownBy(() -> add(new Healthy(), InputEventListener.TYPES, "70000"))
+                .hasMessageContaining(InputEventListener.TYPES).hasMessageContaining("0 .. 65535");
+        assertThatThrownBy(() -> add(new Healthy(), InputEventListener.QUEUE_CAPACITY, "lots"))
+                .hasMessageContaining(InputEventListener.QUEUE_CAPACITY).hasMessageContaining("64 .. 1048576");
+        assertThat(hub.subscribers()).isEmpty();
+        assertThat(listenerThreads()).isEmpty();
+    }
+
+    @Test
+    void queueCapacityIsRoundedUpToAPowerOfTwoWithinBounds() {
+        assertThat(SubscriberFilter.of(null, null, 100).capacity()).isEqualTo(128);
+        assertThat(SubscriberFilter.of(null, null, 1).capacity()).isEqualTo(64);
+        assertThat(SubscriberFilter.of(null, null, "4096").capacity()).isEqualTo(4096);
+        assertThat(SubscriberFilter.of(null, null, null).capacity()).isEqualTo(InputEventListener.DEFAULT_QUEUE_CAPACITY);
+    }
+
+    @Test
+    void removingSubscribersEndsTheirThreads() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(add(new Healthy()));
+        }
+        feed(EV_REL, 1, Lane.MOUSE);
+        assertThat(listenerThreads()).hasSize(20);
+        for (long id : ids) {
+            hub.remove(id);
+        }
+        assertThat(hub.subscribers()).isEmpty();
+        await("listener threads gone", () -> listenerThreads().isEmpty());
+        assertThat(hub.totals()[0]).isEqualTo(20);
+    }
+
+    @Test
+    void dropsAreReportedToTheListenerWhileItIsIdle() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong reported = new AtomicLong();
+        InputEventListener gated = new InputEventListener() {
+            @Override
+            public void onEvent(InputEvent e) {
+                try {
+                    release.await();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onDropped(long count) {
+                reported.addAndGet(count);
+            }
+        };
+        long id = add(gated, InputEventListener.QUEUE_CAPACITY, 64);
+        for (int i = 0; i < 1000; i++) {
+            feed(EV_REL, i, Lane.MOUSE);
+        }
+        release.countDown();
+        await("drops reported", () -> reported.get() == info(id).dropped() && info(id).queued() == 0);
+        assertThat(reported.get()).isGreaterThanOrEqualTo(1000 - 65);
+        assertAccounted(info(id));
+    }
+
+    static List<String> listenerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("scxgamer-listener-")).toList();
+    }
+}

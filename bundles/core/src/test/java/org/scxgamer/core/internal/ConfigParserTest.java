@@ -1,0 +1,156 @@
+package org.scxgamer.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.scxgamer.api.control.Tunable;
+import org.scxgamer.api.control.WhitelistRule;
+
+class ConfigParserTest {
+
+    @Test
+    void emptyConfigurationGivesTheDocumentedDefaults() throws Exception {
+        ConfigParser.Result r = ConfigParser.parse(Map.of());
+        CoreSettings s = r.settings();
+        assertThat(s.ringSizeKiB()).isEqualTo(256);
+        assertThat(s.busyPoll()).isFalse();
+        assertThat(s.whitelist()).extracting(WhitelistRule::toString)
+                .containsExactly("0003:*:*=auto", "0005:*:*=auto", "0011:*:*=auto", "0006:*:*=ignore");
+        assertThat(s.hookEnabled() && s.schedulerEnabled() && s.injectorEnabled()).isTrue();
+        assertThat(s.restartPolicy()).isEqualTo(RestartPolicy.ON_REQUEST);
+        for (Tunable t : Tunable.values()) {
+            assertThat(s.tunables()).containsEntry(t, t.defaultValue());
+        }
+        assertThat(r.explicitTunables()).isEmpty();
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void cfgFileStringsAreParsed() throws Exception {
+        Map<String, Object> p = Map.of(ConfigParser.RING_SIZE_KIB, "1024", ConfigParser.READER_WAIT, "busy-poll",
+                ConfigParser.WHITELIST, "usb:046d:c077=mouse, virtual:*:*=auto", ConfigParser.HOOK_ENABLED, "false",
+                ConfigParser.SCHEDULER_RESTART, "always", Tunable.PREEMPT.key(), "false", Tunable.SLICE_US.key(), "2_000",
+                ConfigParser.FILENAME, "file:/opt/scxgamer/etc/scxgamer.core.cfg", "service.pid", "scxgamer.core",
+                "component.name", "x");
+        ConfigParser.Result r = ConfigParser.parse(p);
+        CoreSettings s = r.settings();
+        assertThat(s.ringSizeKiB()).isEqualTo(1024);
+        assertThat(s.busyPoll()).isTrue();
+        assertThat(s.whitelist()).hasSize(2);
+        assertThat(s.hookEnabled()).isFalse();
+        assertThat(s.restartPolicy()).isEqualTo(RestartPolicy.ALWAYS);
+        assertThat(s.tunables()).containsEntry(Tunable.PREEMPT, 0L).containsEntry(Tunable.SLICE_US, 2000L);
+        assertThat(r.explicitTunables()).containsOnlyKeys(Tunable.PREEMPT, Tunable.SLICE_US);
+        assertThat(r.warnings()).isEmpty();
+        assertThat(ConfigParser.source(p)).isEqualTo("file:/opt/scxgamer/etc/scxgamer.core.cfg");
+    }
+
+    @Test
+    void typedValuesAndArraysAreAccepted() throws Exception {
+        CoreSettings s = ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, 64, ConfigParser.HOOK_ENABLED, Boolean.FALSE,
+                ConfigParser.WHITELIST, new String[] {"usb:*:*=mouse"}, Tunable.SLICE_US.key(), 3000L)).settings();
+        assertThat(s.ringSizeKiB()).isEqualTo(64);
+        assertThat(s.hookEnabled()).isFalse();
+        assertThat(s.whitelist()).extracting(WhitelistRule::toString).containsExactly("0003:*:*=mouse");
+        assertThat(s.tunables()).containsEntry(Tunable.SLICE_US, 3000L);
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+            "ring.size.kib | abc | not a whole number; accepted: 4 .. 16384 KiB",
+            "ring.size.kib | 2 | out of range; accepted: 4 .. 16384 KiB",
+            "ring.size.kib | 32768 | out of range; accepted: 4 .. 16384 KiB",
+            "ring.size.kib | 100 | not a power of two",
+            "reader.wait | sometimes | accepted: blocking, busy-poll",
+            "hook.enabled | yes | accepted: true, false",
+            "scheduler.restart | maybe | accepted: on-request, always, never",
+            "scheduler.restart.max.attempts | 101 | accepted: 0 .. 100",
+            "scheduler.restart.backoff.ms | 10 | accepted: 100 .. 30000 ms",
+            "slice.us | 50 | accepted: 100 .. 100000 us",
+            "slice.us | 1.5 | not a whole number",
+            "preempt | 2 | accepted: 0 .. 1 bool",
+            "boost.mouse.us | -1 | accepted: 0 .. 10000000 us",
+            "whitelist | usb:046d=mouse | expected bus:vendor:product=action",
+            "whitelist | usb:*:*=touchpad | accepted: mouse, keyboard, controller, auto, ignore",
+    })
+    void invalidValuesNameKeyValueAndRange(String key, String value, String expected) {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, value)))
+                .isInstanceOf(ConfigParser.InvalidConfigException.class)
+                .hasMessageContaining(key).hasMessageContaining(value).hasMessageContaining(expected);
+    }
+
+    @Test
+    void wrongJavaTypesAreRejected() {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(Tunable.SLICE_US.key(), 5000.0)))
+                .hasMessageContaining("slice.us").hasMessageContaining("Double").hasMessageContaining("100 .. 100000");
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, List.of(1))))
+                .hasMessageContaining(ConfigParser.RING_SIZE_KIB);
+    }
+
+    @Test
+    void everyProblemIsReportedInOneMessage() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConfigParser.RING_SIZE_KIB, "abc");
+        p.put(Tunable.SLICE_US.key(), "1");
+        assertThatThrownBy(() -> ConfigParser.parse(p)).hasMessageContaining(ConfigParser.RING_SIZE_KIB)
+                .hasMessageContaining(Tunable.SLICE_US.key());
+    }
+
+    @Test
+    void unknownKeysWarnButApply() throws Exception {
+        ConfigParser.Result r = ConfigParser.parse(Map.of("slice.usec", "1000", Tunable.LAG_CAP_US.key(), "100"));
+        assertThat(r.warnings()).singleElement().asString().contains("slice.usec").contains("slice.us");
+        assertThat(r.settings().tunables()).containsEntry(Tunable.LAG_CAP_US, 100L);
+    }
+
+    @Test
+    void emptyWhitelistWarns() throws Exception {
+        ConfigParser.Result r = ConfigParser.parse(Map.of(ConfigParser.WHITELIST, ""));
+        assertThat(r.settings().whitelist()).isEmpty();
+        assertThat(r.warnings()).singleElement().asString().contains("every input device is filtered");
+    }
+
+    @Test
+    void loadTimeKeysNeedAReloadAndLiveKeysDoNot() throws Exception {
+        CoreSettings base = ConfigParser.defaults();
+        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, 512)).settings())).isTrue();
+        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.SCHEDULER_ENABLED, false)).settings())).isTrue();
+        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.WHITELIST, "usb:*:*=mouse",
+                Tunable.SLICE_US.key(), 3000, ConfigParser.READER_WAIT, "busy-poll")).settings())).isFalse();
+    }
+
+    /** The metatype description (generated by bnd from CoreConfig) must say what the parser accepts. */
+    @Test
+    void metatypeMatchesTunablesAndParser() throws Exception {
+        for (Tunable t : Tunable.values()) {
+            Method m = CoreConfig.class.getDeclaredMethod(t.key().replace('.', '_'));
+            assertThat(((Number) m.getDefaultValue()).longValue()).as(t.key()).isEqualTo(t.defaultValue());
+        }
+        assertThat((String[]) CoreConfig.class.getDeclaredMethod("whitelist").getDefaultValue())
+                .containsExactlyElementsOf(ConfigParser.DEFAULT_WHITELIST);
+        Path xml = Path.of("target/classes/OSGI-INF/metatype/scxgamer.core.xml");
+        assertThat(xml).as("metatype generated by bnd").exists();
+        String text = Files.readString(xml);
+        for (Tunable t : Tunable.values()) {
+            Matcher ad = Pattern.compile("<AD [^>]*id=\"" + Pattern.quote(t.key()) + "\"[^>]*>").matcher(text);
+            assertThat(ad.find()).as("AD for %s", t.key()).isTrue();
+            assertThat(ad.group()).contains("min=\"" + t.min() + "\"").contains("max=\"" + t.max() + "\"")
+                    .contains("default=\"" + t.defaultValue() + "\"");
+        }
+        for (String key : ConfigParser.knownKeys()) {
+            assertThat(text).as("metatype has %s", key).contains("id=\"" + key + "\"");
+        }
+    }
+}

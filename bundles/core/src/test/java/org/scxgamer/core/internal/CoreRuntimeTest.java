@@ -1,0 +1,269 @@
+package org.scxgamer.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scxgamer.api.control.ExitInfo;
+import org.scxgamer.api.control.InjectResult;
+import org.scxgamer.api.control.InjectedEvent;
+import org.scxgamer.api.control.PartState;
+import org.scxgamer.api.control.Topics;
+import org.scxgamer.api.control.Tunable;
+import org.scxgamer.api.event.InputEvent;
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.core.events.EventHub;
+
+class CoreRuntimeTest {
+    static final InjectedEvent MOUSE = new InjectedEvent(0x5c0001, 3, 0x5358, 1, 2, 0, 1);
+    static final InjectedEvent UNKNOWN_TYPE = new InjectedEvent(0x5c0009, 3, 0x5358, 9, 0x15, 0, 1);
+
+    @TempDir
+    Path sys;
+    final List<FakeKernel> opened = new CopyOnWriteArrayList<>();
+    final List<Map.Entry<String, Map<String, Object>>> posted = new CopyOnWriteArrayList<>();
+    volatile boolean eventServiceUp;
+    PartState schedState = PartState.ACTIVE;
+    final EventHub hub = new EventHub();
+    CoreRuntime rt;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.writeString(sys.resolve("state"), "disabled\n");
+        Files.writeString(sys.resolve("enable_seq"), "3\n");
+        Files.createDirectories(sys.resolve("root"));
+        Files.writeString(sys.resolve("root/ops"), "scxgamer\n");
+        rt = new CoreRuntime(s -> {
+            FakeKernel k = new FakeKernel(s.ringSizeKiB() * 1024 / 32, PartState.UNAVAILABLE, schedState);
+            opened.add(k);
+            return k;
+        }, new SchedExtSysfs(sys), (topic, props) -> posted.add(Map.entry(topic, props)), up -> eventServiceUp = up, hub);
+    }
+
+    @AfterEach
+    void tearDown() {
+        rt.stop();
+        hub.removeAll();
+    }
+
+    static CoreSettings settings(Map<String, Object> props) throws Exception {
+        return ConfigParser.parse(props).settings();
+    }
+
+    static Map<Tunable, Long> explicit(Map<String, Object> props) throws Exception {
+        return ConfigParser.parse(props).explicitTunables();
+    }
+
+    void start(Map<String, Object> props) throws Exception {
+        rt.start(settings(props), explicit(props), "etc/scxgamer.core.cfg");
+    }
+
+    FakeKernel kernel() {
+        return opened.get(opened.size() - 1);
+    }
+
+    static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    List<Map<String, Object>> postedOn(String topic) {
+        return posted.stream().filter(e -> e.getKey().equals(topic)).map(Map.Entry::getValue).toList();
+    }
+
+    @Test
+    void everyInjectedEventIsReadFilteredOrDroppedAndCounted() throws Exception {
+        start(Map.of(ConfigParser.RING_SIZE_KIB, 4));
+        assertThat(eventServiceUp).isTrue();
+        AtomicLong got = new AtomicLong();
+        hub.add((InputEventListener) e -> got.incrementAndGet(), Map.of("service.id", 1L), "test");
+
+        InjectResult r = rt.inject(List.of(MOUSE, UNKNOWN_TYPE), 100, true);
+        assertThat(r.submitted()).isEqualTo(100);
+        assertThat(r.filtered()).isEqualTo(100);
+        await("delivered", () -> got.get() == 100);
+
+        // Reader paused: the 128-record fake ring overflows and the kernel counts the drops.
+        kernel().paused = true;
+        r = rt.inject(List.of(MOUSE), 500, false);
+        assertThat(r.dropped()).isEqualTo(500 - 128);
+        rt.tick();
+        List<Map<String, Object>> overflow = postedOn(Topics.BUFFER_OVERFLOW);
+        assertThat(overflow).hasSize(1);
+        assertThat(overflow.get(0)).containsEntry(Topics.RING, 0).containsEntry(Topics.COUNT, 372L);
+        kernel().paused = false;
+        kernel().dataOrWakeup.release();
+        await("rest delivered", () -> got.get() == 228);
+
+        Map<String, Long> c = rt.counters();
+        assertThat(c.get("events.injected")).isEqualTo(700);
+        assertThat(c.get("events.injected"))
+                .isEqualTo(c.get("events.read") + c.get("events.dropped.kernel") + c.get("events.filtered"));
+        assertThat(c.get("events.read")).isEqualTo(228);
+        assertThat(c.get("events.delivered")).isEqualTo(228);
+        assertThat(c.get("events.dropped.subscribers")).isZero();
+        assertThat(c.get("ring.0.dropped")).isEqualTo(372);
+        assertThat(c.get("lane.mouse")).isEqualTo(600);
+    }
+
+    @Test
+    void configurationEditsChangeOnlyWhatTheyTouchAndLeavePolicyValues() throws Exception {
+        Map<String, Object> props = new HashMap<>(Map.of(Tunable.SLICE_US.key(), "4000"));
+        start(props);
+        FakeKernel k = kernel();
+        assertThat(k.readTunables()).containsEntry(Tunable.SLICE_US, 4000L).hasSize(Tunable.values().length);
+
+        rt.setTunables(Map.of(Tunable.MOUSE_BOOST_US, 1234L), "policy-a");
+        assertThat(k.readTunables()).containsEntry(Tunable.MOUSE_BOOST_US, 1234L).containsEntry(Tunable.SLICE_US, 4000L);
+        assertThat(postedOn(Topics.TUNABLES_CHANGED)).last().satisfies(p ->
+                assertThat(p).containsEntry(Topics.SOURCE, "policy-a").containsEntry(Tunable.MOUSE_BOOST_US.key(), 1234L));
+
+        props.put(ConfigParser.WHITELIST, "usb:046d:*=mouse");
+        rt.apply(settings(props), "etc/scxgamer.core.cfg");
+        assertThat(opened).as("whitelist edits apply live").hasSize(1);
+        assertThat(k.rules).extracting(Object::toString).containsExactly("0003:046d:*=mouse");
+        assertThat(k.readTunables()).containsEntry(Tunable.MOUSE_BOOST_US, 1234L);
+
+        props.put(Tunable.SLICE_US.key(), "6000");
+        rt.apply(settings(props), "etc/scxgamer.core.cfg");
+        assertThat(k.readTunables()).containsEntry(Tunable.SLICE_US, 6000L).containsEntry(Tunable.MOUSE_BOOST_US, 1234L);
+        assertThat(rt.tunables()).containsEntry(Tunable.SLICE_US, 6000L);
+
+        assertThatThrownBy(() -> rt.setTunables(Map.of(Tunable.SLICE_US, 1L), "policy-b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice.us").hasMessageContaining("100 .. 100000");
+        assertThat(k.readTunables()).containsEntry(Tunable.SLICE_US, 6000L);
+    }
+
+    @Test
+    void loadTimeSettingsReloadTheKernelAndCountersStayMonotonic() throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        start(props);
+        rt.inject(List.of(MOUSE), 10, false);
+        FakeKernel first = kernel();
+        props.put(ConfigParser.RING_SIZE_KIB, 512);
+        rt.apply(settings(props), "etc/scxgamer.core.cfg");
+        assertThat(opened).hasSize(2);
+        assertThat(first.closed).isTrue();
+        assertThat(kernel().closed).isFalse();
+        assertThat(kernel().rules).isNotEmpty();
+        assertThat(rt.counters().get("events.injected")).isEqualTo(10);
+        rt.inject(List.of(MOUSE), 5, false);
+        assertThat(rt.counters().get("events.injected")).isEqualTo(15);
+        assertThat(eventServiceUp).isTrue();
+    }
+
+    @Test
+    void schedulerExitIsPublishedAndRestartedWhenItAsksForIt() throws Exception {
+        start(Map.of(ConfigParser.RESTART_BACKOFF_MS, 100));
+        FakeKernel k = kernel();
+        assertThat(k.attached).isTrue();
+        k.eject(new ExitInfo(Instant.now(), 1025, RestartPolicy.ECODE_ACT_RESTART, "scx_bpf_error", "debug.error set"));
+        rt.tick();
+        assertThat(postedOn(Topics.SCHEDULER_EXITED)).singleElement().satisfies(p -> assertThat(p)
+                .containsEntry(Topics.REASON, "scx_bpf_error").containsEntry(Topics.EXIT_KIND, 1025));
+        assertThat(rt.scheduler().exits()).hasSize(1);
+        assertThat(k.attached).isFalse();
+        await("restarted", () -> {
+            rt.tick();
+            return k.attached;
+        });
+        assertThat(rt.scheduler().restarts()).isEqualTo(1);
+        assertThat(rt.scheduler().attached()).isTrue();
+    }
+
+    @Test
+    void exitWithoutRestartRequestStaysDownUnderOnRequest() throws Exception {
+        start(Map.of(ConfigParser.RESTART_BACKOFF_MS, 100));
+        FakeKernel k = kernel();
+        k.eject(new ExitInfo(Instant.now(), 1026, 0, "runnable task stall", ""));
+        rt.tick();
+        Thread.sleep(300);
+        rt.tick();
+        assertThat(k.attached).isFalse();
+        assertThat(k.attachCalls).isEqualTo(1);
+        assertThat(rt.scheduler().exits()).extracting(ExitInfo::reason).containsExactly("runnable task stall");
+    }
+
+    @Test
+    void restartAttemptsAreBounded() throws Exception {
+        start(Map.of(ConfigParser.SCHEDULER_RESTART, "always", ConfigParser.RESTART_MAX_ATTEMPTS, 2,
+                ConfigParser.RESTART_BACKOFF_MS, 100));
+        FakeKernel k = kernel();
+        k.attachFails = true;
+        k.eject(new ExitInfo(Instant.now(), 1024, 0, "error", ""));
+        long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        while (System.nanoTime() < end) {
+            rt.tick();
+            Thread.sleep(20);
+        }
+        assertThat(k.attachCalls).as("one attach at start, then exactly max attempts").isEqualTo(1 + 2);
+        assertThat(k.attached).isFalse();
+        k.attachFails = false;
+        rt.restartScheduler();
+        assertThat(k.attached).isTrue();
+    }
+
+    @Test
+    void stopDetachesTheSchedulerAndClosesTheKernel() throws Exception {
+        start(Map.of());
+        FakeKernel k = kernel();
+        assertThat(k.attached).isTrue();
+        rt.stop();
+        assertThat(k.attached).isFalse();
+        assertThat(k.closed).isTrue();
+        assertThat(eventServiceUp).isFalse();
+        assertThat(rt.parts()).allSatisfy(p -> assertThat(p.state()).isEqualTo(PartState.FAILED));
+        assertThatThrownBy(() -> rt.inject(List.of(MOUSE), 1, false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("injector");
+    }
+
+    @Test
+    void unavailableSchedulerIsNotAttached() throws Exception {
+        schedState = PartState.UNAVAILABLE;
+        start(Map.of());
+        assertThat(kernel().attachCalls).isZero();
+        assertThatThrownBy(() -> rt.restartScheduler()).hasMessageContaining("no sched_ext");
+    }
+
+    @Test
+    void schedulerDisabledByConfigurationIsNotAttachedAndRestartSaysWhy() throws Exception {
+        start(Map.of(ConfigParser.SCHEDULER_ENABLED, "false"));
+        assertThat(kernel().attachCalls).isZero();
+        assertThatThrownBy(() -> rt.restartScheduler()).hasMessageContaining("scheduler.enabled = false");
+    }
+
+    @Test
+    void listenerGetsIntactEvents() throws Exception {
+        start(Map.of());
+        List<InputEvent.Snapshot> got = new CopyOnWriteArrayList<>();
+        hub.add((InputEventListener) e -> got.add(e.snapshot()), Map.of("service.id", 5L), "test");
+        rt.inject(List.of(new InjectedEvent(0x5c0002, 3, 0x5358, 2, 1, 30, 1)), 3, true);
+        await("3 events", () -> got.size() == 3);
+        assertThat(got).extracting(InputEvent::value).containsExactly(1, 2, 3);
+        assertThat(got).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo(1);
+            assertThat(e.code()).isEqualTo(30);
+            assertThat(e.lane()).isEqualTo(org.scxgamer.api.event.Lane.KEYBOARD);
+            assertThat(e.injected()).isTrue();
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package org.scxgamer.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.scxgamer.api.control.PartState;
+import org.scxgamer.api.control.Tunable;
+import org.scxgamer.core.events.EventHub;
+import org.scxgamer.core.shell.ScxCommands;
+
+/** The scx commands through a real Gogo command processor, against the runtime on a fake kernel. */
+class ScxCommandsTest {
+    final EventHub hub = new EventHub();
+    CoreRuntime rt;
+    ThreadIOImpl tio;
+    CommandProcessorImpl processor;
+    CommandSession session;
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        rt = new CoreRuntime(s -> new FakeKernel(1024, PartState.UNAVAILABLE, PartState.UNAVAILABLE),
+                new SchedExtSysfs(Path.of("/nonexistent/sched_ext")), (t, p) -> { }, up -> { }, hub);
+        rt.start(ConfigParser.defaults(), Map.of(), "test");
+        ScxCommands commands = new ScxCommands(rt);
+        tio = new ThreadIOImpl();
+        tio.start();
+        processor = new CommandProcessorImpl(tio);
+        processor.addCommand("scx", commands);
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), err);
+    }
+
+    @AfterEach
+    void tearDown() {
+        session.close();
+        processor.stop();
+        tio.stop();
+        rt.stop();
+        hub.removeAll();
+    }
+
+    String run(String line) throws Exception {
+        Object out = session.execute(line);
+        return String.valueOf(out);
+    }
+
+    @Test
+    void statusNamesEveryPartAndTheInjectorOnlyMode() throws Exception {
+        String out = run("scx:status");
+        assertThat(out).contains("buffers     ACTIVE").contains("input_hook  UNAVAILABLE kernel refuses tracing programs: EPERM")
+                .contains("scheduler   UNAVAILABLE no sched_ext in this kernel")
+                .contains("mode: injector-only").contains("sched_ext.state: absent").contains("kernel.release: fake");
+    }
+
+    @Test
+    void injectThenStatsShowTheCounts() throws Exception {
+        assertThat(run("scx:inject --lane keyboard --seq 25")).startsWith("injected 25: submitted 25, dropped 0, filtered 0");
+        assertThat(run("scx:inject --type 0x15 3")).contains("filtered 3");
+        String stats = run("scx:stats");
+        assertThat(stats).contains("events.injected: 28\n").contains("lane.keyboard: 25\n").contains("events.filtered: 3\n")
+                .contains("events.dropped.kernel: 0\n").contains("events.dropped.subscribers: 0\n").contains("events.delivered: 0\n")
+                .contains("ring.15.dropped: 0");
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndNoStackTrace() throws Exception {
+        assertThat(run("scx:inject --lane touchpad 3")).isEqualTo("error: --lane 'touchpad': accepted: mouse, keyboard, controller");
+        assertThat(run("scx:inject")).startsWith("error: COUNT is missing").contains("--seq");
+        assertThat(run("scx:inject --bogus 1 3")).startsWith("error: unknown option --bogus");
+        assertThat(run("scx:tunables slice.us 1")).isEqualTo("error: slice.us = 1 is out of range: accepted 100 .. 100000 us");
+        assertThat(run("scx:tunables nope 1")).startsWith("error: unknown tunable 'nope'");
+        assertThat(run("scx:whitelist add usb:zz:any=mouse")).startsWith("error: whitelist rule 'usb:zz:*=mouse'");
+        assertThat(run("scx:restart")).isEqualTo("error: scheduler could not be attached: scheduler unavailable: no sched_ext in this kernel");
+        assertThat(run("scx:classify 12 nice")).startsWith("error: CLASS 'nice': accepted");
+        assertThat(run("scx:status extra")).startsWith("error: no arguments expected");
+        assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() throws Exception {
+        for (String c : new String[] {"status", "stats", "devices", "whitelist", "tunables", "inject", "sched", "restart",
+                "classify", "foreground", "subscribers"}) {
+            assertThat(run("scx:" + c + " help")).as(c).startsWith("scx:" + c);
+        }
+    }
+
+    @Test
+    void tunablesAndWhitelistChangeThroughTheShell() throws Exception {
+        assertThat(run("scx:tunables slice.us 3000 preempt 0")).isEqualTo("slice.us = 3000\npreempt = 0");
+        assertThat(rt.tunables()).containsEntry(Tunable.SLICE_US, 3000L).containsEntry(Tunable.PREEMPT, 0L);
+        assertThat(run("scx:tunables")).contains("slice.us               = 3000");
+        assertThat(run("scx:whitelist add usb:046d:any=mouse")).isEqualTo("whitelist now has 5 rule(s)");
+        assertThat(run("scx:whitelist")).contains("0003:046d:*=mouse");
+        assertThat(run("scx:whitelist remove 'usb:046d:*=mouse'")).isEqualTo("whitelist now has 4 rule(s)");
+        assertThat(run("scx:whitelist remove usb:046d:any=mouse")).isEqualTo("error: rule 0003:046d:*=mouse is not in the whitelist");
+        assertThat(run("scx:whitelist set usb:any:any=mouse")).isEqualTo("whitelist now has 1 rule(s)");
+        assertThat(rt.whitelist()).extracting(Object::toString).containsExactly("0003:*:*=mouse");
+    }
+
+    @Test
+    void schedShowsTheKernelView() throws Exception {
+        assertThat(run("scx:sched")).contains("state: absent").contains("attached: false").contains("exits: none");
+        assertThat(run("scx:subscribers")).startsWith("error: the event service is not running");
+    }
+}
