@@ -207,7 +207,8 @@ final class CoreRuntime implements ScxControl, InputEventService {
             LOG.info("Part {}: {}{}", p.part(), p.state(), p.reason().isEmpty() ? "" : " (" + p.reason() + ")");
         }
         lastParts = k.parts();
-        if (s.schedulerEnabled() && state(Part.SCHEDULER) != PartState.UNAVAILABLE && state(Part.SCHEDULER) != PartState.DISABLED) {
+        PartState sched = state(Part.SCHEDULER);
+        if (s.schedulerEnabled() && sched != PartState.UNAVAILABLE && sched != PartState.DISABLED && sched != PartState.FAILED) {
             attach("start");
         }
     }
@@ -330,12 +331,17 @@ final class CoreRuntime implements ScxControl, InputEventService {
                 ConfigParser.RING_SIZE_KIB, line);
     }
 
+    /** Attaches (the kernel facade reports refusals through the SCHEDULER part status, not by throwing). */
     private boolean attach(String why) {
         Kernel k = kernel;
         try {
             k.attachScheduler();
         } catch (RuntimeException e) {
             LOG.warn("Scheduler not attached ({}): {}", why, e.getMessage());
+            return false;
+        }
+        if (!k.schedulerAttached()) {
+            LOG.warn("Scheduler not attached ({}): {}", why, status(Part.SCHEDULER).reason());
             return false;
         }
         schedulerExpected = true;
@@ -409,16 +415,16 @@ final class CoreRuntime implements ScxControl, InputEventService {
     }
 
     private PartState state(Part part) {
-        Kernel k = kernel;
-        if (k == null) {
-            return PartState.FAILED;
-        }
-        for (PartStatus p : k.parts()) {
+        return status(part).state();
+    }
+
+    private PartStatus status(Part part) {
+        for (PartStatus p : parts()) {
             if (p.part() == part) {
-                return p.state();
+                return p;
             }
         }
-        return PartState.UNAVAILABLE;
+        return new PartStatus(part, PartState.UNAVAILABLE, "not reported by the kernel side");
     }
 
     CoreSettings settings() {
@@ -490,7 +496,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
         c.put("keys.pressed", st[Contract.STAT_KEY_PRESS]);
         c.put("keys.released", st[Contract.STAT_KEY_RELEASE]);
         c.put("keys.repeated", st[Contract.STAT_KEY_REPEAT]);
-        c.put("keys.held", inputState.getOrDefault("keys.held", 0L));
+        c.put("keys.held", inputState.getOrDefault("held_keys", 0L));
         c.put("boosts", st[Contract.STAT_BOOSTS]);
         c.put("continuous.on", st[Contract.STAT_CONTINUOUS_ON]);
         c.put("device.cache.miss", st[Contract.STAT_DEVICE_CACHE_MISS]);
@@ -498,6 +504,17 @@ final class CoreRuntime implements ScxControl, InputEventService {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }
         c.put("scheduler.restarts", (long) restarts);
+        long[] sched = k != null && k.schedulerAttached() ? k.schedStats() : new long[Contract.SCHED_STAT_COUNT];
+        if (sched.length >= Contract.SCHED_STAT_COUNT) {
+            c.put("sched.enqueued", sched[Contract.SCHED_STAT_ENQUEUED]);
+            c.put("sched.dispatched.direct", sched[Contract.SCHED_STAT_DIRECT_DISPATCHED]);
+            c.put("sched.dispatched.shared", sched[Contract.SCHED_STAT_SHARED_DISPATCHED]);
+            c.put("sched.boosted", sched[Contract.SCHED_STAT_BOOSTED]);
+            c.put("sched.preempt.kicks", sched[Contract.SCHED_STAT_PREEMPT_KICKS]);
+            c.put("sched.behaviour.classified", sched[Contract.SCHED_STAT_BEHAVIOUR_CLASSIFIED]);
+            c.put("sched.wake.samples", sched[Contract.SCHED_STAT_WAKE_SAMPLES]);
+            c.put("sched.wake.samples.dropped", sched[Contract.SCHED_STAT_WAKE_SAMPLES_DROPPED]);
+        }
         return c;
     }
 
@@ -596,6 +613,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
                 k.attachScheduler();
             } catch (RuntimeException e) {
                 throw new IllegalStateException("scheduler could not be attached: " + e.getMessage(), e);
+            }
+            if (!k.schedulerAttached()) {
+                throw new IllegalStateException("scheduler could not be attached: " + status(Part.SCHEDULER).state() + ", "
+                        + status(Part.SCHEDULER).reason());
             }
             schedulerExpected = true;
             attachedSince = System.nanoTime();

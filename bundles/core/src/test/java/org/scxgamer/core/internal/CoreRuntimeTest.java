@@ -217,6 +217,7 @@ class CoreRuntimeTest {
         }
         assertThat(k.attachCalls).as("one attach at start, then exactly max attempts").isEqualTo(1 + 2);
         assertThat(k.attached).isFalse();
+        assertThatThrownBy(() -> rt.restartScheduler()).hasMessageContaining("another sched_ext scheduler is active: other");
         k.attachFails = false;
         rt.restartScheduler();
         assertThat(k.attached).isTrue();

@@ -33,6 +33,7 @@ final class FakeKernel implements Kernel {
     final EnumMap<Part, PartStatus> parts = new EnumMap<>(Part.class);
     final long[] stats = new long[Contract.STAT_COUNT];
     final int ringCapacity;
+    final boolean schedExt;
     final ConcurrentLinkedQueue<long[]> ring = new ConcurrentLinkedQueue<>();
     final java.util.concurrent.atomic.AtomicInteger ringSize = new java.util.concurrent.atomic.AtomicInteger();
     final Semaphore dataOrWakeup = new Semaphore(0);
@@ -49,6 +50,7 @@ final class FakeKernel implements Kernel {
 
     FakeKernel(int ringCapacity, PartState hook, PartState scheduler) {
         this.ringCapacity = ringCapacity;
+        this.schedExt = scheduler != PartState.UNAVAILABLE;
         parts.put(Part.BUFFERS, new PartStatus(Part.BUFFERS, PartState.ACTIVE, ""));
         parts.put(Part.INJECTOR, new PartStatus(Part.INJECTOR, PartState.ACTIVE, ""));
         parts.put(Part.INPUT_HOOK, new PartStatus(Part.INPUT_HOOK, hook,
@@ -175,7 +177,7 @@ final class FakeKernel implements Kernel {
 
     @Override
     public Map<String, Long> inputState() {
-        return Map.of("keys.held", 0L);
+        return Map.of("held_keys", 2L);
     }
 
     @Override
@@ -190,18 +192,25 @@ final class FakeKernel implements Kernel {
 
     @Override
     public void attachScheduler() {
+        // Like LibbpfKernel: refusals go to the part status, nothing is thrown.
         attachCalls++;
-        if (parts.get(Part.SCHEDULER).state() == PartState.UNAVAILABLE) {
-            throw new IllegalStateException("scheduler unavailable: no sched_ext in this kernel");
+        if (!schedExt) {
+            return;
         }
         if (attachFails) {
-            throw new IllegalStateException("scheduler attach failed: EBUSY");
+            parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.UNAVAILABLE,
+                    "another sched_ext scheduler is active: other"));
+            return;
         }
+        parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.ACTIVE, ""));
         attached = true;
     }
 
     @Override
     public void detachScheduler() {
+        if (attached) {
+            parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.DISABLED, "detached"));
+        }
         attached = false;
     }
 
@@ -217,7 +226,9 @@ final class FakeKernel implements Kernel {
 
     @Override
     public long[] schedStats() {
-        return new long[0];
+        long[] s = new long[Contract.SCHED_STAT_COUNT];
+        s[Contract.SCHED_STAT_ENQUEUED] = 42;
+        return s;
     }
 
     @Override

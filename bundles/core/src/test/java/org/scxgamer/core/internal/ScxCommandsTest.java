@@ -69,7 +69,7 @@ class ScxCommandsTest {
         String stats = run("scx:stats");
         assertThat(stats).contains("events.injected: 28\n").contains("lane.keyboard: 25\n").contains("events.filtered: 3\n")
                 .contains("events.dropped.kernel: 0\n").contains("events.dropped.subscribers: 0\n").contains("events.delivered: 0\n")
-                .contains("ring.15.dropped: 0");
+                .contains("ring.15.dropped: 0").contains("keys.held: 2\n");
     }
 
     @Test
@@ -80,7 +80,7 @@ class ScxCommandsTest {
         assertThat(run("scx:tunables slice.us 1")).isEqualTo("error: slice.us = 1 is out of range: accepted 100 .. 100000 us");
         assertThat(run("scx:tunables nope 1")).startsWith("error: unknown tunable 'nope'");
         assertThat(run("scx:whitelist add usb:zz:any=mouse")).startsWith("error: whitelist rule 'usb:zz:*=mouse'");
-        assertThat(run("scx:restart")).isEqualTo("error: scheduler could not be attached: scheduler unavailable: no sched_ext in this kernel");
+        assertThat(run("scx:restart")).isEqualTo("error: scheduler could not be attached: UNAVAILABLE, no sched_ext in this kernel");
         assertThat(run("scx:classify 12 nice")).startsWith("error: CLASS 'nice': accepted");
         assertThat(run("scx:status extra")).startsWith("error: no arguments expected");
         assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
