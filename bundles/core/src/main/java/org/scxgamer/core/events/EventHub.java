@@ -43,6 +43,13 @@ public final class EventHub implements RingReader.RecordHandler {
         }
     }
 
+    /** End of a drain: makes the events offered since the last call visible to the delivery threads. */
+    public void flush() {
+        for (Subscriber s : subscribers) {
+            s.flush();
+        }
+    }
+
     /**
      * Starts delivering to a listener service.
      * @param props its service properties (filters, service.id)

@@ -16,12 +16,12 @@ public final class RingPump implements Runnable {
     static final long AWAIT_MILLIS = 1_000;
 
     private final RingReader rings;
-    private final RingReader.RecordHandler handler;
+    private final EventHub handler;
     private final boolean busyPoll;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public RingPump(RingReader rings, RingReader.RecordHandler handler, boolean busyPoll) {
+    public RingPump(RingReader rings, EventHub handler, boolean busyPoll) {
         this.rings = rings;
         this.handler = handler;
         this.busyPoll = busyPoll;
@@ -43,7 +43,9 @@ public final class RingPump implements Runnable {
         long lastError = 0;
         while (running) {
             try {
-                if (rings.drain(handler) == 0) {
+                int n = rings.drain(handler);
+                handler.flush();
+                if (n == 0) {
                     if (busyPoll) {
                         Thread.onSpinWait();
                     } else {
@@ -64,6 +66,13 @@ public final class RingPump implements Runnable {
                     return;
                 }
             }
+        }
+        try {
+            // What the kernel wrote before the stop still reaches the subscribers (the kernel side may close next).
+            rings.drain(handler);
+            handler.flush();
+        } catch (RuntimeException e) {
+            LOG.error("Ring reader failed in its last drain", e);
         }
         LOG.info("Ring reader stopped");
     }

@@ -45,6 +45,7 @@ class EventHubTest {
     private void feed(int type, int value, Lane lane) {
         Records.put(one, 0, System.nanoTime(), 7, type, 0, value, 1, lane.id(), 0);
         hub.onRecord(one, 0, 1);
+        hub.flush();
     }
 
     private static void await(String what, BooleanSupplier cond) throws InterruptedException {
