@@ -38,7 +38,10 @@ public interface InputEvent {
     /** Index of the ring buffer the record was read from (cpu % 16). */
     int ring();
 
-    /** CLOCK_MONOTONIC time in ns at which the core handed the event to this listener's queue. */
+    /**
+     * CLOCK_MONOTONIC time in ns at which the core read the record from its ring; within a burst the
+     * clock is read once per 16 records, so it may be up to 15 records early.
+     */
     long readNanos();
 
     default boolean boosted() { return (flags() & FLAG_BOOSTED) != 0; }

@@ -27,6 +27,10 @@ public final class EventHub implements RingReader.RecordHandler {
     private volatile Subscriber[] subscribers = NONE;
     private final EventSlot decoded = new EventSlot();          // reader thread only
     private final AtomicLong read = new AtomicLong();           // reader thread writes
+    /** readNanos is refreshed every this many records of a batch: the clock read costs as much as the decode. */
+    static final int CLOCK_EVERY = 16;
+    private int sinceClock;                                      // reader thread only
+    private long now;                                            // reader thread only
     // Totals of removed subscribers, so the sums stay monotonic.
     private long retiredMatched;
     private long retiredDelivered;
@@ -36,7 +40,11 @@ public final class EventHub implements RingReader.RecordHandler {
     @Override
     public void onRecord(ByteBuffer data, int offset, int ring) {
         EventSlot e = decoded;
-        e.decode(data, offset, ring, System.nanoTime());
+        if (sinceClock-- <= 0) {
+            now = System.nanoTime();
+            sinceClock = CLOCK_EVERY - 1;
+        }
+        e.decode(data, offset, ring, now);
         read.setOpaque(read.getPlain() + 1);
         for (Subscriber s : subscribers) {
             s.offer(e);
@@ -48,6 +56,7 @@ public final class EventHub implements RingReader.RecordHandler {
         for (Subscriber s : subscribers) {
             s.flush();
         }
+        sinceClock = 0;
     }
 
     /**
@@ -59,12 +68,15 @@ public final class EventHub implements RingReader.RecordHandler {
         long id = ((Number) props.get("service.id")).longValue();
         SubscriberFilter filter = SubscriberFilter.of(props.get(InputEventListener.LANES),
                 props.get(InputEventListener.TYPES), props.get(InputEventListener.QUEUE_CAPACITY));
-        Subscriber s = new Subscriber(id, bundle, listener, filter);
+        // DS components have a readable name; a lambda's class name is not.
+        Object component = props.get("component.name");
+        String name = component != null ? String.valueOf(component) : listener.getClass().getName();
+        Subscriber s = new Subscriber(id, bundle, name, listener, filter);
         s.start();
         Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
         next[next.length - 1] = s;
         subscribers = next;
-        LOG.info("Subscriber {} (service {}, bundle {}) added: {}, queue {}, thread {}", listener.getClass().getName(), id,
+        LOG.info("Subscriber {} (service {}, bundle {}) added: {}, queue {}, thread {}", name, id,
                 bundle, filter, s.info().queueCapacity(), s.threadName());
     }
 

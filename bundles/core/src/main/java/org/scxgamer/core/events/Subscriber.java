@@ -53,10 +53,10 @@ final class Subscriber {
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_PERIOD_NANOS;
     private long failuresLogged;
 
-    Subscriber(long serviceId, String bundle, InputEventListener listener, SubscriberFilter filter) {
+    Subscriber(long serviceId, String bundle, String name, InputEventListener listener, SubscriberFilter filter) {
         this.serviceId = serviceId;
         this.bundle = bundle;
-        this.name = listener.getClass().getName();
+        this.name = name;
         this.listener = listener;
         this.filter = filter;
         this.ring = RingBuffer.createSingleProducer(EventSlot::new, filter.capacity(),

@@ -139,9 +139,10 @@ public class ScxCommands {
         return by.containsKey(p) && by.get(p).state() == PartState.ACTIVE;
     }
 
+    /** Just the state: the part lines above carry the reasons. */
     private static String state(Map<Part, PartStatus> by, Part p) {
         PartStatus s = by.get(p);
-        return s == null ? "unknown" : s.state().name() + (s.reason().isEmpty() ? "" : ": " + s.reason());
+        return s == null ? "unknown" : s.state().name();
     }
 
     static final String STATS_USAGE = "scx:stats — counters as 'name: value' lines (events.*, lane.*, keys.*, ring.N.dropped, …)";

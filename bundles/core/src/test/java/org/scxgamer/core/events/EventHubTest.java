@@ -243,6 +243,24 @@ class EventHubTest {
         assertAccounted(info(id));
     }
 
+    @Test
+    void eventsBecomeVisibleAtTheEndOfADrainBatch() throws Exception {
+        Healthy l = new Healthy();
+        long id = add(l, "component.name", "org.example.Recorder");
+        Records.put(one, 0, 1, 7, EV_REL, 0, 41, 1, Lane.MOUSE.id(), 0);
+        hub.onRecord(one, 0, 1);
+        Records.put(one, 0, 2, 7, EV_REL, 0, 42, 1, Lane.MOUSE.id(), 0);
+        hub.onRecord(one, 0, 1);
+        Thread.sleep(50);
+        assertThat(l.values).as("nothing published before the batch ends").isEmpty();
+        assertThat(info(id).matched()).isEqualTo(2);
+        hub.flush();
+        await("batch delivered", () -> l.values.size() == 2);
+        assertThat(l.values).containsExactly(41, 42);
+        assertThat(info(id).name()).isEqualTo("org.example.Recorder");
+        assertAccounted(info(id));
+    }
+
     static List<String> listenerThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("scxgamer-listener-")).toList();
