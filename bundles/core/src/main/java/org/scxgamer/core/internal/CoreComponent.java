@@ -27,6 +27,7 @@ import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.InputEventService;
 import org.scxgamer.core.events.EventHub;
 import org.scxgamer.core.kernel.Kernel;
+import org.scxgamer.core.kernel.LibbpfKernel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,8 @@ public class CoreComponent {
     }
 
     private Kernel openKernel(CoreSettings s) {
-        throw new IllegalStateException("libbpf loader not wired yet");
+        return LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(s.ringSizeKiB() * 1024)
+                .withParts(s.hookEnabled(), s.schedulerEnabled(), s.injectorEnabled()));
     }
 
     private void publishEventService(boolean available) {
