@@ -1,0 +1,271 @@
+package org.scxgamer.web.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.scxgamer.api.control.ExitInfo;
+import org.scxgamer.api.control.PartStatus;
+import org.scxgamer.api.control.SchedulerStatus;
+import org.scxgamer.api.control.ScxControl;
+import org.scxgamer.api.event.InputEvent;
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.api.event.InputEventService;
+import org.scxgamer.api.event.Lane;
+import org.scxgamer.api.event.SubscriberInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the page and the metrics show, gathered through the public API only: the control service
+ * (parts, counters, scheduler), the event service (subscribers) and, as a subscriber itself, the
+ * kernel→plugin latency of every input event (HdrHistogram). Lane rates are sampled once a second
+ * from the kernel's per-lane counters.
+ */
+@Component(service = {Monitor.class, InputEventListener.class},
+        property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536"})
+public class Monitor implements InputEventListener {
+    /** A policy that manages profiles publishes a service carrying this property (the active profile's name). */
+    static final String PROFILE_PROPERTY = "scxgamer.profile.active";
+    static final Lane[] INPUT_LANES = {Lane.MOUSE, Lane.KEYBOARD, Lane.CONTROLLER};
+    static final int HISTORY = 120;
+    static final int WINDOW_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ScxControl control;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile InputEventService events;
+
+    private final BundleContext context;
+    private final List<Path> deployDirs = new ArrayList<>();
+    private final ScheduledExecutorService sampler;
+
+    // Written only by the delivery thread of this listener; read with plain gets by the sampler/metrics.
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(3);
+    private final AtomicLong latencySumNanos = new AtomicLong();
+
+    // Guarded by this (sampler thread and HTTP threads; never the event path).
+    private final Histogram total = new Histogram(3);
+    private final ArrayDeque<Histogram> window = new ArrayDeque<>();
+    private Histogram recycled;
+    private final double[][] rates = new double[INPUT_LANES.length][HISTORY];
+    private final long[] rateTimes = new long[HISTORY];
+    private int rateHead;
+    private int rateCount;
+    private long[] lastLaneCounts;
+    private long lastSampleNanos;
+
+    @Activate
+    public Monitor(BundleContext context) {
+        this.context = context;
+        String dirs = context.getProperty("felix.fileinstall.dir");
+        if (dirs != null) {
+            for (String d : dirs.split(",")) {
+                if (!d.isBlank()) {
+                    deployDirs.add(Path.of(d.trim()).toAbsolutePath().normalize());
+                }
+            }
+        }
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scxgamer-web-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sampler.shutdownNow();
+    }
+
+    @Override
+    public void onEvent(InputEvent event) {
+        if (event.lane() == Lane.SCHED) {
+            return; // scheduler samples, not input
+        }
+        long latency = Math.max(0, System.nanoTime() - event.timestampNanos());
+        recorder.recordValue(latency);
+        latencySumNanos.lazySet(latencySumNanos.get() + latency);
+    }
+
+    private void sample() {
+        try {
+            synchronized (this) {
+                Histogram interval = recorder.getIntervalHistogram(recycled);
+                total.add(interval);
+                window.addLast(interval);
+                recycled = window.size() > WINDOW_SECONDS ? window.removeFirst() : null;
+                sampleRates();
+            }
+        } catch (RuntimeException e) {
+            // The sampler must keep running whatever the core does; the page shows the core's state.
+            LOG.debug("web: sampling failed", e);
+        }
+    }
+
+    private void sampleRates() {
+        ScxControl c = control;
+        long now = System.nanoTime();
+        long[] counts = null;
+        if (c != null) {
+            Map<String, Long> counters = c.counters();
+            counts = new long[INPUT_LANES.length];
+            for (int i = 0; i < INPUT_LANES.length; i++) {
+                counts[i] = counters.getOrDefault("lane." + laneName(INPUT_LANES[i]), 0L);
+            }
+        }
+        double seconds = (now - lastSampleNanos) / 1e9;
+        for (int i = 0; i < INPUT_LANES.length; i++) {
+            boolean known = counts != null && lastLaneCounts != null && counts[i] >= lastLaneCounts[i];
+            rates[i][rateHead] = known ? (counts[i] - lastLaneCounts[i]) / seconds : 0;
+        }
+        rateTimes[rateHead] = System.currentTimeMillis();
+        rateHead = (rateHead + 1) % HISTORY;
+        rateCount = Math.min(rateCount + 1, HISTORY);
+        lastLaneCounts = counts;
+        lastSampleNanos = now;
+    }
+
+    static String laneName(Lane lane) {
+        return lane.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Cumulative latency histogram (ns) since start, and the exact sum of all recorded latencies. */
+    synchronized Histogram latencyTotal() {
+        return total.copy();
+    }
+
+    long latencySumNanos() {
+        return latencySumNanos.get();
+    }
+
+    /** Latency histogram (ns) of the last {@link #WINDOW_SECONDS} seconds. */
+    synchronized Histogram latencyWindow() {
+        Histogram h = new Histogram(3);
+        for (Histogram part : window) {
+            h.add(part);
+        }
+        return h;
+    }
+
+    /** Per-lane rates (events/s), oldest first, with their sample times (epoch ms). */
+    synchronized double[][] rateHistory(long[] timesOut) {
+        double[][] out = new double[INPUT_LANES.length][rateCount];
+        int start = (rateHead - rateCount + HISTORY) % HISTORY;
+        for (int k = 0; k < rateCount; k++) {
+            int idx = (start + k) % HISTORY;
+            for (int i = 0; i < INPUT_LANES.length; i++) {
+                out[i][k] = rates[i][idx];
+            }
+            if (timesOut != null && k < timesOut.length) {
+                timesOut[k] = rateTimes[idx];
+            }
+        }
+        return out;
+    }
+
+    synchronized int rateCount() {
+        return rateCount;
+    }
+
+    /** A bundle the page lists: a drop-in from deploy/ or one of the platform's own. */
+    record Plugin(String bundle, String version, String state, boolean dropIn, String location) {
+    }
+
+    List<Plugin> plugins() {
+        List<Plugin> out = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            String bsn = b.getSymbolicName();
+            Path path = locationPath(b.getLocation());
+            boolean dropIn = path != null && deployDirs.stream().anyMatch(path::startsWith);
+            if (dropIn || (bsn != null && bsn.startsWith("org.scxgamer."))) {
+                out.add(new Plugin(bsn, b.getVersion().toString(), state(b.getState()), dropIn,
+                        path != null ? path.toString() : b.getLocation()));
+            }
+        }
+        return out;
+    }
+
+    private static Path locationPath(String location) {
+        try {
+            return location != null && location.startsWith("file:") ? Path.of(URI.create(location)).normalize() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static String state(int s) {
+        return switch (s) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            default -> "UNINSTALLED";
+        };
+    }
+
+    /** Name of the active profile if a profiles policy publishes one, else null. */
+    String activeProfile() {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(" + PROFILE_PROPERTY + "=*)");
+            return refs == null || refs.length == 0 ? null : String.valueOf(refs[0].getProperty(PROFILE_PROPERTY));
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    List<PartStatus> parts() {
+        ScxControl c = control;
+        return c == null ? List.of() : c.parts();
+    }
+
+    Map<String, Long> counters() {
+        ScxControl c = control;
+        return c == null ? Map.of() : c.counters();
+    }
+
+    SchedulerStatus scheduler() {
+        ScxControl c = control;
+        return c == null ? null : c.scheduler();
+    }
+
+    List<SubscriberInfo> subscribers() {
+        InputEventService e = events;
+        return e == null ? List.of() : e.subscribers();
+    }
+
+    boolean coreAvailable() {
+        return control != null;
+    }
+
+    static List<ExitInfo> exits(SchedulerStatus s) {
+        return s == null || s.exits() == null ? Collections.emptyList() : s.exits();
+    }
+}

@@ -1,0 +1,106 @@
+package org.scxgamer.web.internal;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+import org.scxgamer.api.control.ExitInfo;
+import org.scxgamer.api.control.PartStatus;
+import org.scxgamer.api.control.SchedulerStatus;
+import org.scxgamer.api.event.SubscriberInfo;
+
+/** The JSON the page polls (GET /scxgamer/api/status). */
+final class StatusDocument {
+    static final Pattern RING_DROPPED = Pattern.compile("ring\\.(\\d+)\\.dropped");
+
+    private StatusDocument() {
+    }
+
+    static String build(Monitor m) {
+        Json j = new Json().object();
+        j.put("time", System.currentTimeMillis());
+        j.put("core", m.coreAvailable());
+
+        j.key("parts").array();
+        for (PartStatus p : m.parts()) {
+            j.object().put("part", p.part().name()).put("state", p.state().name()).put("reason", p.reason()).end();
+        }
+        j.endArray();
+
+        SchedulerStatus s = m.scheduler();
+        j.key("scheduler");
+        if (s == null) {
+            j.value((String) null);
+        } else {
+            j.object().put("kernelState", s.kernelState()).put("opsName", s.opsName()).put("enableSeq", s.enableSeq())
+                    .put("attached", s.attached()).put("restarts", s.restarts());
+            j.key("exits").array();
+            for (ExitInfo e : Monitor.exits(s)) {
+                j.object().put("at", e.at() == null ? null : e.at().toString()).put("kind", e.kind())
+                        .put("exitCode", e.exitCode()).put("reason", e.reason()).put("message", e.message()).end();
+            }
+            j.endArray().end();
+        }
+
+        int n = m.rateCount();
+        long[] times = new long[n];
+        double[][] rates = m.rateHistory(times);
+        j.key("rates").object();
+        j.key("times").array();
+        for (int k = 0; k < Math.min(n, rates[0].length); k++) {
+            j.value(times[k]);
+        }
+        j.endArray();
+        for (int i = 0; i < Monitor.INPUT_LANES.length; i++) {
+            j.key(Monitor.laneName(Monitor.INPUT_LANES[i])).array();
+            for (double r : rates[i]) {
+                j.value(Math.round(r * 10) / 10.0);
+            }
+            j.endArray();
+        }
+        j.end();
+
+        Histogram w = m.latencyWindow();
+        Histogram t = m.latencyTotal();
+        j.key("latency").object().put("windowSeconds", Monitor.WINDOW_SECONDS).put("count", w.getTotalCount())
+                .put("p50us", us(w, 50)).put("p90us", us(w, 90)).put("p99us", us(w, 99)).put("p999us", us(w, 99.9))
+                .put("maxUs", w.getTotalCount() == 0 ? 0 : w.getMaxValue() / 1000.0)
+                .put("totalCount", t.getTotalCount()).put("totalP99us", us(t, 99)).end();
+
+        Map<String, Long> counters = new TreeMap<>(m.counters());
+        j.key("rings").array();
+        for (Map.Entry<String, Long> e : counters.entrySet()) {
+            Matcher r = RING_DROPPED.matcher(e.getKey());
+            if (r.matches()) {
+                j.object().put("ring", Integer.parseInt(r.group(1))).put("dropped", e.getValue()).end();
+            }
+        }
+        j.endArray();
+        j.key("counters").object();
+        counters.forEach(j::put);
+        j.end();
+
+        j.key("subscribers").array();
+        for (SubscriberInfo i : m.subscribers()) {
+            j.object().put("name", i.name()).put("bundle", i.bundle()).put("serviceId", i.serviceId())
+                    .put("queueCapacity", i.queueCapacity()).put("queued", i.queued()).put("matched", i.matched())
+                    .put("delivered", i.delivered()).put("dropped", i.dropped()).put("failures", i.failures()).end();
+        }
+        j.endArray();
+
+        j.key("plugins").array();
+        for (Monitor.Plugin p : m.plugins()) {
+            j.object().put("bundle", p.bundle()).put("version", p.version()).put("state", p.state())
+                    .put("dropIn", p.dropIn()).put("location", p.location()).end();
+        }
+        j.endArray();
+        j.put("profile", m.activeProfile());
+        return j.end().toString();
+    }
+
+    private static double us(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : Math.round(h.getValueAtPercentile(percentile) / 100.0) / 10.0;
+    }
+}

@@ -1,0 +1,150 @@
+package org.scxgamer.web.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+
+import jakarta.servlet.Servlet;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the two listeners (page, metrics) and the login. The listeners are Felix HTTP Jetty factory
+ * instances this component configures from PID scxgamer.web after checking the values; the
+ * framework-wide default instance is disabled in the runtime, so nothing listens unless configured
+ * here. Servlets go to the whiteboard with a target filter naming their listener.
+ */
+@Component(configurationPid = WebConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = WebConfig.class)
+public class WebServer {
+    static final String JETTY_PID = "org.apache.felix.http";
+    static final String PAGE_LISTENER = "scxgamer-web";
+    static final String METRICS_LISTENER = "scxgamer-metrics";
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    private final ConfigurationAdmin cm;
+    private final Credentials credentials;
+    private final ServiceRegistration<?> pageReg;
+    private final ServiceRegistration<?> metricsReg;
+    private volatile Settings settings;
+    private volatile Auth auth;
+
+    @Activate
+    public WebServer(BundleContext context, @Reference ConfigurationAdmin cm, @Reference Monitor monitor,
+                     Map<String, Object> props) throws IOException {
+        this.cm = cm;
+        Settings s;
+        try {
+            s = Settings.parse(props);
+        } catch (IllegalArgumentException e) {
+            LOG.error("web: invalid configuration {}: {}; using the defaults (loopback)", WebConfig.PID, e.getMessage());
+            s = Settings.DEFAULTS;
+        }
+        this.credentials = Credentials.load(passwordFile(context), s.user());
+        this.pageReg = context.registerService(Servlet.class, new PageServlet(this, monitor), whiteboard(PAGE_LISTENER,
+                "/scxgamer/*", "/"));
+        this.metricsReg = context.registerService(Servlet.class, new MetricsServlet(this, monitor),
+                whiteboard(METRICS_LISTENER, "/metrics"));
+        apply(s);
+    }
+
+    @Modified
+    void modified(Map<String, Object> props) throws IOException {
+        Settings s;
+        try {
+            s = Settings.parse(props);
+        } catch (IllegalArgumentException e) {
+            LOG.error("web: invalid configuration {}: {}; the previous configuration stays in force", WebConfig.PID,
+                    e.getMessage());
+            return;
+        }
+        apply(s);
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        pageReg.unregister();
+        metricsReg.unregister();
+        listener(PAGE_LISTENER, false, null, 0);
+        listener(METRICS_LISTENER, false, null, 0);
+    }
+
+    Auth auth() {
+        return auth;
+    }
+
+    private static Path passwordFile(BundleContext context) {
+        String home = context.getProperty("scxgamer.home");
+        return home != null ? Path.of(home, "data", "web", "password")
+                : context.getDataFile("web").toPath().resolve("password");
+    }
+
+    private void apply(Settings s) throws IOException {
+        Settings old = settings;
+        auth = old != null && old.user().equals(s.user()) && old.sessionMinutes() == s.sessionMinutes()
+                ? auth : new Auth(s.user(), credentials, s.sessionMinutes());
+        listener(PAGE_LISTENER, s.enabled(), s.host(), s.port());
+        listener(METRICS_LISTENER, s.metricsEnabled(), s.metricsHost(), s.metricsPort());
+        settings = s;
+        if (s.enabled()) {
+            LOG.info("web: page on http://{}/scxgamer/ (user '{}', password in {})", hostPort(s.host(), s.port()),
+                    s.user(), credentials.file());
+        }
+        if (s.metricsEnabled()) {
+            LOG.info("web: metrics on http://{}/metrics (same login, HTTP Basic)", hostPort(s.metricsHost(), s.metricsPort()));
+        }
+        warnIfExposed("host", s.enabled(), s.host());
+        warnIfExposed("metrics.host", s.metricsEnabled(), s.metricsHost());
+    }
+
+    private static void warnIfExposed(String key, boolean enabled, String host) {
+        if (enabled && !Settings.loopback(host)) {
+            LOG.warn("web: {} = {} is not loopback: reachable from the network over plain HTTP; "
+                    + "prefer 127.0.0.1 behind an SSH tunnel or a TLS reverse proxy (docs/SECURITY.md)", key, host);
+        }
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private void listener(String name, boolean enabled, String host, int port) throws IOException {
+        Configuration c = cm.getFactoryConfiguration(JETTY_PID, name, "?");
+        if (!enabled) {
+            if (c.getProperties() != null) {
+                c.delete();
+            }
+            return;
+        }
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("org.apache.felix.http.name", name);
+        p.put("org.apache.felix.http.host", host);
+        p.put("org.osgi.service.http.port", port);
+        p.put("org.apache.felix.http.enable", true);
+        p.put("org.apache.felix.https.enable", false);
+        p.put("org.apache.felix.http.jetty.sendServerHeader", false);
+        c.updateIfDifferent(p);
+    }
+
+    private static Dictionary<String, Object> whiteboard(String listener, String... patterns) {
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("osgi.http.whiteboard.servlet.pattern", patterns);
+        p.put("osgi.http.whiteboard.target", "(org.apache.felix.http.name=" + listener + ")");
+        p.put("osgi.http.whiteboard.servlet.name", listener);
+        return p;
+    }
+}

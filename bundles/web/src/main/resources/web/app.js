@@ -1,0 +1,117 @@
+// Polls the status document twice a second and redraws; no external assets, no page reloads.
+'use strict';
+const LANES = [['mouse', '#4fc3f7'], ['keyboard', '#ffb74d'], ['controller', '#ba68c8']];
+const $ = (id) => document.getElementById(id);
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text === null || text === undefined ? '' : String(text);
+  if (cls) td.className = cls;
+  return td;
+}
+
+function fill(id, items, render) {
+  const body = $(id).tBodies[0];
+  body.replaceChildren();
+  items.forEach((it) => render(body.insertRow(), it));
+}
+
+function badge(td, state) {
+  td.replaceChildren();
+  const s = document.createElement('span');
+  s.className = 'state ' + state;
+  s.textContent = state;
+  td.appendChild(s);
+}
+
+function drawPlot(rates) {
+  const canvas = $('plot');
+  const ctx = canvas.getContext('2d');
+  const w = canvas.width, h = canvas.height, pad = 30;
+  ctx.clearRect(0, 0, w, h);
+  const n = rates.times.length;
+  let max = 1;
+  LANES.forEach(([lane]) => rates[lane].forEach((v) => { if (v > max) max = v; }));
+  ctx.strokeStyle = '#2c3038';
+  ctx.fillStyle = '#8a93a0';
+  ctx.font = '11px sans-serif';
+  for (let i = 0; i <= 4; i++) {
+    const y = pad / 2 + (h - pad) * i / 4;
+    ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
+    ctx.fillText(Math.round(max * (4 - i) / 4), 2, y + 4);
+  }
+  const x = (k) => pad + (w - pad) * (120 - n + k) / 119;
+  const y = (v) => pad / 2 + (h - pad) * (1 - v / max);
+  LANES.forEach(([lane, color]) => {
+    const vals = rates[lane];
+    if (vals.length === 0) return;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    vals.forEach((v, k) => (k === 0 ? ctx.moveTo(x(k), y(v)) : ctx.lineTo(x(k), y(v))));
+    ctx.stroke();
+  });
+  canvas.dataset.samples = String(n);
+  canvas.dataset.max = String(max);
+  canvas.dataset.last = LANES.map(([lane]) => rates[lane][n - 1] || 0).join(',');
+  $('legend').replaceChildren(...LANES.map(([lane, color]) => {
+    const s = document.createElement('span');
+    s.style.color = color;
+    s.textContent = lane + ': ' + (rates[lane][n - 1] || 0) + '/s';
+    return s;
+  }));
+}
+
+function render(d) {
+  $('profile').textContent = 'profile: ' + (d.profile || '—');
+  fill('parts', d.core ? d.parts : [{ part: 'core', state: 'UNAVAILABLE', reason: 'the core bundle is not running' }],
+    (r, p) => { cell(r, p.part); badge(cell(r, ''), p.state); cell(r, p.reason); });
+  const s = d.scheduler;
+  const dl = $('scheduler');
+  dl.replaceChildren();
+  const facts = s ? [['kernel state', s.kernelState], ['ops', s.opsName || '—'], ['attached', s.attached ? 'yes' : 'no'],
+    ['enable_seq', s.enableSeq], ['restarts', s.restarts]] : [['state', 'unknown (core not running)']];
+  facts.forEach(([k, v]) => {
+    const dt = document.createElement('dt'); dt.textContent = k;
+    const dd = document.createElement('dd'); dd.textContent = String(v);
+    dd.id = 'sched-' + k.replace(/[^a-z]/g, '');
+    dl.append(dt, dd);
+  });
+  fill('exits', s ? s.exits.slice().reverse() : [], (r, e) => {
+    cell(r, e.at); cell(r, e.kind, 'num'); cell(r, e.exitCode, 'num'); cell(r, e.reason); cell(r, e.message);
+  });
+  drawPlot(d.rates);
+  const l = d.latency;
+  $('latwin').textContent = '(last ' + l.windowSeconds + ' s: ' + l.count + ' events; since start: ' + l.totalCount + ')';
+  fill('latency', [['p50', l.p50us], ['p90', l.p90us], ['p99', l.p99us], ['p99.9', l.p999us], ['max', l.maxUs]],
+    (r, [k, v]) => { cell(r, k); cell(r, v + ' µs', 'num'); });
+  const c = d.counters;
+  const rings = d.rings.filter((x) => x.dropped > 0);
+  fill('rings', [{ ring: 'all (kernel)', dropped: c['events.dropped.kernel'] || 0 }, ...rings],
+    (r, x) => { cell(r, x.ring); cell(r, x.dropped, 'num'); });
+  fill('subscribers', d.subscribers, (r, x) => {
+    cell(r, x.name); cell(r, x.bundle); cell(r, x.matched, 'num'); cell(r, x.delivered, 'num');
+    cell(r, x.dropped, 'num'); cell(r, x.failures, 'num'); cell(r, x.queued + ' / ' + x.queueCapacity, 'num');
+  });
+  fill('plugins', d.plugins, (r, p) => {
+    cell(r, p.bundle); cell(r, p.version); badge(cell(r, ''), p.state); cell(r, p.dropIn ? 'deploy/' : 'runtime');
+  });
+}
+
+async function poll() {
+  const conn = $('conn');
+  try {
+    const resp = await fetch('/scxgamer/api/status', { cache: 'no-store', credentials: 'same-origin' });
+    if (resp.status === 401) { location.reload(); return; }
+    if (!resp.ok) throw new Error('HTTP ' + resp.status);
+    render(await resp.json());
+    conn.textContent = 'live ' + new Date().toLocaleTimeString();
+    conn.className = 'badge ok';
+  } catch (e) {
+    conn.textContent = 'disconnected: ' + e.message;
+    conn.className = 'badge err';
+  }
+}
+
+poll();
+setInterval(poll, 500);
