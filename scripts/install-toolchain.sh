@@ -3,7 +3,7 @@
 # Build: JDK 17, Maven, clang-19, libbpf 1.4.6 (headers + library), bpftool 7.5 (bookworm-backports).
 # VM tier: QEMU, virtme-ng (from trixie, architecture all), udev, kmod.
 # System tier: Chromium + chromedriver (headless page test), the Prometheus Python client (its text
-# parser checks /metrics), iproute2 (ss) and util-linux (setpriv).
+# parser checks /metrics), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify).
 set -euo pipefail
 
 say() { printf '[toolchain] %s\n' "$*"; }
@@ -45,7 +45,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev python3 \
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
          file kmod udev busybox-static cpio zstd \
-         chromium chromium-driver python3-prometheus-client iproute2 util-linux; do
+         chromium chromium-driver python3-prometheus-client iproute2 util-linux systemd; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
