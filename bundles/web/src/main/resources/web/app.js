@@ -30,8 +30,11 @@ function drawPlot(rates) {
   const w = canvas.width, h = canvas.height, pad = 30;
   ctx.clearRect(0, 0, w, h);
   const n = rates.times.length;
-  let max = 1;
-  LANES.forEach(([lane]) => rates[lane].forEach((v) => { if (v > max) max = v; }));
+  let peak = 0;
+  LANES.forEach(([lane]) => rates[lane].forEach((v) => { if (v > peak) peak = v; }));
+  // round the scale up to 1, 2 or 5 × 10^n (at least 10/s) so the grid labels stay whole numbers
+  let max = 10;
+  while (max < peak) max *= (String(max)[0] === '2' ? 2.5 : 2);
   ctx.strokeStyle = '#2c3038';
   ctx.fillStyle = '#8a93a0';
   ctx.font = '11px sans-serif';
@@ -52,7 +55,7 @@ function drawPlot(rates) {
     ctx.stroke();
   });
   canvas.dataset.samples = String(n);
-  canvas.dataset.max = String(max);
+  canvas.dataset.max = String(peak);
   canvas.dataset.last = LANES.map(([lane]) => rates[lane][n - 1] || 0).join(',');
   $('legend').replaceChildren(...LANES.map(([lane, color]) => {
     const s = document.createElement('span');
