@@ -16,8 +16,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,10 +23,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
+import org.scxgamer.api.control.Topics;
 import org.scxgamer.api.event.InputEvent;
 import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.InputEventService;
@@ -43,11 +45,12 @@ import org.slf4j.LoggerFactory;
  * kernel→plugin latency of every input event (HdrHistogram). Lane rates are sampled once a second
  * from the kernel's per-lane counters.
  */
-@Component(service = {Monitor.class, InputEventListener.class},
-        property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536"})
-public class Monitor implements InputEventListener {
-    /** A policy that manages profiles publishes a service carrying this property (the active profile's name). */
-    static final String PROFILE_PROPERTY = "scxgamer.profile.active";
+@Component(service = {Monitor.class, InputEventListener.class, EventHandler.class},
+        property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
+                EventConstants.EVENT_TOPIC + "=" + Topics.TUNABLES_CHANGED})
+public class Monitor implements InputEventListener, EventHandler {
+    /** The profiles policy sets tunables with this source prefix followed by the profile's name. */
+    static final String PROFILE_SOURCE = "profile:";
     static final Lane[] INPUT_LANES = {Lane.MOUSE, Lane.KEYBOARD, Lane.CONTROLLER};
     static final int HISTORY = 120;
     static final int WINDOW_SECONDS = 10;
@@ -79,6 +82,7 @@ public class Monitor implements InputEventListener {
     private int rateCount;
     private long[] lastLaneCounts;
     private long lastSampleNanos;
+    private volatile String profile;
 
     @Activate
     public Monitor(BundleContext context) {
@@ -231,14 +235,18 @@ public class Monitor implements InputEventListener {
         };
     }
 
-    /** Name of the active profile if a profiles policy publishes one, else null. */
-    String activeProfile() {
-        try {
-            ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(" + PROFILE_PROPERTY + "=*)");
-            return refs == null || refs.length == 0 ? null : String.valueOf(refs[0].getProperty(PROFILE_PROPERTY));
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+    /** The last tunables change made by a profile names the active profile. */
+    @Override
+    public void handleEvent(Event event) {
+        Object source = event.getProperty(Topics.SOURCE);
+        if (source instanceof String s && s.startsWith(PROFILE_SOURCE)) {
+            profile = s.substring(PROFILE_SOURCE.length());
         }
+    }
+
+    /** Name of the profile the profiles policy last applied since this bundle started, else null. */
+    String activeProfile() {
+        return profile;
     }
 
     List<PartStatus> parts() {
