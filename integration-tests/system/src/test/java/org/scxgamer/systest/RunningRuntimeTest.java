@@ -111,6 +111,22 @@ class RunningRuntimeTest {
     }
 
     @Test
+    void invalidWebConfigurationIsReportedAndThePreviousOneStays() throws Exception {
+        Path cfg = runtime.home.resolve("etc/scxgamer.web.cfg");
+        Files.writeString(cfg, "port = 70000\nmetrics.host = example.org\n");
+        try {
+            runtime.await(Duration.ofSeconds(10), () -> runtime.log().contains("web: invalid configuration scxgamer.web"),
+                    "the configuration error");
+            assertThat(runtime.log()).contains("web: invalid configuration scxgamer.web: port = '70000' is out of range: "
+                    + "accepted 1 .. 65535; the previous configuration stays in force");
+            assertThat(Http.get(RuntimeProcess.METRICS, runtime.basicAuth()).statusCode()).isEqualTo(200);
+            assertThat(Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).statusCode()).isEqualTo(200);
+        } finally {
+            Files.delete(cfg);
+        }
+    }
+
+    @Test
     void insecureFilesAppearingLaterAreRefusedWithTheFix() throws Exception {
         requireRoot();
         Path cfg = runtime.home.resolve("etc/scxgamer.insecure.cfg");
