@@ -467,6 +467,16 @@ final class CoreRuntime implements ScxControl, InputEventService {
 
     @Override
     public Map<String, Long> counters() {
+        // Under the lock: a reload moves the closing kernel's counters into carriedStats.
+        lock.lock();
+        try {
+            return countersLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Map<String, Long> countersLocked() {
         long[] st = carriedStats.clone();
         Kernel k = kernel;
         Map<String, Long> inputState = Map.of();
