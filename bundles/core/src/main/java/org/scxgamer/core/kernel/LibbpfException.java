@@ -8,7 +8,7 @@ import com.sun.jna.Memory;
 /** A failed libbpf or kernel call: the errno, its name, and what libbpf printed about it. */
 public final class LibbpfException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private static final int VERIFIER_TAIL = 6;
+    private static final int VERIFIER_TAIL = 10;
 
     private final int errno;
     private final String libbpfSays;

@@ -994,6 +994,13 @@ public final class LibbpfKernel implements Kernel {
         }
     }
 
+    private static void awaitNotDisabling() {
+        long deadline = System.currentTimeMillis() + SCHED_ENABLE_WAIT_MS;
+        while ("disabling".equals(SchedExt.state()) && System.currentTimeMillis() < deadline) {
+            sleep(5);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -1019,6 +1026,9 @@ public final class LibbpfKernel implements Kernel {
         BpfMap map = maps.get(Contract.EXIT_INFO_MAP);
         if (map == null || closed) {
             return null;
+        }
+        if (schedLink != null) {
+            awaitNotDisabling(); // ops.exit writes the exit info while the kernel is disabling
         }
         Memory key = new Memory(4);
         key.setInt(0, 0);
