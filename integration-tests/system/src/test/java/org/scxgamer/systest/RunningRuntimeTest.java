@@ -100,7 +100,14 @@ class RunningRuntimeTest {
             assertThat(p[4]).as("HELP text of %s", p[1]).isEqualTo("True");
         });
         assertThat(families).anyMatch(f -> f.startsWith("F scxgamer_input_latency_seconds histogram "))
-                .anyMatch(f -> f.startsWith("F scxgamer_core_available gauge 1 "));
+                .anyMatch(f -> f.startsWith("F scxgamer_core_available gauge 1 "))
+                // from the core's control and event services
+                .anyMatch(f -> f.startsWith("F scxgamer_part_state gauge "))
+                .anyMatch(f -> f.startsWith("F scxgamer_lane_events counter "))
+                .anyMatch(f -> f.startsWith("F scxgamer_subscriber_delivered_events counter "));
+        assertThat(parsed).contains("S scxgamer_core_available  1.0")
+                .contains("S scxgamer_part_state part=buffers,state=active 1.0")
+                .contains("S scxgamer_subscriber_delivered_events_total bundle=org.scxgamer.web,");
         List<String> samples = parsed.lines().filter(l -> l.startsWith("S ")).toList();
         assertThat(samples).anyMatch(s -> s.startsWith("S scxgamer_input_latency_seconds_bucket le=+Inf "))
                 .anyMatch(s -> s.startsWith("S scxgamer_input_latency_seconds_bucket le=0.001 "))

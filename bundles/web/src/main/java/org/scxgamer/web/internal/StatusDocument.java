@@ -66,7 +66,7 @@ final class StatusDocument {
         Histogram t = m.latencyTotal();
         j.key("latency").object().put("windowSeconds", Monitor.WINDOW_SECONDS).put("count", w.getTotalCount())
                 .put("p50us", us(w, 50)).put("p90us", us(w, 90)).put("p99us", us(w, 99)).put("p999us", us(w, 99.9))
-                .put("maxUs", w.getTotalCount() == 0 ? 0 : w.getMaxValue() / 1000.0)
+                .put("maxUs", w.getTotalCount() == 0 ? 0 : Math.round(w.getMaxValue() / 100.0) / 10.0)
                 .put("totalCount", t.getTotalCount()).put("totalP99us", us(t, 99)).end();
 
         Map<String, Long> counters = new TreeMap<>(m.counters());
