@@ -30,12 +30,16 @@ class WebPageBrowserTest {
     private static void assertPartsAndMovingPlot(ChromeDriver driver, WebDriverWait wait, RuntimeProcess rt)
             throws Exception {
         // every core part is listed with its state and reason, as scx:status says
-        wait.until(d -> d.findElements(By.cssSelector("#parts tbody tr")).size() >= 4);
-        List<WebElement> rows = driver.findElements(By.cssSelector("#parts tbody tr"));
-        List<String> parts = rows.stream().map(r -> r.findElements(By.tagName("td")).get(0).getText()).toList();
-        assertThat(parts).contains("BUFFERS", "INJECTOR", "INPUT_HOOK", "SCHEDULER");
-        rows.forEach(r -> assertThat(r.findElements(By.tagName("td")).get(1).getText())
-                .isIn("ACTIVE", "DISABLED", "UNAVAILABLE", "FAILED"));
+        // the page redraws its tables twice a second: read a table in one script call, not row by row
+        String rowsScript = "return Array.from(document.querySelectorAll('#parts tbody tr'))"
+                + ".map(r => Array.from(r.cells).map(c => c.textContent).join('|'))";
+        wait.until(d -> ((List<?>) driver.executeScript(rowsScript)).size() >= 4);
+        @SuppressWarnings("unchecked")
+        List<String> rows = (List<String>) driver.executeScript(rowsScript);
+        assertThat(rows.stream().map(r -> r.split("\\|")[0]).toList())
+                .contains("BUFFERS", "INJECTOR", "INPUT_HOOK", "SCHEDULER");
+        rows.forEach(r -> assertThat(r.split("\\|")[1]).as(r).isIn("ACTIVE", "DISABLED", "UNAVAILABLE", "FAILED"));
+        assertThat(rows).as("the injector runs on this host").anyMatch(r -> r.startsWith("INJECTOR|ACTIVE"));
         assertThat(driver.findElement(By.id("scheduler")).getText()).contains("kernel state");
 
         // inject mouse events for a few seconds: the plot's newest mouse rate goes above 0
