@@ -9,42 +9,142 @@ import org.slf4j.LoggerFactory;
 /**
  * The reader thread: drains the 16 rings into the hub, then waits with epoll (blocking mode, no CPU
  * at idle) or spins (busy-poll mode, lowest latency, one core busy).
+ *
+ * <p>One thread for the life of the core, whatever kernel objects it reads: each subscriber queue is
+ * a single-producer Disruptor ring, which must always be written by the same thread. A kernel reload
+ * {@link #detach()}es the old rings (the thread drains them a last time and lets go of them before
+ * they may be unmapped) and {@link #attach}es the new ones.
  */
 public final class RingPump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RingPump.class);
-    /** Upper bound of one epoll wait; {@link RingReader#wakeup()} ends it earlier on stop. */
+    /** Upper bound of one epoll wait; {@link RingReader#wakeup()} ends it earlier. */
     static final long AWAIT_MILLIS = 1_000;
+    static final long HANDOVER_MILLIS = 5_000;
 
-    private final RingReader rings;
-    private final EventHub handler;
-    private final boolean busyPoll;
+    private final EventHub hub;
     private final Thread thread;
-    private volatile boolean running = true;
+    private final Object lock = new Object();
+    /** What the thread should read (null: nothing); changed under lock. */
+    private volatile RingReader wanted;
+    private volatile boolean busyPoll;
+    /** What the thread reads now; written by the thread under lock. */
+    private RingReader current;
+    private boolean stopped;
 
-    public RingPump(RingReader rings, EventHub handler, boolean busyPoll) {
-        this.rings = rings;
-        this.handler = handler;
-        this.busyPoll = busyPoll;
+    public RingPump(EventHub hub) {
+        this.hub = hub;
         this.thread = new Thread(this, "scxgamer-ring-reader");
         thread.setDaemon(true);
+        thread.start();
     }
 
-    public void start() {
-        thread.start();
+    /** Starts reading these rings (after {@link #detach()} of any earlier ones). */
+    public void attach(RingReader rings, boolean busy) {
+        synchronized (lock) {
+            busyPoll = busy;
+            wanted = rings;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Stops reading the current rings and waits until the thread has drained them a last time and
+     * let go of them: afterwards they may be closed.
+     * @return false if the thread did not let go in time (the rings must then not be unmapped)
+     */
+    public boolean detach() {
+        RingReader old;
+        synchronized (lock) {
+            old = wanted;
+            wanted = null;
+        }
+        if (old == null) {
+            return true;
+        }
+        old.wakeup();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOVER_MILLIS);
+        synchronized (lock) {
+            while (current == old) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.error("Ring reader did not let go of the rings within {} ms", HANDOVER_MILLIS);
+                    return false;
+                }
+                try {
+                    lock.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Ends the thread (component deactivation), after a {@link #detach()}. */
+    public void stop() {
+        detach();
+        synchronized (lock) {
+            stopped = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join(HANDOVER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean busyPoll() {
         return busyPoll;
     }
 
+    /** Switches the wait mode of the running reader. */
+    public void busyPoll(boolean busy) {
+        busyPoll = busy;
+        RingReader r = wanted;
+        if (r != null) {
+            r.wakeup();
+        }
+    }
+
+    /** Whether the thread currently reads rings. */
+    public boolean reading() {
+        return wanted != null;
+    }
+
     @Override
     public void run() {
-        LOG.info("Ring reader started ({})", busyPoll ? "busy-poll: one core stays busy" : "blocking epoll wait");
         long lastError = 0;
-        while (running) {
+        RingReader rings = null;
+        while (true) {
+            if (rings == null || wanted != rings) {
+                if (rings != null) {
+                    // What the kernel wrote before the switch still reaches the subscribers.
+                    drainOnce(rings);
+                    LOG.info("Ring reader let go of the rings");
+                }
+                synchronized (lock) {
+                    current = null;
+                    lock.notifyAll();
+                    while (wanted == null && !stopped) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    if (stopped) {
+                        return;
+                    }
+                    rings = wanted;
+                    current = rings;
+                }
+                LOG.info("Ring reader reading ({})", busyPoll ? "busy-poll: one core stays busy" : "blocking epoll wait");
+            }
             try {
-                int n = rings.drain(handler);
-                handler.flush();
+                int n = rings.drain(hub);
+                hub.flush();
                 if (n == 0) {
                     if (busyPoll) {
                         Thread.onSpinWait();
@@ -62,37 +162,18 @@ public final class RingPump implements Runnable {
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
                     return;
                 }
             }
         }
+    }
+
+    private void drainOnce(RingReader rings) {
         try {
-            // What the kernel wrote before the stop still reaches the subscribers (the kernel side may close next).
-            rings.drain(handler);
-            handler.flush();
+            rings.drain(hub);
+            hub.flush();
         } catch (RuntimeException e) {
             LOG.error("Ring reader failed in its last drain", e);
         }
-        LOG.info("Ring reader stopped");
-    }
-
-    /** Stops the thread and waits for it; the rings may be closed afterwards. */
-    public void stop() {
-        running = false;
-        rings.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            LOG.error("Ring reader did not stop within 5 s");
-        }
-    }
-
-    /** Whether the thread stopped (safe to close the rings). */
-    public boolean stopped() {
-        return !thread.isAlive();
     }
 }

@@ -1,7 +1,6 @@
 package org.scxgamer.core.internal;
 
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,8 +121,7 @@ public class CoreComponent {
     private void publishEventService(boolean available) {
         synchronized (this) {
             if (available && eventReg == null) {
-                eventReg = context.registerService(InputEventService.class, runtime, new Hashtable<>(Map.of(
-                        "scxgamer.reader.wait", runtime.busyPoll() ? "busy-poll" : "blocking")));
+                eventReg = context.registerService(InputEventService.class, runtime, null);
             } else if (!available && eventReg != null) {
                 eventReg.unregister();
                 eventReg = null;

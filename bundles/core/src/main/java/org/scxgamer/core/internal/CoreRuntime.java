@@ -66,7 +66,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private volatile Kernel kernel;
     private volatile String openFailure;
     private volatile List<WhitelistRule> whitelist;
-    private RingPump pump;
+    private final RingPump pump;
     /** Kernel input counters of closed kernels, so counters stay monotonic across reloads. */
     private final long[] carriedStats = new long[Contract.STAT_COUNT];
 
@@ -88,6 +88,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
         this.events = events;
         this.publisher = publisher;
         this.hub = hub;
+        this.pump = new RingPump(hub);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -110,10 +111,12 @@ final class CoreRuntime implements ScxControl, InputEventService {
         }
     }
 
+    /** Closes the kernel side and ends the reader thread. */
     void stop() {
         lock.lock();
         try {
             close();
+            pump.stop();
         } finally {
             lock.unlock();
         }
@@ -155,10 +158,8 @@ final class CoreRuntime implements ScxControl, InputEventService {
                 LOG.info("Configuration from {}: whitelist applied live ({} rules)", source, whitelist.size());
             }
             if (prev.busyPoll() != next.busyPoll()) {
-                LOG.info("Configuration from {}: reader wait mode {}; restarting the reader", source,
-                        next.busyPoll() ? "busy-poll" : "blocking");
-                stopPump();
-                startPump();
+                LOG.info("Configuration from {}: reader wait mode now {}", source, next.busyPoll() ? "busy-poll" : "blocking");
+                pump.busyPoll(next.busyPoll());
             }
         } finally {
             lock.unlock();
@@ -218,7 +219,12 @@ final class CoreRuntime implements ScxControl, InputEventService {
         if (k == null) {
             return;
         }
-        stopPump();
+        if (!stopPump()) {
+            // Unmapping rings the reader still touches would crash the JVM: leave them mapped.
+            LOG.error("Kernel objects left open: the ring reader still holds the rings");
+            kernel = null;
+            return;
+        }
         if (schedulerExpected) {
             schedulerExpected = false;
             k.detachScheduler();
@@ -241,21 +247,20 @@ final class CoreRuntime implements ScxControl, InputEventService {
 
     private void startPump() {
         Kernel k = kernel;
-        if (k == null || pump != null) {
+        if (k == null || pump.reading()) {
             return;
         }
-        pump = new RingPump(k.rings(), hub, settings.busyPoll());
-        pump.start();
+        pump.attach(k.rings(), settings.busyPoll());
         publisher.eventService(true);
     }
 
-    private void stopPump() {
-        if (pump == null) {
-            return;
+    /** @return whether the reader let go of the rings (they may be closed) */
+    private boolean stopPump() {
+        if (!pump.reading()) {
+            return true;
         }
         publisher.eventService(false);
-        pump.stop();
-        pump = null;
+        return pump.detach();
     }
 
     // ---- scheduler monitor ----------------------------------------------------------------------

@@ -157,8 +157,12 @@ class CoreRuntimeTest {
     void loadTimeSettingsReloadTheKernelAndCountersStayMonotonic() throws Exception {
         Map<String, Object> props = new HashMap<>();
         start(props);
+        AtomicLong got = new AtomicLong();
+        hub.add((InputEventListener) e -> got.incrementAndGet(), Map.of("service.id", 3L), "test");
+        kernel().paused = true;
         rt.inject(List.of(MOUSE), 10, false);
         FakeKernel first = kernel();
+        first.paused = false;
         props.put(ConfigParser.RING_SIZE_KIB, 512);
         rt.apply(settings(props), "etc/scxgamer.core.cfg");
         assertThat(opened).hasSize(2);
@@ -169,6 +173,11 @@ class CoreRuntimeTest {
         rt.inject(List.of(MOUSE), 5, false);
         assertThat(rt.counters().get("events.injected")).isEqualTo(15);
         assertThat(eventServiceUp).isTrue();
+        // The events written before the reload were drained before the old rings were let go, and the
+        // same reader thread feeds the subscriber queues afterwards (single-producer rings).
+        await("all 15 delivered", () -> got.get() == 15);
+        assertThat(rt.counters().get("events.read")).isEqualTo(15);
+        assertThat(readerThreads()).hasSize(1);
     }
 
     @Test
@@ -250,6 +259,32 @@ class CoreRuntimeTest {
         start(Map.of(ConfigParser.SCHEDULER_ENABLED, "false"));
         assertThat(kernel().attachCalls).isZero();
         assertThatThrownBy(() -> rt.restartScheduler()).hasMessageContaining("scheduler.enabled = false");
+    }
+
+    @Test
+    void waitModeChangesLiveByRestartingOnlyTheReader() throws Exception {
+        Map<String, Object> props = new HashMap<>(Map.of(ConfigParser.READER_WAIT, "busy-poll"));
+        start(props);
+        assertThat(rt.busyPoll()).isTrue();
+        AtomicLong got = new AtomicLong();
+        hub.add((InputEventListener) e -> got.incrementAndGet(), Map.of("service.id", 9L), "test");
+        rt.inject(List.of(MOUSE), 50, false);
+        await("busy-poll delivery", () -> got.get() == 50);
+        assertThat(readerThreads()).hasSize(1);
+
+        props.put(ConfigParser.READER_WAIT, "blocking");
+        rt.apply(settings(props), "etc/scxgamer.core.cfg");
+        assertThat(opened).as("no kernel reload").hasSize(1);
+        assertThat(rt.busyPoll()).isFalse();
+        assertThat(readerThreads()).hasSize(1);
+        rt.inject(List.of(MOUSE), 50, false);
+        await("blocking delivery", () -> got.get() == 100);
+        assertThat(rt.counters().get("events.read")).isEqualTo(100);
+    }
+
+    static List<String> readerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter("scxgamer-ring-reader"::equals).toList();
     }
 
     @Test
