@@ -167,19 +167,31 @@ class EventServiceTest {
         }
     }
 
+    /**
+     * Injects n mouse events in chunks, waiting after each until the reader has taken them, so the
+     * 8192-record ring of the injecting CPU never fills: kernel drops here would be a bug.
+     * Each chunk carries values 1..chunk (value sequence), so per-ring order can be checked.
+     */
     private InjectResult injectMouse(long n) {
         long submitted = 0;
         long dropped = 0;
         long filtered = 0;
         List<InjectedEvent> batch = List.of(new InjectedEvent(0x51, BUS_USB, 0x1234, 0x5678, EV_REL, REL_X, 1));
-        // valueSequence: value = 1 + repeat index, so per-ring order can be checked
         while (n > 0) {
-            int chunk = (int) Math.min(n, 4096);
+            int chunk = (int) Math.min(n, 1024);
+            long readBefore = events.eventsRead();
             InjectResult r = control.inject(batch, chunk, true);
             submitted += r.submitted();
             dropped += r.dropped();
             filtered += r.filtered();
             n -= chunk;
+            long target = readBefore + r.submitted();
+            try {
+                await("reader takes the chunk", 5_000, () -> events.eventsRead() >= target ? Boolean.TRUE : null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
         return new InjectResult(submitted, dropped, filtered);
     }
