@@ -123,6 +123,14 @@ class ContractDriftTest {
     }
 
     @Test
+    void schedObjectMatchesTheContract() throws IOException {
+        Btf sched = btf(Contract.SCHED_OBJECT);
+        assertMatches(Contract.SCHED_OBJECT, sched, false);
+        assertThat(sched.datasecs.get(".struct_ops.link")).as("struct_ops maps of %s", Contract.SCHED_OBJECT)
+                .containsExactly(SCHED_OPS_MAP);
+    }
+
+    @Test
     void ringMapsAreExactlyRingCount() throws IOException {
         List<String> maps = btf(Contract.EVENTS_OBJECT).datasecs.get(".maps");
         assertThat(maps).as(".maps of %s", Contract.EVENTS_OBJECT).isNotNull();
