@@ -1,0 +1,191 @@
+# shellcheck shell=bash
+# Helpers for VM-tier guest tests. A test is `integration-tests/vm/tests/NN-name.sh`; it sources this file
+# and runs as root inside the sched_ext guest, started by lib/guest-runner.sh (never run it on the host).
+#
+# Verdict: a test passes only if it exits 0, no `fail` was called (also from a $(...) subshell) and it
+# made at least one assertion — a test that checks nothing cannot fail, so it does not pass either.
+#
+# Environment (set by the runner): SCXG_REPO (repository root, read-only in the guest), SCXG_VM
+# (integration-tests/vm), SCXG_TOOLS (built guest tools: uinput-dev, evdev-read), SCXG_TEST_DIR (this
+# test's folder in the writable results folder).
+#
+# Files: the guest's root is the host's, read-only outside virtme-ng's overlays (/etc /usr /var /tmp
+# /home /opt /srv: writable, but the writes vanish at power-off). The repository (e.g. /work/...) is
+# therefore read-only, so rt_start runs the runtime from a fresh copy under /tmp: deploy/, etc/, data/
+# and log/ are writable there, every test starts from a clean framework cache, and nothing a test does
+# can leak into the host's runtime folder. Fifos and process output also live under /tmp: the results
+# folder is 9p, where fifos do not work.
+set -euo pipefail
+: "${SCXG_TEST_DIR:?guest tests run through integration-tests/vm/run-vm-tests.sh}"
+# A write to a pipe whose reader died must return an error here, not kill the test silently.
+trap '' PIPE
+
+SCXG_TMP=$(mktemp -d /tmp/scxg-test.XXXXXX)
+declare -A _BG_PID=() _BG_FD=()
+
+# fail REASON: the test fails with REASON (kept as the failure message in the JUnit report).
+fail() {
+  printf 'FAIL: %s\n' "$*" >&2
+  printf '%s\n' "$*" >> "$SCXG_TEST_DIR/fail"
+  exit 1
+}
+
+_passed() {
+  printf 'ok: %s\n' "$*"
+  echo >> "$SCXG_TEST_DIR/asserts"
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+  local what=${3:-value}
+  [ "$1" == "$2" ] || fail "$what: expected '$1', got '$2'"
+  _passed "$what = '$2'"
+}
+
+# assert_contains TEXT NEEDLE [WHAT]: TEXT holds NEEDLE as a plain substring.
+assert_contains() {
+  local what=${3:-text}
+  [[ $1 == *"$2"* ]] || fail "$what does not contain '$2'; it was:"$'\n'"$1"
+  _passed "$what contains '$2'"
+}
+
+# wait_for CMD TIMEOUT_SEC [WHAT]: polls the shell command CMD (every 0.2 s) until it succeeds; fails
+# the test when it has not succeeded within TIMEOUT_SEC.
+wait_for() {
+  local cmd=$1 timeout=$2 what=${3:-$1}
+  local end=$((SECONDS + timeout))
+  until eval "$cmd" > /dev/null 2>&1; do
+    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${timeout} s waiting for: $what"
+    sleep 0.2
+  done
+  _passed "$what"
+}
+
+_alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+_tail() {
+  tail -n "${2:-40}" "$SCXG_TMP/$1.out" 2> /dev/null | sed 's/^/    | /'
+}
+
+# bg_start NAME CMD [ARG...]: starts CMD in the background with stdin from a fifo this shell holds open
+# (so the process never sees EOF until bg_close) and stdout+stderr in bg_output NAME.
+bg_start() {
+  local name=$1; shift
+  local fifo=$SCXG_TMP/$name.in fd
+  mkfifo "$fifo"
+  "$@" > "$SCXG_TMP/$name.out" 2>&1 < "$fifo" &
+  _BG_PID[$name]=$!
+  # Opened read-write after the fork: never blocks, and the child does not inherit a writer.
+  exec {fd}<> "$fifo"
+  _BG_FD[$name]=$fd
+}
+
+# bg_output NAME: path of the process's output file.
+bg_output() { echo "$SCXG_TMP/$1.out"; }
+
+# bg_send NAME LINE...: writes each LINE to the process's stdin.
+bg_send() {
+  local name=$1; shift
+  _alive "${_BG_PID[$name]}" || fail "$name exited before it got: $*"$'\n'"$(_tail "$name")"
+  printf '%s\n' "$@" >&"${_BG_FD[$name]}" || fail "cannot write to $name's stdin"
+}
+
+# bg_close NAME: closes the process's stdin (it reads EOF).
+bg_close() {
+  local fd=${_BG_FD[$1]:-}
+  [ -z "$fd" ] || exec {fd}>&-
+  _BG_FD[$1]=
+}
+
+# bg_wait_line NAME ERE TIMEOUT_SEC: waits until the output has a line matching ERE and prints the first
+# such line; fails if the process exits or the time runs out first.
+bg_wait_line() {
+  local name=$1 re=$2 timeout=$3 out=$SCXG_TMP/$1.out line alive
+  local end=$((SECONDS + timeout))
+  while :; do
+    alive=1
+    _alive "${_BG_PID[$name]}" || alive=0
+    line=$(grep -s -m1 -E -- "$re" "$out") && break
+    [ "$alive" = 1 ] || fail "$name exited without printing /$re/; its output:"$'\n'"$(_tail "$name")"
+    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${timeout} s waiting for /$re/ from $name; its output:"$'\n'"$(_tail "$name")"
+    sleep 0.2
+  done
+  printf '%s\n' "$line"
+}
+
+# bg_wait NAME TIMEOUT_SEC: waits for the process to exit and returns its exit status; fails on timeout.
+bg_wait() {
+  local name=$1 timeout=$2 pid=${_BG_PID[$1]}
+  local end=$((SECONDS + timeout))
+  while _alive "$pid"; do
+    [ "$SECONDS" -lt "$end" ] || fail "$name did not exit within ${timeout} s; its output:"$'\n'"$(_tail "$name")"
+    sleep 0.2
+  done
+  local rc=0
+  wait "$pid" || rc=$?
+  return "$rc"
+}
+
+# bg_stop NAME [GRACE_SEC]: closes stdin, gives the process GRACE_SEC (default 20) to exit, then TERM,
+# then KILL. Prints 'NAME exited with status N'.
+bg_stop() {
+  local name=$1 grace=${2:-20} pid=${_BG_PID[$1]:-}
+  [ -n "$pid" ] || return 0
+  bg_close "$name"
+  local end=$((SECONDS + grace)) sig
+  for sig in NONE TERM KILL; do
+    [ "$sig" = NONE ] || kill -s "$sig" "$pid" 2> /dev/null || true
+    while _alive "$pid" && [ "$SECONDS" -lt "$end" ]; do sleep 0.2; done
+    _alive "$pid" || break
+    end=$((SECONDS + 10))
+  done
+  local rc=0
+  wait "$pid" 2> /dev/null || rc=$?
+  echo "$name exited with status $rc"
+  _BG_PID[$name]=
+}
+
+# Stops what the test left running and shows each background process's output in the test's log.
+_cleanup() {
+  local name
+  for name in "${!_BG_PID[@]}"; do
+    [ -z "${_BG_PID[$name]}" ] || bg_stop "$name" 5 || true
+    echo "--- output of $name (last 200 lines) ---"
+    tail -n 200 "$SCXG_TMP/$name.out" 2> /dev/null || true
+  done
+  rm -rf "$SCXG_TMP"
+}
+trap _cleanup EXIT
+
+# ---- the platform runtime (runtime/bin/scxgamer: Felix with the Gogo shell on stdin) ----
+
+# rt_start [ARG...]: copies the runtime to $RT_HOME (see the header for why) and starts its launcher
+# with ARGs, Gogo reading commands from bg_send rt. With --headless there is no shell: rt_cmd then fails.
+rt_start() {
+  local src=${SCXG_RUNTIME:-$SCXG_REPO/runtime}
+  [ -x "$src/bin/scxgamer" ] || fail "runtime launcher missing: $src/bin/scxgamer (build the runtime on the host first)"
+  RT_HOME=$SCXG_TMP/runtime
+  mkdir -p "$RT_HOME"
+  tar -C "$src" --exclude=./data --exclude=./log --exclude=./felix-cache -cf - . | tar -C "$RT_HOME" -xf - \
+    || fail "cannot copy the runtime from $src to $RT_HOME"
+  bg_start rt "$RT_HOME/bin/scxgamer" "$@"
+}
+
+# rt_cmd 'GOGO COMMAND' [TIMEOUT_SEC]: runs one Gogo command and prints exactly its output. The command
+# is bracketed by two `echo` markers; the lines between them are its output, with the 'g! ' prompts the
+# shell prints (it does not echo input) removed. Default timeout 120 s: the JVM starts slowly under TCG.
+rt_cmd() {
+  local cmd=$1 timeout=${2:-120} id
+  id=$(date +%s%N)$BASHPID
+  bg_send rt "echo SCXG-BEGIN-$id" "$cmd" "echo SCXG-END-$id"
+  bg_wait_line rt "^(g! )*SCXG-END-$id\$" "$timeout" > /dev/null
+  sed -e 's/\r$//' -e 's/^\(g! \)*//' "$SCXG_TMP/rt.out" \
+    | awk -v b="SCXG-BEGIN-$id" -v e="SCXG-END-$id" '$0 == e {exit} on {print} $0 == b {on = 1}'
+}
+
+# rt_stop [GRACE_SEC]: ends the runtime (stdin EOF makes Gogo stop the framework), TERM/KILL after GRACE.
+rt_stop() { bg_stop rt "${1:-30}"; }

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# VM test tier: boots the sched_ext guest kernel ONCE under QEMU/TCG with virtme-ng and runs the guest
+# tests (integration-tests/vm/tests/NN-name.sh) inside it; writes the results as JUnit XML.
+#   run-vm-tests.sh [--results DIR] [TEST...]
+# TEST: a test's name (02-uinput-mouse), its number (02) or a path to a test script; default: all tests.
+# DIR (default integration-tests/vm/results) gets TEST-vm.xml, vng.log and guest/<test>/output.log.
+# The testcase 'vm-boot' carries the boot time; when the VM cannot run (no vng/qemu/kernel, no boot)
+# it FAILS with the reason and every requested test is reported failed: this tier never passes by skipping.
+# Environment: SCXGAMER_VM_KERNEL (a vmlinuz to boot instead of provisioning one), SCXG_VM_TEST_TIMEOUT
+# (default per-test timeout, 120 s), SCXG_VM_BOOT_TIMEOUT (300 s).
+# Exit status: 0 only if the VM booted and every test passed.
+set -uo pipefail
+vm=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+repo=$(cd "$vm/../.." && pwd)
+results=$vm/results
+names=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --results) [ $# -ge 2 ] || { echo "run-vm-tests: --results needs a folder" >&2; exit 2; }; results=$2; shift 2 ;;
+    --results=*) results=${1#*=}; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run-vm-tests: unknown option '$1' (try --help)" >&2; exit 2 ;;
+    *) names+=("$1"); shift ;;
+  esac
+done
+say() { printf '[vm] %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+t0=$(now)
+
+mkdir -p "$results" || { echo "run-vm-tests: cannot create $results" >&2; exit 2; }
+results=$(cd "$results" && pwd)
+guest=$results/guest
+rm -rf "$guest" "$results/TEST-vm.xml" "$results/vng.log"
+mkdir -p "$guest"
+
+# Tests to run: (name, host path) pairs; a name that matches nothing is reported as a failed testcase.
+tests=() missing=()
+if [ ${#names[@]} -eq 0 ]; then
+  for f in "$vm"/tests/[0-9][0-9]-*.sh; do [ -f "$f" ] && tests+=("$f"); done
+else
+  for n in "${names[@]}"; do
+    if [ -f "$n" ]; then tests+=("$(readlink -f "$n")"); continue; fi
+    m=("$vm"/tests/"${n%.sh}".sh "$vm"/tests/"${n%.sh}"-*.sh)
+    found=
+    for f in "${m[@]}"; do [ -f "$f" ] && { found=$f; break; }; done
+    if [ -n "$found" ]; then tests+=("$found"); else missing+=("$n"); fi
+  done
+fi
+
+xml_escape() {
+  iconv -c -f utf-8 -t utf-8 | tr -d '\000-\010\013\014\016-\037' \
+    | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'
+}
+
+# Writes TEST-vm.xml and the PASS/FAIL lines. boot_error: empty when the guest ran the tests.
+report() {
+  local boot_error=$1 boot_secs=$2 xml=$results/TEST-vm.xml cases=$results/.cases.xml
+  local n=0 failed=0 name dir verdict secs reason
+  : > "$cases"
+  case_xml() { # name seconds failure-message(empty = pass) output-file
+    n=$((n + 1))
+    printf '  <testcase classname="vm" name="%s" time="%s">\n' "$1" "$2"
+    if [ -n "$3" ]; then
+      failed=$((failed + 1))
+      printf '    <failure message="%s">%s</failure>\n' "$(head -n 1 <<< "$3" | head -c 500 | xml_escape)" \
+        "$(printf '%s' "$3" | xml_escape)"
+    fi
+    if [ -n "${4:-}" ] && [ -f "$4" ]; then
+      printf '    <system-out>%s</system-out>\n' "$(tail -c 200000 "$4" | xml_escape)"
+    fi
+    printf '  </testcase>\n'
+  }
+  result_line() { # name seconds failure-message
+    if [ -z "$3" ]; then printf 'PASS %s (%s s)\n' "$1" "$2"; else printf 'FAIL %s (%s s): %s\n' "$1" "$2" "$(head -n 1 <<< "$3")"; fi
+  }
+  echo
+  echo "VM tier results (guest kernel ${kernel_rel:-?}):"
+  case_xml vm-boot "$boot_secs" "$boot_error" "$results/vng.log" >> "$cases"
+  result_line vm-boot "$boot_secs" "$boot_error"
+  [ -z "$boot_error" ] || printf '%s\n' "$boot_error" | sed '1d; s/^/    /'
+  for name in "${missing[@]}"; do
+    reason="no guest test '$name' in $vm/tests (names: $(cd "$vm/tests" && ls [0-9][0-9]-*.sh 2> /dev/null | tr '\n' ' '))"
+    case_xml "$name" 0 "$reason" >> "$cases"
+    result_line "$name" 0 "$reason"
+  done
+  for f in "${tests[@]}"; do
+    name=$(basename "$f" .sh)
+    dir=$guest/$name
+    secs=$(cat "$dir/seconds" 2> /dev/null || echo 0)
+    verdict=$(cat "$dir/verdict" 2> /dev/null || true)
+    if [ -n "$boot_error" ]; then
+      reason="not run: the VM did not come up (see vm-boot)"
+    elif [ -z "$verdict" ]; then
+      reason="no result: the guest stopped before this test finished (see vng.log)"
+    elif [ "$verdict" = PASS ]; then
+      reason=
+    else
+      reason=${verdict#FAIL }
+    fi
+    case_xml "$name" "$secs" "$reason" "$dir/output.log" >> "$cases"
+    result_line "$name" "$secs" "$reason"
+    if [ -n "$reason" ] && [ -f "$dir/output.log" ]; then
+      echo "    last lines of $dir/output.log:"
+      grep -v '^ok: ' "$dir/output.log" | tail -n 15 | sed 's/^/    | /'
+    fi
+  done
+  {
+    echo '<?xml version="1.0" encoding="UTF-8"?>'
+    printf '<testsuite name="vm" tests="%s" failures="%s" errors="0" skipped="0" time="%s" hostname="%s">\n' \
+      "$n" "$failed" "$(secs_since "$t0")" "$(hostname | xml_escape)"
+    cat "$cases"
+    echo '</testsuite>'
+  } > "$xml"
+  rm -f "$cases"
+  echo "VM tier: $((n - failed)) passed, $failed failed (boot $boot_secs s, total $(secs_since "$t0") s); report: $xml"
+  [ "$failed" = 0 ]
+}
+
+# ---- preflight: everything the boot needs, each missing piece named with what to do ----
+boot_fail() { say "CANNOT RUN THE VM TIER: $1"; report "$1" 0; exit 1; }
+command -v vng > /dev/null || boot_fail "vng (virtme-ng) not found: run scripts/install-toolchain.sh"
+command -v qemu-system-x86_64 > /dev/null || boot_fail "qemu-system-x86_64 not found: run scripts/install-toolchain.sh"
+command -v make > /dev/null && command -v gcc > /dev/null || boot_fail "gcc/make not found (needed for the guest tools): run scripts/install-toolchain.sh"
+kernel_rel=
+if [ -n "${SCXGAMER_VM_KERNEL:-}" ]; then
+  kernel=$SCXGAMER_VM_KERNEL
+else
+  say "provisioning the guest kernel"
+  kernel=$("$vm/provision-kernel.sh" 2> "$results/provision.log" | tail -n 1)
+  rc=$?
+  cat "$results/provision.log" >&2
+  [ "$rc" = 0 ] && [ -n "$kernel" ] || boot_fail "provision-kernel.sh failed (exit $rc): $(tail -n 1 "$results/provision.log")"
+fi
+[ -f "$kernel" ] || boot_fail "guest kernel not found: $kernel"
+kernel_rel=$(basename "$(dirname "$kernel")")
+say "building the guest tools"
+make -s -C "$vm/tools" OUT="$vm/target/tools" >&2 2> "$results/tools.log" \
+  || boot_fail "building the guest tools failed: $(tail -n 5 "$results/tools.log")"
+
+# ---- one boot runs every test ----
+total_limit=${SCXG_VM_BOOT_TIMEOUT:-300}
+for f in "${tests[@]}"; do
+  l=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$f" | head -1)
+  total_limit=$((total_limit + ${l:-${SCXG_VM_TEST_TIMEOUT:-120}} + 15))
+done
+guest_cmd=$(printf '%q ' bash "$vm/lib/guest-runner.sh" "$guest" "${tests[@]}")
+say "booting $kernel under TCG (2 vCPUs, 2 GiB) to run ${#tests[@]} test(s); limit ${total_limit} s"
+boot_start=$(now)
+# vng checks --rwdir paths relative to the current folder, so it must start from /.
+(cd / && timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G \
+  --rwdir "$guest" -- "export SCXG_VM_TEST_TIMEOUT=${SCXG_VM_TEST_TIMEOUT:-120}; $guest_cmd" < /dev/null 2>&1; \
+  echo "SCXG-VNG-EXIT $?") | while IFS= read -r line; do
+  printf '%s\n' "$line" >> "$results/vng.log"
+  case "$line" in
+    SCXG-GUEST-UP*) secs_since "$boot_start" > "$results/.boot-secs"
+                    say "guest up after $(cat "$results/.boot-secs") s (${line#SCXG-GUEST-UP })" ;;
+    "[guest] "*) say "${line#\[guest\] }" ;;
+    SCXG-VNG-EXIT*) echo "${line#SCXG-VNG-EXIT }" > "$results/.vng-rc" ;;
+  esac
+done
+vng_rc=$(cat "$results/.vng-rc" 2> /dev/null || echo "?")
+boot_secs=$(cat "$results/.boot-secs" 2> /dev/null || echo 0)
+rm -f "$results/.vng-rc" "$results/.boot-secs"
+say "vng finished (exit $vng_rc) after $(secs_since "$boot_start") s"
+
+if [ ! -s "$guest/guest-info" ]; then
+  why="exit $vng_rc"
+  [ "$vng_rc" = 124 ] && why="no guest within $total_limit s"
+  report "the VM did not boot ($why); last lines of $results/vng.log:
+$(tail -n 20 "$results/vng.log")" "$(secs_since "$boot_start")"
+  exit 1
+fi
+report "" "$boot_secs"
