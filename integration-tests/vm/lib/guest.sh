@@ -77,7 +77,11 @@ bg_start() {
   local name=$1; shift
   local fifo=$SCXG_TMP/$name.in fd
   mkfifo "$fifo"
-  "$@" > "$SCXG_TMP/$name.out" 2>&1 < "$fifo" &
+  # The child closes the other processes' fifo fds: a stray writer would keep them from ever seeing EOF.
+  (
+    for fd in "${_BG_FD[@]}"; do [ -z "$fd" ] || exec {fd}>&-; done
+    exec "$@"
+  ) > "$SCXG_TMP/$name.out" 2>&1 < "$fifo" &
   _BG_PID[$name]=$!
   # Opened read-write after the fork: never blocks, and the child does not inherit a writer.
   exec {fd}<> "$fifo"
