@@ -75,7 +75,7 @@ report() {
     if [ -z "$3" ]; then printf 'PASS %s (%s s)\n' "$1" "$2"; else printf 'FAIL %s (%s s): %s\n' "$1" "$2" "$(head -n 1 <<< "$3")"; fi
   }
   echo
-  echo "VM tier results (guest kernel ${kernel_rel:-?}):"
+  echo "VM tier results (guest kernel: ${kernel:-none}):"
   case_xml vm-boot "$boot_secs" "$boot_error" "$results/vng.log" >> "$cases"
   result_line vm-boot "$boot_secs" "$boot_error"
   [ -z "$boot_error" ] || printf '%s\n' "$boot_error" | sed '1d; s/^/    /'
@@ -122,7 +122,6 @@ boot_fail() { say "CANNOT RUN THE VM TIER: $1"; report "$1" 0; exit 1; }
 command -v vng > /dev/null || boot_fail "vng (virtme-ng) not found: run scripts/install-toolchain.sh"
 command -v qemu-system-x86_64 > /dev/null || boot_fail "qemu-system-x86_64 not found: run scripts/install-toolchain.sh"
 command -v make > /dev/null && command -v gcc > /dev/null || boot_fail "gcc/make not found (needed for the guest tools): run scripts/install-toolchain.sh"
-kernel_rel=
 if [ -n "${SCXGAMER_VM_KERNEL:-}" ]; then
   kernel=$SCXGAMER_VM_KERNEL
 else
@@ -133,45 +132,71 @@ else
   [ "$rc" = 0 ] && [ -n "$kernel" ] || boot_fail "provision-kernel.sh failed (exit $rc): $(tail -n 1 "$results/provision.log")"
 fi
 [ -f "$kernel" ] || boot_fail "guest kernel not found: $kernel"
-kernel_rel=$(basename "$(dirname "$kernel")")
 say "building the guest tools"
 make -s -C "$vm/tools" OUT="$vm/target/tools" >&2 2> "$results/tools.log" \
   || boot_fail "building the guest tools failed: $(tail -n 5 "$results/tools.log")"
 
 # ---- one boot runs every test ----
-total_limit=${SCXG_VM_BOOT_TIMEOUT:-300}
+boot_limit=${SCXG_VM_BOOT_TIMEOUT:-300}
+total_limit=$boot_limit
 for f in "${tests[@]}"; do
   l=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$f" | head -1)
   total_limit=$((total_limit + ${l:-${SCXG_VM_TEST_TIMEOUT:-120}} + 15))
 done
 guest_cmd=$(printf '%q ' bash "$vm/lib/guest-runner.sh" "$guest" "${tests[@]}")
-say "booting $kernel under TCG (2 vCPUs, 2 GiB) to run ${#tests[@]} test(s); limit ${total_limit} s"
-boot_start=$(now)
 # Under TCG, udev's coldplug loading drivers for QEMU's emulated PC (AHCI, CD-ROM, watchdogs, KVM, ...)
 # costs seconds; no test uses them. evdev and uinput stay loadable.
 noload=ahci,libahci,sr_mod,cdrom,sg,lpc_ich,i2c_i801,iTCO_wdt,i6300esb,pcspkr,kvm_amd,kvm_intel,kvm,powernow_k8,acpi_cpufreq,psmouse,serio_raw,joydev
-# vng checks --rwdir paths relative to the current folder, so it must start from /.
-(cd / && timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G \
-  -a "modprobe.blacklist=$noload" --rwdir "$guest" -- "export SCXG_VM_TEST_TIMEOUT=${SCXG_VM_TEST_TIMEOUT:-120}; $guest_cmd" < /dev/null 2>&1; \
-  echo "SCXG-VNG-EXIT $?") | while IFS= read -r line; do
-  printf '%s\n' "$line" >> "$results/vng.log"
-  case "$line" in
-    SCXG-GUEST-UP*) secs_since "$boot_start" > "$results/.boot-secs"
-                    say "guest up after $(cat "$results/.boot-secs") s (${line#SCXG-GUEST-UP })" ;;
-    "[guest] "*) say "${line#\[guest\] }" ;;
-    SCXG-VNG-EXIT*) echo "${line#SCXG-VNG-EXIT }" > "$results/.vng-rc" ;;
-  esac
+say "booting $kernel under TCG (2 vCPUs, 2 GiB) to run ${#tests[@]} test(s); limits: boot ${boot_limit} s, all ${total_limit} s"
+log=$results/vng.log
+: > "$log"
+boot_start=$(now)
+# vng checks --rwdir paths relative to the current folder, so it must start from /. timeout makes its own
+# process group (vng, qemu), which the trap ends if this script is interrupted.
+(cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G \
+  -a "modprobe.blacklist=$noload" --rwdir "$guest" -- \
+  "export SCXG_VM_TEST_TIMEOUT=${SCXG_VM_TEST_TIMEOUT:-120}; $guest_cmd") >> "$log" 2>&1 < /dev/null &
+vng_pid=$!
+trap 'kill -TERM -- -$vng_pid 2> /dev/null' EXIT
+trap 'exit 130' INT TERM
+# Follow the console log: time the boot, show guest verdicts live, stop a guest that never comes up.
+seen=0 boot_secs= vng_rc=
+while :; do
+  running=1
+  kill -0 "$vng_pid" 2> /dev/null && [ "$(awk '{print $3}' "/proc/$vng_pid/stat" 2> /dev/null)" != Z ] || running=0
+  lines=$(wc -l < "$log")
+  if [ "$lines" -gt "$seen" ]; then
+    while IFS= read -r line; do
+      case "$line" in
+        SCXG-GUEST-UP*) boot_secs=$(secs_since "$boot_start"); say "guest up after $boot_secs s (${line#SCXG-GUEST-UP })" ;;
+        "[guest] "*) say "${line#\[guest\] }" ;;
+      esac
+    done < <(sed -n "$((seen + 1)),${lines}p" "$log")
+    seen=$lines
+  fi
+  if [ "$running" = 0 ]; then
+    vng_rc=0
+    wait "$vng_pid" || vng_rc=$?
+    break
+  fi
+  if [ -z "$boot_secs" ] && [ "$(secs_since "$boot_start" | cut -d. -f1)" -ge "$boot_limit" ]; then
+    say "no guest after $boot_limit s: stopping vng"
+    kill -TERM -- -"$vng_pid" 2> /dev/null
+    sleep 5
+    kill -KILL -- -"$vng_pid" 2> /dev/null
+    vng_rc=0
+    wait "$vng_pid" || vng_rc=$?
+    vng_rc="$vng_rc; no guest within $boot_limit s"
+    break
+  fi
+  sleep 0.5
 done
-vng_rc=$(cat "$results/.vng-rc" 2> /dev/null || echo "?")
-boot_secs=$(cat "$results/.boot-secs" 2> /dev/null || echo 0)
-rm -f "$results/.vng-rc" "$results/.boot-secs"
+trap - EXIT
 say "vng finished (exit $vng_rc) after $(secs_since "$boot_start") s"
 
 if [ ! -s "$guest/guest-info" ]; then
-  why="exit $vng_rc"
-  [ "$vng_rc" = 124 ] && why="no guest within $total_limit s"
-  report "the VM did not boot ($why); last lines of $results/vng.log:
-$(tail -n 20 "$results/vng.log")" "$(secs_since "$boot_start")"
+  report "the VM did not boot (vng exit $vng_rc); last lines of $log:
+$(tail -n 20 "$log")" "$(secs_since "$boot_start")"
   exit 1
 fi
-report "" "$boot_secs"
+report "" "${boot_secs:-0}"

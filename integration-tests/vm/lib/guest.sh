@@ -19,6 +19,8 @@ set -euo pipefail
 : "${SCXG_TEST_DIR:?guest tests run through integration-tests/vm/run-vm-tests.sh}"
 # A write to a pipe whose reader died must return an error here, not kill the test silently.
 trap '' PIPE
+# set -e ends the test at the first failing command; name it as the failure reason.
+trap 'printf "line %s: command failed (status %s): %s\n" "$LINENO" "$?" "$BASH_COMMAND" | tee -a "$SCXG_TEST_DIR/fail" >&2' ERR
 
 SCXG_TMP=$(mktemp -d /tmp/scxg-test.XXXXXX)
 declare -A _BG_PID=() _BG_FD=()
@@ -185,6 +187,7 @@ rt_start() {
 rt_cmd() {
   local cmd=$1 timeout=${2:-120} id
   id=$(date +%s%N)$BASHPID
+  _alive "${_BG_PID[rt]}" || fail "the runtime exited before the Gogo command '$cmd'; its output:"$'\n'"$(_tail rt)"
   bg_send rt "echo SCXG-BEGIN-$id" "$cmd" "echo SCXG-END-$id"
   bg_wait_line rt "^(g! )*SCXG-END-$id\$" "$timeout" > /dev/null
   sed -e 's/\r$//' -e 's/^\(g! \)*//' "$SCXG_TMP/rt.out" \
