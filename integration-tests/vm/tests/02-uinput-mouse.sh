@@ -9,7 +9,9 @@ moves=1000 clicks=20
 modprobe uinput || fail "modprobe uinput failed"
 wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
 
-bg_start mouse "$SCXG_TOOLS/uinput-dev" --type mouse --id usb:046d:c077 --name "$name" --script
+# Writer and reader share CPU 0 and the reader is real-time: each write wakes it and it drains the evdev
+# buffer before the writer runs again, so host stalls of the TCG vCPUs cannot overrun that buffer.
+bg_start mouse taskset -c 0 "$SCXG_TOOLS/uinput-dev" --type mouse --id usb:046d:c077 --name "$name" --script
 dev=$(bg_wait_line mouse '^device ' 10)
 event=$(sed -n 's/.* event=\(\/dev\/input\/event[0-9]*\)$/\1/p' <<< "$dev")
 [ -n "$event" ] || fail "uinput-dev printed no evdev node: $dev"
@@ -20,7 +22,7 @@ assert_contains "$block" "N: Name=\"$name\"" "/proc/bus/input/devices"
 assert_contains "$block" "I: Bus=0003 Vendor=046d Product=c077" "the mouse's ids"
 assert_contains "$block" " ${event#/dev/input/} " "the mouse's handlers"
 
-bg_start reader "$SCXG_TOOLS/evdev-read" --timeout 60 "$event"
+bg_start reader taskset -c 0 chrt -f 50 "$SCXG_TOOLS/evdev-read" --timeout 60 "$event"
 bg_wait_line reader '^ready$' 10 > /dev/null
 assert_contains "$(bg_wait_line reader '^device ' 1)" "id=0003:046d:c077" "evdev-read's view of the ids"
 
