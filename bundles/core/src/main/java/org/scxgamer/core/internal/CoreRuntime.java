@@ -204,10 +204,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             }
             startPump();
         }
-        for (PartStatus p : k.parts()) {
-            LOG.info("Part {}: {}{}", p.part(), p.state(), p.reason().isEmpty() ? "" : " (" + p.reason() + ")");
-        }
-        lastParts = k.parts();
+        reportParts(k.parts());
         PartState sched = state(Part.SCHEDULER);
         if (s.schedulerEnabled() && sched != PartState.UNAVAILABLE && sched != PartState.DISABLED && sched != PartState.FAILED) {
             attach("start");
@@ -273,16 +270,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             if (k == null) {
                 return;
             }
-            List<PartStatus> parts = k.parts();
-            for (PartStatus p : parts) {
-                PartStatus before = lastParts.stream().filter(o -> o.part() == p.part()).findFirst().orElse(null);
-                if (before == null || before.state() != p.state() || !before.reason().equals(p.reason())) {
-                    LOG.info("Part {}: {}{}", p.part(), p.state(), p.reason().isEmpty() ? "" : " (" + p.reason() + ")");
-                    events.post(Topics.PART_CHANGED, Map.of(Topics.PART, p.part().name(), Topics.STATE, p.state().name(),
-                            Topics.REASON, p.reason()));
-                }
-            }
-            lastParts = parts;
+            reportParts(k.parts());
             if (state(Part.BUFFERS) == PartState.ACTIVE) {
                 checkOverflow(k.inputStats());
             }
@@ -307,6 +295,19 @@ final class CoreRuntime implements ScxControl, InputEventService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Logs and posts the parts whose state or reason changed since the last report (all of them the first time). */
+    private void reportParts(List<PartStatus> parts) {
+        for (PartStatus p : parts) {
+            PartStatus before = lastParts.stream().filter(o -> o.part() == p.part()).findFirst().orElse(null);
+            if (before == null || before.state() != p.state() || !before.reason().equals(p.reason())) {
+                LOG.info("Part {}: {}{}", p.part(), p.state(), p.reason().isEmpty() ? "" : " (" + p.reason() + ")");
+                events.post(Topics.PART_CHANGED, Map.of(Topics.PART, p.part().name(), Topics.STATE, p.state().name(),
+                        Topics.REASON, p.reason()));
+            }
+        }
+        lastParts = parts;
     }
 
     private void checkOverflow(long[] stats) {

@@ -255,6 +255,22 @@ class CoreRuntimeTest {
     }
 
     @Test
+    void partChangesArePostedAtStartAndWhenTheyHappen() throws Exception {
+        start(Map.of());
+        assertThat(postedOn(Topics.PART_CHANGED)).extracting(p -> p.get(Topics.PART))
+                .containsExactlyInAnyOrder("BUFFERS", "INJECTOR", "INPUT_HOOK", "SCHEDULER");
+        posted.clear();
+        rt.tick();
+        assertThat(postedOn(Topics.PART_CHANGED)).isEmpty();
+        kernel().eject(new ExitInfo(Instant.now(), 1026, 0, "runnable task stall", ""));
+        rt.tick();
+        rt.tick();
+        assertThat(postedOn(Topics.PART_CHANGED)).singleElement().satisfies(p -> assertThat(p)
+                .containsEntry(Topics.PART, "SCHEDULER").containsEntry(Topics.STATE, "FAILED")
+                .containsEntry(Topics.REASON, "the kernel stopped it: runnable task stall"));
+    }
+
+    @Test
     void schedulerDisabledByConfigurationIsNotAttachedAndRestartSaysWhy() throws Exception {
         start(Map.of(ConfigParser.SCHEDULER_ENABLED, "false"));
         assertThat(kernel().attachCalls).isZero();

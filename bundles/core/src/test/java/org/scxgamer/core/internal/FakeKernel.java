@@ -63,6 +63,8 @@ final class FakeKernel implements Kernel {
     void eject(ExitInfo exit) {
         lastExit = exit;
         attached = false;
+        // Like LibbpfKernel: an ejection stays visible as FAILED with the exit reason.
+        parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.FAILED, "the kernel stopped it: " + exit.reason()));
     }
 
     @Override
