@@ -68,8 +68,14 @@ public class CoreComponent {
     @Modified
     void modified(Map<String, Object> props) {
         ConfigParser.Result parsed = parseOrDefaults(props, false);
-        if (parsed != null) {
+        if (parsed == null) {
+            return;
+        }
+        try {
             runtime.apply(parsed.settings(), ConfigParser.source(props));
+        } catch (RuntimeException e) {
+            // The values were valid but the kernel side refused them (e.g. a map update failed).
+            LOG.error("{}: configuration could not be applied: {}", ConfigParser.source(props), e.getMessage(), e);
         }
     }
 

@@ -137,10 +137,11 @@ final class CoreRuntime implements ScxControl, InputEventService {
                     tunableChanges.put(t, v);
                 }
             });
-            settings = next;
             if (!tunableChanges.isEmpty()) {
+                // First, as it can fail (map update): then nothing of this configuration is in force yet.
                 setTunablesLocked(tunableChanges, "config " + source, false);
             }
+            settings = next;
             if (prev.needsKernelReload(next)) {
                 LOG.info("Configuration from {}: {} changed; reloading the kernel objects (reader and scheduler restart)",
                         source, reloadReasons(prev, next));
