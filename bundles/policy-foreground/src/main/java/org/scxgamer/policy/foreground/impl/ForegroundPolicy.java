@@ -224,7 +224,7 @@ public class ForegroundPolicy {
             sb.append("foreground: none (no process matches the rules)");
         } else {
             sb.append("foreground: pid ").append(current.pid()).append(" (").append(current.name()).append(") by ").append(current.reason())
-                    .append(foregroundSet ? "" : " — not yet accepted by the core");
+                    .append(foregroundSet ? "" : " - not yet accepted by the core");
         }
         sb.append("\nexplicit: ").append(explicitPid == 0 ? "none (rules decide)" : Integer.toString(explicitPid));
         sb.append("\ninput threads:");

@@ -183,8 +183,12 @@ public class ProfilePolicy implements EventHandler {
         }
         active = next;
         overridden.clear();
-        LOG.info("profile {} active ({}): {}", name, why, render(values));
-        return "profile " + name + " active: " + render(values);
+        Map<Tunable, Long> restored = new EnumMap<>(values);
+        restored.keySet().removeAll(next.values().keySet());
+        String text = "profile " + name + " active: " + render(next.values())
+                + (restored.isEmpty() ? "" : "; back to the values before any profile: " + render(restored));
+        LOG.info("{} ({})", text, why);
+        return text;
     }
 
     @Override
@@ -232,7 +236,7 @@ public class ProfilePolicy implements EventHandler {
         List<String> lines = new ArrayList<>();
         for (Profile p : available().values()) {
             boolean on = active != null && active.name().equals(p.name());
-            lines.add((on ? "* " : "  ") + p.name() + " (" + p.origin() + ")" + (p.description().isEmpty() ? "" : " — " + p.description()));
+            lines.add((on ? "* " : "  ") + p.name() + " (" + p.origin() + ")" + (p.description().isEmpty() ? "" : " - " + p.description()));
             lines.add("      " + render(p.values()));
             if (on && !overridden.isEmpty()) {
                 lines.add("      overridden: " + overriddenText());

@@ -67,7 +67,8 @@ class ProfilePolicyTest {
     void switchingRestoresWhatThePreviousProfileSetAndTheNextDoesNot() {
         ProfilePolicy p = policy(Map.of());
         p.profile("esports");
-        p.profile("casual");
+        assertThat(p.profile("casual")).isEqualTo("profile casual active: boost.foreground.shift=1 boost.input.shift=3 boost.mouse.us=4000 "
+                + "input.window.us=3000 preempt=1 slice.boosted.us=2000; back to the values before any profile: continuous.on.rate=150 slice.us=6000");
         // casual does not set slice.us or continuous.on.rate: they go back to the baseline (6000 from the core's config, 150 default).
         assertThat(writes.get(1)).containsEntry(Tunable.SLICE_US, 6_000L).containsEntry(Tunable.CONTINUOUS_ON_RATE, 150L)
                 .containsEntry(Tunable.MOUSE_BOOST_US, 4_000L).containsEntry(Tunable.BOOSTED_SLICE_US, 2_000L)
