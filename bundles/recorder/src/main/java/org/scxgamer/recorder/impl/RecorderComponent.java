@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
@@ -72,8 +73,9 @@ public class RecorderComponent {
 
     private BundleContext context;
     private volatile Settings settings = Settings.DEFAULTS;
-    private Recording recording;
-    private List<ServiceRegistration<?>> registrations = List.of();
+    private volatile Recording recording;
+    /** Also emptied by the writer thread on failure, without the component's lock (stop() may hold it while joining that thread). */
+    private final AtomicReference<List<ServiceRegistration<?>>> registrations = new AtomicReference<>(List.of());
     private Replayer replayer;
     private Thread replayThread;
 
@@ -135,7 +137,7 @@ public class RecorderComponent {
         Recording r = new Recording(s, name, header(s), this::device, System::nanoTime, Recording.Opener.FILES, this::failed);
         r.start();
         recording = r;
-        registrations = register(r);
+        registrations.set(register(r));
         LOG.info("recording to {}", r.file());
         return "recording to " + r.file();
     }
@@ -156,22 +158,19 @@ public class RecorderComponent {
     /** Called on the writer thread when a write failed (disk full, I/O error). */
     private void failed(Recording r) {
         LOG.error(r.message());
-        synchronized (this) {
-            if (recording == r) {
-                unregister();
-            }
+        if (recording == r) {
+            unregister();
         }
     }
 
     private void unregister() {
-        for (ServiceRegistration<?> reg : registrations) {
+        for (ServiceRegistration<?> reg : registrations.getAndSet(List.of())) {
             try {
                 reg.unregister();
             } catch (IllegalStateException alreadyGone) {
                 // Unregistered by the framework when the bundle stopped.
             }
         }
-        registrations = List.of();
     }
 
     /** rec:stop — stops the recording (and a running replay). */

@@ -275,7 +275,6 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
     }
 
     private void fail(IOException e) {
-        state = State.FAILED;
         Path f = file;
         RecordingWriter w = writer;
         writer = null;
@@ -290,6 +289,8 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
         }
         processor.halt();
         onEnd.accept(this);
+        // Last: whoever sees FAILED also sees the message and the owner told.
+        state = State.FAILED;
     }
 
     State state() {

@@ -228,7 +228,7 @@ class RecorderTest {
 
     @Test
     void diskFullStopsTheRecordingCleanlyWithAClearMessage() throws IOException, InterruptedException {
-        List<Recording> ended = new ArrayList<>();
+        List<Recording> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
         Recording r = recording(settings("block.bytes", "32768"), p -> {
             StallingChannel c = new StallingChannel(p, 200_000);
             c.release.countDown();
