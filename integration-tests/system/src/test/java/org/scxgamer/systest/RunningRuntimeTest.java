@@ -154,6 +154,30 @@ class RunningRuntimeTest {
         Files.delete(cfg);
     }
 
+    @Test
+    void onlyAllowListedPluginsLoadWhenAnAllowListIsConfigured() throws Exception {
+        Path cfg = runtime.home.resolve("etc/scxgamer.guard.cfg");
+        Files.writeString(cfg, "plugins.allow = org.example.allowed.*\n");
+        Path denied = runtime.home.resolve("deploy/denied.jar");
+        Path allowed = runtime.home.resolve("deploy/allowed.jar");
+        try {
+            writeBundle(denied, "org.example.denied");
+            writeBundle(allowed, "org.example.allowed.one");
+            runtime.await(Duration.ofSeconds(15), () -> runtime.log().contains("refusing to load " + denied)
+                    && Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).body()
+                            .contains("\"bundle\":\"org.example.allowed.one\""), "the allow-list decision");
+            assertThat(runtime.log()).contains(denied + " holds bundle org.example.denied, which is not in plugins.allow "
+                    + "(org.example.allowed.*) of " + cfg + ": add it there if it is trusted");
+            String status = Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).body();
+            assertThat(status).contains("\"bundle\":\"org.example.allowed.one\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\",\"dropIn\":true")
+                    .doesNotContain("org.example.denied");
+        } finally {
+            Files.deleteIfExists(denied);
+            Files.deleteIfExists(allowed);
+            Files.delete(cfg);
+        }
+    }
+
     /** A minimal valid bundle jar. */
     static void writeBundle(Path jar, String bsn) throws IOException {
         java.util.jar.Manifest mf = new java.util.jar.Manifest();

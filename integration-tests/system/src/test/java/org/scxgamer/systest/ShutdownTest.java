@@ -27,6 +27,8 @@ class ShutdownTest {
                         .containsPattern("scxgamer: clean shutdown: framework stopped in \\d+ ms")
                         .doesNotContain("did not stop within");
             }
+            // the core's own account of its stop: the scheduler is detached, the kernel objects closed
+            assertThat(fileLog).contains("Core stopped: reader stopped, scheduler detached, kernel objects closed");
         }
     }
 }

@@ -47,11 +47,18 @@ public final class GuardActivator implements BundleActivator {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
         installer = context.registerService(ArtifactInstaller.class,
-                new RefusingInstaller(new FilePolicy(FilePolicy.currentUid()), dirs), props);
+                new RefusingInstaller(new FilePolicy(FilePolicy.currentUid()), new AllowList(allowListFile(context)), dirs),
+                props);
 
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         hook = new Thread(() -> stopFramework(framework), "scxgamer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** etc/scxgamer.guard.cfg of the runtime folder (none outside the runtime, e.g. in-framework tests). */
+    private static Path allowListFile(BundleContext context) {
+        String home = context.getProperty("scxgamer.home");
+        return home == null ? null : Path.of(home, "etc", "scxgamer.guard.cfg");
     }
 
     @Override

@@ -22,10 +22,12 @@ final class RefusingInstaller implements ArtifactInstaller {
     }
 
     private final FilePolicy policy;
+    private final AllowList allowList;
     private final List<Path> watchedDirs;
 
-    RefusingInstaller(FilePolicy policy, List<Path> watchedDirs) {
+    RefusingInstaller(FilePolicy policy, AllowList allowList, List<Path> watchedDirs) {
         this.policy = policy;
+        this.allowList = allowList;
         this.watchedDirs = watchedDirs;
     }
 
@@ -51,17 +53,21 @@ final class RefusingInstaller implements ArtifactInstaller {
 
     private void refuse(File artifact) {
         List<String> problems = problems(artifact);
-        log().error("guard: refusing to load {}: {}; then touch the file so it is loaded",
+        log().error("guard: refusing to load {}: {}; then touch the file so that it is loaded",
                 artifact, problems.isEmpty() ? "it changed while being checked" : String.join("; ", problems));
     }
 
     private List<String> problems(File artifact) {
         Path p = artifact.toPath().toAbsolutePath().normalize();
-        for (Path dir : watchedDirs) {
-            if (p.startsWith(dir)) {
-                return policy.problems(p, dir);
+        Path dir = watchedDirs.stream().filter(p::startsWith).findFirst()
+                .orElse(watchedDirs.isEmpty() ? p.getParent() : watchedDirs.get(0));
+        List<String> problems = policy.problems(p, dir);
+        if (problems.isEmpty()) {
+            String notAllowed = allowList.problem(p);
+            if (notAllowed != null) {
+                problems = List.of(notAllowed);
             }
         }
-        return policy.problems(p, watchedDirs.isEmpty() ? p.getParent() : watchedDirs.get(0));
+        return problems;
     }
 }
