@@ -20,6 +20,7 @@ default_timeout=${SCXG_VM_TEST_TIMEOUT:-120}
 echo "SCXG-GUEST-UP $(tr '\n' ' ' < "$out/guest-info")"
 
 for test in "$@"; do
+  test=$(readlink -f "$test")
   name=$(basename "$test" .sh)
   dir=$out/$name
   mkdir -p "$dir"
