@@ -95,10 +95,6 @@ public final class RingPump implements Runnable {
         }
     }
 
-    public boolean busyPoll() {
-        return busyPoll;
-    }
-
     /** Switches the wait mode of the running reader. */
     public void busyPoll(boolean busy) {
         busyPoll = busy;

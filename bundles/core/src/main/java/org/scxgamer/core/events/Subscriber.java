@@ -148,8 +148,6 @@ final class Subscriber {
 
     String threadName() { return thread.getName(); }
 
-    SubscriberFilter filter() { return filter; }
-
     SubscriberInfo info() {
         // Read the consumer side first: a concurrent publish can then only make matched look larger.
         long d = delivered();

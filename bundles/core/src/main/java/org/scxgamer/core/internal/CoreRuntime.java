@@ -434,10 +434,6 @@ final class CoreRuntime implements ScxControl, InputEventService {
         return new PartStatus(part, PartState.UNAVAILABLE, "not reported by the kernel side");
     }
 
-    CoreSettings settings() {
-        return settings;
-    }
-
     @Override
     public List<PartStatus> parts() {
         Kernel k = kernel;

@@ -246,7 +246,7 @@ public class ScxCommands {
     // ---- tunables -------------------------------------------------------------------------------
 
     static final String TUNABLES_USAGE = """
-            scx:tunables                      show every tunable: value, unit, range, who set it
+            scx:tunables                      show every tunable: value, unit, range, meaning
             scx:tunables KEY VALUE [KEY VALUE]...  set atomically (all or nothing)""";
 
     @Descriptor("Show tunables, or set some: KEY VALUE [KEY VALUE]...")
