@@ -15,7 +15,7 @@ public final class LibbpfException extends RuntimeException {
     private final String firstLine;
 
     LibbpfException(String what, int errno, List<String> libbpfLines) {
-        this(what, errno, summary(libbpfLines), libbpfLines.isEmpty() ? "" : strip(libbpfLines.get(0)));
+        this(what, errno, summary(libbpfLines), headline(errno, libbpfLines));
     }
 
     private LibbpfException(String what, int errno, String libbpfSays, String firstLine) {
@@ -40,9 +40,19 @@ public final class LibbpfException extends RuntimeException {
         return libbpfSays;
     }
 
-    /** libbpf's first line about the failure (usually the one that names it), possibly empty. */
+    /** libbpf's line naming the failure (the first that quotes the errno's text, else its first), possibly empty. */
     public String firstLine() {
         return firstLine;
+    }
+
+    private static String headline(int errno, List<String> lines) {
+        String text = LibC.strerror(errno);
+        for (String line : lines) {
+            if (text != null && line.contains(text)) {
+                return strip(line);
+            }
+        }
+        return lines.isEmpty() ? "" : strip(lines.get(0));
     }
 
     private static String strip(String line) {

@@ -310,7 +310,7 @@ public final class LibbpfKernel implements Kernel {
         if (what.contains(Contract.SCHED_OBJECT)) {
             return "kernel refuses struct_ops programs: ";
         }
-        return "kernel refuses BPF: ";
+        return "kernel refuses BPF (needs root, or CAP_BPF and CAP_PERFMON): ";
     }
 
     /** An object plus the memory libbpf reads it from (kept for the object's lifetime). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.scxgamer.api.control.InjectResult;
 import org.scxgamer.api.control.InjectedEvent;
@@ -17,6 +18,13 @@ import org.scxgamer.api.control.WhitelistRule;
 /** One broken or disabled part never takes the others down, and says what libbpf said. */
 class LibbpfKernelFailureTest {
     private static final InjectedEvent MOUSE = new InjectedEvent(5, 0x03, 0x046d, 0x1, 2, 0, 1);
+
+    @BeforeAll
+    static void hostCanRunBpf() {
+        try (LibbpfKernel k = LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(64 * 1024))) {
+            LibbpfKernelHostTest.requireHostBpf(k);
+        }
+    }
 
     private static PartStatus status(Kernel k, Part part) {
         return LibbpfKernelHostTest.status(k, part);

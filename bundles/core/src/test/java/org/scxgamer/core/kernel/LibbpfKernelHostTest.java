@@ -43,12 +43,17 @@ class LibbpfKernelHostTest {
     @BeforeAll
     static void open() {
         kernel = LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(RING_BYTES));
+        requireHostBpf(kernel);
+        rings = kernel.rings();
+    }
+
+    /** Fails (never skips) when this machine cannot run the host BPF tier, saying why. */
+    static void requireHostBpf(Kernel k) {
         for (Part p : List.of(Part.BUFFERS, Part.INJECTOR)) {
-            PartStatus s = status(kernel, p);
+            PartStatus s = status(k, p);
             assertThat(s.state()).as("host BPF tier needs root and a BPF-capable kernel; %s is %s: %s", p, s.state(), s.reason())
                     .isEqualTo(PartState.ACTIVE);
         }
-        rings = kernel.rings();
     }
 
     @AfterAll
