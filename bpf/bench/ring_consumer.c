@@ -7,9 +7,14 @@
  * with bpf_prog_test_run_opts, drain all 16 rings with ring_buffer__poll. Prints the injector's
  * and the drain's cost per event and checks that every event is accounted for and arrives in
  * order (VALUE_SEQ numbering). Exit status 0 only if the accounting and order hold.
+ *
+ * --latency RATE: instead, a producer thread injects one mouse event at RATE Hz for --seconds while
+ * the main thread waits in ring_buffer__poll (blocking epoll, or --busy: timeout 0 in a loop) and
+ * records CLOCK_MONOTONIC now - the record's bpf_ktime_get_ns() timestamp; prints p50/p99/p99.9.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -37,6 +42,10 @@ struct options {
 	unsigned long ring_bytes;
 	unsigned long batch;
 	int cpu;
+	unsigned long latency_rate;
+	unsigned long seconds;
+	int producer_cpu;
+	bool busy;
 };
 
 struct drain {
@@ -44,6 +53,8 @@ struct drain {
 	unsigned long long bad_records;
 	unsigned long long out_of_order;
 	long long last_x[SCXG_RING_COUNT];
+	unsigned long long *latency;   /* latency mode: one sample per record */
+	unsigned long long latency_cap;
 };
 
 struct drain_ctx {
@@ -67,7 +78,11 @@ static void usage(const char *prog)
 		"  --events     events to inject (default 3000000)\n"
 		"  --ring-size  bytes per ring, power of two >= page size (default 33554432)\n"
 		"  --batch      events per injector run (default: what one ring holds)\n"
-		"  --cpu        CPU to pin to, -1 for none (default 0)\n", prog);
+		"  --cpu        CPU to pin to, -1 for none (default 0)\n"
+		"  --latency    latency mode: inject one event at this rate (Hz) from a producer thread\n"
+		"  --seconds    latency mode: duration (default 5)\n"
+		"  --producer-cpu  latency mode: the producer's CPU (default 1)\n"
+		"  --busy       latency mode: poll with timeout 0 in a loop instead of blocking\n", prog);
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -78,18 +93,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "ring-size", required_argument, NULL, 'r' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "cpu", required_argument, NULL, 'c' },
+		{ "latency", required_argument, NULL, 'l' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "producer-cpu", required_argument, NULL, 'p' },
+		{ "busy", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:n:r:b:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:r:b:c:l:s:p:Bh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->obj_path = optarg; break;
 		case 'n': o->events = strtoull(optarg, NULL, 0); break;
 		case 'r': o->ring_bytes = strtoul(optarg, NULL, 0); break;
 		case 'b': o->batch = strtoul(optarg, NULL, 0); break;
 		case 'c': o->cpu = atoi(optarg); break;
+		case 'l': o->latency_rate = strtoul(optarg, NULL, 0); break;
+		case 's': o->seconds = strtoul(optarg, NULL, 0); break;
+		case 'p': o->producer_cpu = atoi(optarg); break;
+		case 'B': o->busy = true; break;
 		default: usage(argv[0]); return -1;
 		}
 	}
@@ -118,6 +141,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct scxg_event *ev = data;
 
 	d->received++;
+	if (d->latency && d->received <= d->latency_cap)
+		d->latency[d->received - 1] = now_ns() - ev->timestamp_ns;
 	if (size != sizeof(*ev) || ev->lane != SCXG_LANE_MOUSE || !(ev->flags & SCXG_FLAG_INJECTED)) {
 		d->bad_records++;
 		return 0;
@@ -216,9 +241,121 @@ static int whitelist_all(struct bpf_object *obj)
 	return bpf_map_update_elem(bpf_object__find_map_fd_by_name(obj, "device_rules"), &any, &action, BPF_ANY);
 }
 
+struct producer {
+	int prog_fd;
+	struct scxg_inject_args args;
+	unsigned long rate;
+	unsigned long seconds;
+	int cpu;
+	unsigned long long injected, submitted, dropped, filtered, late;
+	int err;
+	volatile int done;
+};
+
+/* Latency mode producer: one event per period at absolute deadlines; a missed deadline is skipped, not made up. */
+static void *produce(void *arg)
+{
+	struct producer *p = arg;
+	unsigned long long period = 1000000000ULL / p->rate, next, end;
+	struct timespec ts;
+
+	if (p->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(p->cpu, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	next = now_ns() + period;
+	end = next + p->seconds * 1000000000ULL;
+	while (next < end) {
+		LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = &p->args, .ctx_size_in = sizeof(p->args));
+
+		ts.tv_sec = next / 1000000000ULL;
+		ts.tv_nsec = next % 1000000000ULL;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		p->args.events[0].value = (int)p->injected;
+		if (bpf_prog_test_run_opts(p->prog_fd, &run) || run.retval) {
+			p->err = errno ? errno : EINVAL;
+			break;
+		}
+		p->injected++;
+		p->submitted += p->args.submitted;
+		p->dropped += p->args.dropped;
+		p->filtered += p->args.filtered;
+		next += period;
+		if (now_ns() > next + period) {
+			p->late++;
+			next = now_ns() + period;
+		}
+	}
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static unsigned long long percentile(const unsigned long long *sorted, unsigned long long n, double q)
+{
+	unsigned long long i = (unsigned long long)(q * n);
+
+	return n ? sorted[i < n ? i : n - 1] : 0;
+}
+
+static int run_latency(const struct options *o, int prog_fd, struct ring_buffer *rb, struct drain *drain,
+		       const struct scxg_inject_args *frame)
+{
+	struct producer p = { .prog_fd = prog_fd, .rate = o->latency_rate, .seconds = o->seconds, .cpu = o->producer_cpu };
+	unsigned long long n;
+	pthread_t thread;
+	int err = 0;
+
+	p.args = *frame;
+	p.args.count = 1;
+	p.args.repeat = 1;
+	p.args.flags = 0;
+	drain->latency_cap = o->latency_rate * o->seconds + 16;
+	drain->latency = calloc(drain->latency_cap, sizeof(*drain->latency));
+	if (!drain->latency || pthread_create(&thread, NULL, produce, &p)) {
+		fprintf(stderr, "cannot start the producer\n");
+		return 1;
+	}
+	for (;;) {
+		bool done = __atomic_load_n(&p.done, __ATOMIC_ACQUIRE);
+
+		err = ring_buffer__poll(rb, o->busy ? 0 : 100);
+		if (err < 0 && err != -EINTR)
+			break;
+		err = 0;
+		if (done && drain->received >= p.submitted)
+			break;
+	}
+	pthread_join(thread, NULL);
+	if (err || p.err) {
+		fprintf(stderr, "latency run failed: %s\n", strerror(err ? -err : p.err));
+		return 1;
+	}
+	n = drain->received < drain->latency_cap ? drain->received : drain->latency_cap;
+	qsort(drain->latency, n, sizeof(*drain->latency), cmp_u64);
+	printf("config: latency %lu Hz for %lu s, %s, consumer cpu %d, producer cpu %d\n", o->latency_rate, o->seconds,
+	       o->busy ? "busy-poll" : "blocking", o->cpu, o->producer_cpu);
+	printf("events: injected %llu submitted %llu dropped %llu filtered %llu received %llu late %llu\n", p.injected,
+	       p.submitted, p.dropped, p.filtered, drain->received, p.late);
+	printf("latency: n %llu p50 %llu p99 %llu p999 %llu max %llu ns\n", n, percentile(drain->latency, n, 0.50),
+	       percentile(drain->latency, n, 0.99), percentile(drain->latency, n, 0.999), n ? drain->latency[n - 1] : 0);
+	free(drain->latency);
+	return p.injected == p.submitted + p.dropped + p.filtered && drain->received == p.submitted ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = { .events = 3000000, .ring_bytes = 32UL << 20, .cpu = 0 };
+	struct options o = { .events = 3000000, .ring_bytes = 32UL << 20, .cpu = 0, .seconds = 5, .producer_cpu = 1 };
 	unsigned long long submitted = 0, dropped = 0, filtered = 0, injected = 0;
 	unsigned long long inject_ns = 0, drain_ns = 0, base = 0, t0;
 	unsigned long long stats[SCXG_STAT_COUNT];
@@ -271,6 +408,8 @@ int main(int argc, char **argv)
 	args.events[2] = args.events[0];
 	args.events[2].type = EV_SYN;
 	args.events[2].code = SYN_REPORT;
+	if (o.latency_rate)
+		return run_latency(&o, prog_fd, rb, &drain, &args);
 
 	while (injected + FRAME_EVENTS <= o.events) {
 		unsigned long long frames = (o.events - injected) / FRAME_EVENTS;

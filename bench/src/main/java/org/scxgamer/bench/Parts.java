@@ -1,0 +1,447 @@
+package org.scxgamer.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.scxgamer.api.control.InjectResult;
+import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.core.events.EventHub;
+import org.scxgamer.core.events.RingPump;
+import org.scxgamer.core.kernel.Contract;
+
+/** Benchmark parts 1–6: each measures the core's Java path and, where there is one, the C reference in the same run. */
+final class Parts {
+    static final int BIG_RING = 32 << 20;        // as the C reference's default: one ring holds a whole batch
+    static final int LATENCY_RING = 1 << 20;
+    static final int OVERLOAD_RING = 16 << 10;   // small, so an overload also overflows in the kernel
+    static final int QUEUE = 1 << 18;            // subscriber queue for throughput runs: a whole batch fits
+    private static final long WAIT = TimeUnit.SECONDS.toNanos(60);
+
+    private Parts() {
+    }
+
+    // ---- 1. drain throughput
+
+    record Drain(Summary javaNs, Summary cNs, Summary ratio, Summary cInjectNs, long javaEvents, long javaReceived,
+                 long javaBad, long cEvents, long cReceived) {
+    }
+
+    static Drain drain(Rig rig, CReference c, int runs, long events) {
+        Affinity.pin(0);
+        try {
+            javaDrain(rig, Math.min(events, 300_000)); // JIT warm-up
+            double[] j = new double[runs], cn = new double[runs], ratio = new double[runs], ci = new double[runs];
+            long jEvents = 0, jReceived = 0, jBad = 0, cEvents = 0, cReceived = 0;
+            for (int r = 0; r < runs; r++) {
+                // Interleaved: the machine's noise hits both alike.
+                CReference.Drain cr = c.drain(events, BIG_RING, 0);
+                Rig.Checker check = new Rig.Checker();
+                long[] jr = javaDrain(rig, events, check);
+                j[r] = (double) jr[1] / check.received;
+                cn[r] = cr.drainNsPerEvent();
+                ci[r] = cr.injectNsPerEvent();
+                ratio[r] = j[r] / cn[r];
+                jEvents += jr[0];
+                jReceived += check.received;
+                jBad += check.bad + check.outOfOrder;
+                cEvents += cr.injected();
+                cReceived += cr.received();
+            }
+            return new Drain(Summary.of(j), Summary.of(cn), Summary.of(ratio), Summary.of(ci), jEvents, jReceived, jBad, cEvents, cReceived);
+        } finally {
+            Affinity.pin(-1);
+        }
+    }
+
+    private static long[] javaDrain(Rig rig, long events) {
+        return javaDrain(rig, events, new Rig.Checker());
+    }
+
+    /** Inject a ring-full, drain it timed, repeat (as ring_consumer.c does). Returns {injected, drain ns}. */
+    private static long[] javaDrain(Rig rig, long events, Rig.Checker check) {
+        rig.drainAll();
+        long injected = 0, drainNs = 0;
+        while (injected + Rig.FRAME_EVENTS <= events) {
+            long n = Math.min(rig.ringEvents(), (events - injected) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS);
+            InjectResult res = rig.frames(n);
+            if (res.submitted() != n) {
+                throw new IllegalStateException("injected " + n + " but the kernel submitted " + res);
+            }
+            injected += n;
+            check.resetOrder();
+            long t0 = System.nanoTime();
+            rig.drainAll(check);
+            drainNs += System.nanoTime() - t0;
+        }
+        return new long[] {injected, drainNs};
+    }
+
+    // ---- 2. and 6. through the event hub
+
+    record Delivery(int subscribers, Summary nsPerEvent, Summary allocBytesPerEvent, long expected, long delivered,
+                    long dropped) {
+    }
+
+    /** Drain + delivery to {@code subscribers} counting listeners, per event (all delivered, none dropped). */
+    static Delivery delivery(Rig rig, int subscribers, int runs, long events) {
+        List<Listeners.Counting> ls = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            ls.add(new Listeners.Counting(0, 0));
+        }
+        return deliver(rig, ls, List.of(), runs, events);
+    }
+
+    record Isolation(Summary soloNsPerEvent, Summary besideSleeperNsPerEvent, Summary rateRatio, long sleeperDelivered,
+                     long sleeperDropped, long healthyExpected, long healthyDelivered) {
+    }
+
+    /** A healthy listener alone, then beside one sleeping 10 ms per event; runs alternate. */
+    static Isolation isolation(Rig rig, int runs, long events) {
+        double[] solo = new double[runs], beside = new double[runs], ratio = new double[runs];
+        long sleeperDelivered = 0, sleeperDropped = 0, expected = 0, delivered = 0;
+        for (int r = 0; r < runs; r++) {
+            Delivery s = deliver(rig, List.of(new Listeners.Counting(0, 0)), List.of(), 1, events);
+            Listeners.Counting sleeper = new Listeners.Counting(10, 0);
+            List<SubscriberInfo> sleeperInfo = new ArrayList<>();
+            Delivery b = deliver(rig, List.of(new Listeners.Counting(0, 0)), List.of(sleeper), 1, events, sleeperInfo);
+            solo[r] = s.nsPerEvent().median();
+            beside[r] = b.nsPerEvent().median();
+            ratio[r] = solo[r] / beside[r];
+            expected += b.expected();
+            delivered += b.delivered();
+            sleeperDelivered += sleeperInfo.get(0).delivered();
+            sleeperDropped += sleeperInfo.get(0).dropped();
+        }
+        return new Isolation(Summary.of(solo), Summary.of(beside), Summary.of(ratio), sleeperDelivered, sleeperDropped, expected, delivered);
+    }
+
+    private static Delivery deliver(Rig rig, List<Listeners.Counting> timed, List<Listeners.Counting> others, int runs, long events) {
+        return deliver(rig, timed, others, runs, events, new ArrayList<>());
+    }
+
+    /**
+     * The reader (this thread, pinned to CPU 0 like the C reference) drains pre-filled rings into an EventHub;
+     * each batch's time runs from the first drain to the moment the last timed listener got its last event.
+     * Allocation is read on the reader and on every delivery thread around the drain + delivery only.
+     */
+    private static Delivery deliver(Rig rig, List<Listeners.Counting> timed, List<Listeners.Counting> others, int runs,
+                                    long events, List<SubscriberInfo> othersInfo) {
+        EventHub hub = new EventHub();
+        List<Listeners.Counting> all = new ArrayList<>(timed);
+        all.addAll(others);
+        for (Listeners.Counting l : all) {
+            hub.add(l, Listeners.props(QUEUE), "bench");
+        }
+        int batch = Math.min(rig.ringEvents(), QUEUE - 1) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS;
+        Affinity.pin(0);
+        try {
+            rig.drainAll();
+            runBatches(rig, hub, timed, Math.min(events, 4L * batch), batch, null); // warm-up, learns the thread ids
+            double[] ns = new double[runs], alloc = new double[runs];
+            long expected = 0;
+            long[] before = new long[timed.size()];
+            for (int i = 0; i < before.length; i++) {
+                before[i] = timed.get(i).count();
+            }
+            for (int r = 0; r < runs; r++) {
+                long[] bytes = new long[1];
+                long[] res = runBatches(rig, hub, timed, events, batch, bytes);
+                ns[r] = (double) res[1] / res[0];
+                alloc[r] = (double) bytes[0] / res[0];
+                expected += res[0];
+            }
+            long delivered = 0, dropped = 0;
+            List<SubscriberInfo> infos = hub.subscribers(); // in registration order: timed first
+            for (int i = 0; i < timed.size(); i++) {
+                delivered += timed.get(i).count() - before[i];
+                dropped += infos.get(i).dropped();
+            }
+            othersInfo.addAll(infos.subList(timed.size(), infos.size()));
+            return new Delivery(timed.size(), Summary.of(ns), Summary.of(alloc), expected * timed.size(), delivered, dropped);
+        } finally {
+            Affinity.pin(-1);
+            hub.removeAll();
+        }
+    }
+
+    /** Returns {events, ns}; adds the bytes allocated by the reader and the delivery threads to bytes[0]. */
+    private static long[] runBatches(Rig rig, EventHub hub, List<Listeners.Counting> timed, long events, int batch, long[] bytes) {
+        long done = 0, ns = 0;
+        while (done + Rig.FRAME_EVENTS <= events) {
+            long n = Math.min(batch, (events - done) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS);
+            InjectResult res = rig.frames(n);
+            if (res.submitted() != n) {
+                throw new IllegalStateException("injected " + n + " but the kernel submitted " + res);
+            }
+            for (Listeners.Counting l : timed) {
+                l.target = l.count() + n;
+            }
+            long[] threads = deliveryThreads(timed);
+            long allocBefore = bytes == null ? 0 : allocated(threads);
+            long readerBefore = Listeners.allocatedHere();
+            long t0 = System.nanoTime();
+            rig.drainAll(hub);
+            hub.flush();
+            long end = t0;
+            for (Listeners.Counting l : timed) {
+                end = Math.max(end, l.awaitTarget(WAIT));
+            }
+            ns += end - t0;
+            long readerAfter = Listeners.allocatedHere();
+            if (bytes != null) {
+                bytes[0] += readerAfter - readerBefore + allocated(threads) - allocBefore;
+            }
+            done += n;
+        }
+        return new long[] {done, ns};
+    }
+
+    private static long[] deliveryThreads(List<Listeners.Counting> ls) {
+        long[] ids = new long[ls.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = ls.get(i).threadId;
+        }
+        return ids;
+    }
+
+    private static long allocated(long[] threadIds) {
+        long sum = 0;
+        for (long id : threadIds) {
+            if (id >= 0) {
+                sum += Listeners.allocated(id);
+            }
+        }
+        return sum;
+    }
+
+    // ---- 3. latency
+
+    record Latency(int rateHz, boolean busy, Summary p50, Summary p99, Summary p999, Summary cP50, Summary cP99,
+                   Summary cP999, long injected, long delivered, long cInjected, long cReceived) {
+    }
+
+    static Latency latency(Rig rig, CReference c, int rateHz, boolean busy, int runs, int seconds) {
+        double[] p50 = new double[runs], p99 = new double[runs], p999 = new double[runs];
+        double[] c50 = new double[runs], c99 = new double[runs], c999 = new double[runs];
+        long injected = 0, delivered = 0, cInjected = 0, cReceived = 0;
+        int producerCpu = Affinity.cpus() > 1 ? 1 : 0;
+        for (int r = 0; r < runs; r++) {
+            CReference.Latency cl = c.latency(rateHz, seconds, busy, producerCpu);
+            c50[r] = cl.p50();
+            c99[r] = cl.p99();
+            c999[r] = cl.p999();
+            cInjected += cl.injected();
+            cReceived += cl.received();
+            long[] counts = new long[2];
+            Histogram h = javaLatency(rig, rateHz, busy, seconds, producerCpu, counts);
+            p50[r] = h.getValueAtPercentile(50);
+            p99[r] = h.getValueAtPercentile(99);
+            p999[r] = h.getValueAtPercentile(99.9);
+            injected += counts[0];
+            delivered += counts[1];
+        }
+        return new Latency(rateHz, busy, Summary.of(p50), Summary.of(p99), Summary.of(p999), Summary.of(c50), Summary.of(c99),
+                Summary.of(c999), injected, delivered, cInjected, cReceived);
+    }
+
+    /** JIT warm-up of the reader/hub/subscriber path before timed latency runs. */
+    static void latencyWarmup(Rig rig) {
+        javaLatency(rig, 8000, false, 1, Affinity.cpus() > 1 ? 1 : 0, new long[2]);
+    }
+
+    /**
+     * One event per period from a producer pinned to {@code producerCpu} (absolute deadlines, a missed one is
+     * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener.
+     * counts = {injected, delivered}.
+     */
+    private static Histogram javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, long[] counts) {
+        rig.drainAll();
+        EventHub hub = new EventHub();
+        Listeners.Latency l = new Listeners.Latency();
+        hub.add(l, Listeners.props(8192), "bench");
+        RingPump pump = new RingPump(rig.rings, hub, busy);
+        pump.start();
+        long submitted = 0, injected = 0;
+        Affinity.pin(producerCpu);
+        try {
+            long period = TimeUnit.SECONDS.toNanos(1) / rateHz;
+            long next = System.nanoTime() + period;
+            long end = next + TimeUnit.SECONDS.toNanos(seconds);
+            while (next < end) {
+                long wait;
+                while ((wait = next - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                InjectResult res = rig.kernel.inject(Rig.ONE, 1, false);
+                injected++;
+                submitted += res.submitted();
+                next += period;
+                long now = System.nanoTime();
+                if (now > next + period) {
+                    next = now + period;
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (l.count() < submitted && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        } finally {
+            Affinity.pin(-1);
+            pump.stop();
+            hub.removeAll();
+        }
+        counts[0] = injected;
+        counts[1] = l.count();
+        if (l.count() != submitted) {
+            throw new IllegalStateException("latency run: submitted " + submitted + ", delivered " + l.count());
+        }
+        return l.histogram;
+    }
+
+    // ---- 4. BPF handling cost
+
+    record Cost(Summary freeNs, Summary fullNs, Summary ratio, long freeEvents, long freeSubmitted, long fullEvents,
+                long fullDropped) {
+    }
+
+    /** Wall time of injector runs of 65535 events on CPU 0 (syscall overhead amortized), rings free vs full. */
+    static Cost injectCost(Rig rig, int runs, int callsPerRun) {
+        double[] free = new double[runs], full = new double[runs], ratio = new double[runs];
+        long freeEvents = 0, freeSubmitted = 0, fullEvents = 0, fullDropped = 0;
+        try {
+            for (int r = 0; r < runs; r++) {
+                Affinity.pin(0);
+                rig.drainAll();
+                long ns = 0;
+                for (int k = 0; k < callsPerRun; k++) {
+                    long t0 = System.nanoTime();
+                    InjectResult res = rig.frames(Rig.RUN_EVENTS);
+                    ns += System.nanoTime() - t0;
+                    freeEvents += Rig.RUN_EVENTS;
+                    freeSubmitted += res.submitted();
+                    rig.drainAll();
+                }
+                free[r] = (double) ns / ((long) callsPerRun * Rig.RUN_EVENTS);
+                fillRings(rig);
+                Affinity.pin(0);
+                ns = 0;
+                for (int k = 0; k < callsPerRun; k++) {
+                    long t0 = System.nanoTime();
+                    InjectResult res = rig.frames(Rig.RUN_EVENTS);
+                    ns += System.nanoTime() - t0;
+                    fullEvents += Rig.RUN_EVENTS;
+                    fullDropped += res.dropped();
+                }
+                full[r] = (double) ns / ((long) callsPerRun * Rig.RUN_EVENTS);
+                ratio[r] = full[r] / free[r];
+                rig.drainAll();
+            }
+        } finally {
+            Affinity.pin(-1);
+        }
+        return new Cost(Summary.of(free), Summary.of(full), Summary.of(ratio), freeEvents, freeSubmitted, fullEvents, fullDropped);
+    }
+
+    /** Fills the ring of every CPU (ring = cpu % 16) until the kernel drops. */
+    private static void fillRings(Rig rig) {
+        for (int cpu = 0; cpu < Affinity.cpus(); cpu++) {
+            Affinity.pin(cpu);
+            while (rig.frames(Rig.RUN_EVENTS).dropped() == 0) {
+                // keep filling
+            }
+        }
+    }
+
+    // ---- 5. overload accounting
+
+    record Overload(double seconds, long injected, long kernelSubmitted, long kernelDropped, long read, long delivered,
+                    long subscriberDropped, long queuedAtEnd, double injectRate, double deliverRate, long statsInjected,
+                    long statsDropped) {
+        boolean exact() {
+            return injected == delivered + kernelDropped + subscriberDropped && read == kernelSubmitted
+                    && statsInjected == injected && statsDropped == kernelDropped && queuedAtEnd == 0;
+        }
+    }
+
+    /**
+     * A slow listener (parks 20 µs per event) defines the drain rate; events are injected at 10× its measured rate
+     * in bursts every 10 ms; afterwards the pipeline settles and every event is either delivered or counted as dropped.
+     */
+    static Overload overload(Rig rig, int seconds) {
+        rig.drainAll();
+        EventHub hub = new EventHub();
+        Listeners.Counting slow = new Listeners.Counting(0, 20_000);
+        hub.add(slow, Listeners.props(8192), "bench");
+        RingPump pump = new RingPump(rig.rings, hub, false);
+        pump.start();
+        try {
+            // Calibrate: the listener's rate when it always has work.
+            long c0 = slow.count();
+            long t0 = System.nanoTime();
+            injectAt(rig, 200_000, TimeUnit.SECONDS.toNanos(1));
+            double rate = (slow.count() - c0) * 1e9 / (System.nanoTime() - t0);
+            settle(hub, rig);
+            long[] s0 = rig.kernel.inputStats();
+            SubscriberInfo i0 = hub.subscribers().get(0);
+            long read0 = hub.read();
+            long t1 = System.nanoTime();
+            long[] inj = injectAt(rig, (long) (10 * rate), TimeUnit.SECONDS.toNanos(seconds));
+            double injectSeconds = (System.nanoTime() - t1) / 1e9;
+            long d1 = hub.subscribers().get(0).delivered();
+            double deliverRate = (d1 - i0.delivered()) / injectSeconds;
+            settle(hub, rig);
+            long[] s1 = rig.kernel.inputStats();
+            SubscriberInfo i1 = hub.subscribers().get(0);
+            return new Overload(injectSeconds, inj[0], inj[1], inj[2], hub.read() - read0, i1.delivered() - i0.delivered(),
+                    i1.dropped() - i0.dropped(), i1.queued(), inj[0] / injectSeconds, deliverRate,
+                    s1[Contract.STAT_INJECTED] - s0[Contract.STAT_INJECTED], s1[Contract.STAT_DROPPED] - s0[Contract.STAT_DROPPED]);
+        } finally {
+            pump.stop();
+            hub.removeAll();
+        }
+    }
+
+    /** Injects single events at {@code perSecond} in bursts every 10 ms for {@code nanos}; returns {injected, submitted, dropped}. */
+    private static long[] injectAt(Rig rig, long perSecond, long nanos) {
+        long burstPeriod = TimeUnit.MILLISECONDS.toNanos(10);
+        long start = System.nanoTime(), next = start;
+        long injected = 0, submitted = 0, dropped = 0;
+        while (next - start < nanos) {
+            long due = (next - start + burstPeriod) * perSecond / TimeUnit.SECONDS.toNanos(1) - injected;
+            if (due > 0) {
+                InjectResult res = rig.kernel.inject(Rig.ONE, (int) due, false);
+                injected += due;
+                submitted += res.submitted();
+                dropped += res.dropped();
+            }
+            next += burstPeriod;
+            long wait;
+            while ((wait = next - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+        return new long[] {injected, submitted, dropped};
+    }
+
+    /** Waits until the reader has read everything the kernel holds and the subscriber's queue is empty. */
+    private static void settle(EventHub hub, Rig rig) {
+        long deadline = System.nanoTime() + WAIT;
+        while (System.nanoTime() < deadline) {
+            boolean ringsEmpty = true;
+            for (int r = 0; r < Contract.RING_COUNT; r++) {
+                ringsEmpty &= rig.rings.pending(r) == 0;
+            }
+            if (ringsEmpty && hub.subscribers().get(0).queued() == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a last flush in flight
+                if (hub.subscribers().get(0).queued() == 0) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        throw new IllegalStateException("overload: the pipeline did not settle within 60 s");
+    }
+}
