@@ -16,17 +16,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 
-def one_run():
+def start_runtime():
+    """Starts the runtime from a fresh copy of runtime/ (Gogo on a pipe) and waits until every bundle is ACTIVE.
+    Returns (process, home, ms to the Gogo prompt, ms to all ACTIVE); the caller stops it with stop_runtime()."""
     home = tempfile.mkdtemp(prefix="scxgamer-bench-")
+    for d in ("bin", "conf", "etc"):
+        shutil.copytree(os.path.join(ROOT, "runtime", d), os.path.join(home, d))
+    os.makedirs(os.path.join(home, "target"))
+    os.symlink(os.path.join(ROOT, "runtime", "target", "scxgamer.jar"), os.path.join(home, "target", "scxgamer.jar"))
+    env = dict(os.environ, SCXGAMER_HOME=home)
+    start = time.monotonic()
+    p = subprocess.Popen([os.path.join(home, "bin", "scxgamer")], env=env, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for d in ("bin", "conf", "etc"):
-            shutil.copytree(os.path.join(ROOT, "runtime", d), os.path.join(home, d))
-        os.makedirs(os.path.join(home, "target"))
-        os.symlink(os.path.join(ROOT, "runtime", "target", "scxgamer.jar"), os.path.join(home, "target", "scxgamer.jar"))
-        env = dict(os.environ, SCXGAMER_HOME=home)
-        start = time.monotonic()
-        p = subprocess.Popen([os.path.join(home, "bin", "scxgamer")], env=env, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         buf = b""
         prompt = None
         while prompt is None:
@@ -39,26 +41,48 @@ def one_run():
         # Ask until every bundle is ACTIVE (the prompt comes before the last bundles finish starting).
         ready = None
         while ready is None:
-            p.stdin.write(b"lb\n")
-            p.stdin.flush()
-            out = b""
-            while out.count(b"g! ") < 1:
-                chunk = os.read(p.stdout.fileno(), 65536)
-                if not chunk:
-                    raise RuntimeError("runtime exited")
-                out += chunk
-            rows = [l for l in out.split(b"g! ")[0].decode(errors="replace").splitlines() if l.count("|") >= 3]
+            out = gogo(p, "lb")
+            rows = [l for l in out.splitlines() if l.count("|") >= 3]
             if rows[1:] and all("|Active" in l for l in rows[1:]):
                 ready = time.monotonic() - start
             elif time.monotonic() - start > 30:
-                raise RuntimeError("bundles not all ACTIVE after 30 s:\n" + out.decode(errors="replace"))
+                raise RuntimeError("bundles not all ACTIVE after 30 s:\n" + out)
             else:
                 time.sleep(0.01)
+        return p, home, prompt * 1000, ready * 1000
+    except BaseException:
+        stop_runtime(p, home)
+        raise
+
+
+def gogo(p, command):
+    """Runs one Gogo command and returns its output (up to the next prompt)."""
+    p.stdin.write(command.encode() + b"\n")
+    p.stdin.flush()
+    out = b""
+    while b"g! " not in out:
+        chunk = os.read(p.stdout.fileno(), 65536)
+        if not chunk:
+            raise RuntimeError("runtime exited")
+        out += chunk
+    return out.split(b"g! ")[0].decode(errors="replace")
+
+
+def stop_runtime(p, home):
+    try:
         p.stdin.close()
         p.wait(timeout=30)
-        return prompt * 1000, ready * 1000
+    except Exception:
+        p.kill()
+        p.wait()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def one_run():
+    p, home, prompt, ready = start_runtime()
+    stop_runtime(p, home)
+    return prompt, ready
 
 
 def main():

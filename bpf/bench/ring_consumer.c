@@ -70,6 +70,15 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* CPU time of this thread (user + system): robust against other load on a shared machine. */
+static unsigned long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
@@ -357,7 +366,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .events = 3000000, .ring_bytes = 32UL << 20, .cpu = 0, .seconds = 5, .producer_cpu = 1 };
 	unsigned long long submitted = 0, dropped = 0, filtered = 0, injected = 0;
-	unsigned long long inject_ns = 0, drain_ns = 0, base = 0, t0;
+	unsigned long long inject_ns = 0, drain_ns = 0, inject_cpu = 0, drain_cpu = 0, base = 0, t0, c0;
 	unsigned long long stats[SCXG_STAT_COUNT];
 	struct drain drain = { 0 };
 	struct drain_ctx ctxs[SCXG_RING_COUNT];
@@ -420,9 +429,11 @@ int main(int argc, char **argv)
 			frames = o.batch / FRAME_EVENTS;
 		args.repeat = frames;
 		args.events[0].value = args.events[1].value = (int)base;
+		c0 = cpu_ns();
 		t0 = now_ns();
 		err = bpf_prog_test_run_opts(prog_fd, &run);
 		inject_ns += now_ns() - t0;
+		inject_cpu += cpu_ns() - c0;
 		if (err || run.retval) {
 			fprintf(stderr, "inject_events failed: %s, retval %d\n", strerror(errno), (int)run.retval);
 			return 1;
@@ -433,10 +444,12 @@ int main(int argc, char **argv)
 		dropped += args.dropped;
 		filtered += args.filtered;
 
+		c0 = cpu_ns();
 		t0 = now_ns();
 		while ((err = ring_buffer__poll(rb, 0)) > 0)
 			;
 		drain_ns += now_ns() - t0;
+		drain_cpu += cpu_ns() - c0;
 		if (err < 0) {
 			fprintf(stderr, "ring_buffer__poll: %s\n", strerror(-err));
 			return 1;
@@ -461,6 +474,8 @@ int main(int argc, char **argv)
 			printf("ring_%d: dropped %llu\n", i, stats[SCXG_STAT_RING_DROP_BASE + i]);
 	printf("inject: %.2f ns/event\n", injected ? (double)inject_ns / injected : 0.0);
 	printf("drain: %.2f ns/event (ring_buffer__poll)\n", drain.received ? (double)drain_ns / drain.received : 0.0);
+	printf("cpu: inject %.2f drain %.2f ns/event (thread CPU time)\n", injected ? (double)inject_cpu / injected : 0.0,
+	       drain.received ? (double)drain_cpu / drain.received : 0.0);
 	printf("result: %s\n", ok ? "ok" : "MISMATCH");
 
 	ring_buffer__free(rb);

@@ -22,7 +22,7 @@ final class CReference {
         this.binary = binary;
     }
 
-    record Drain(double injectNsPerEvent, double drainNsPerEvent, long injected, long received) {
+    record Drain(double injectNsPerEvent, double drainNsPerEvent, double injectCpuNs, double drainCpuNs, long injected, long received) {
     }
 
     record Latency(long n, long p50, long p99, long p999, long max, long injected, long received) {
@@ -31,8 +31,10 @@ final class CReference {
     Drain drain(long events, int ringBytes, int cpu) {
         String out = run(List.of("--events", Long.toString(events), "--ring-size", Integer.toString(ringBytes), "--cpu", Integer.toString(cpu)));
         Matcher ev = find(out, "events: injected (\\d+) submitted \\d+ dropped \\d+ filtered \\d+ received (\\d+)");
+        Matcher cpuLine = find(out, "cpu: inject ([0-9.]+) drain ([0-9.]+) ns/event");
         return new Drain(Double.parseDouble(find(out, "inject: ([0-9.]+) ns/event").group(1)),
                 Double.parseDouble(find(out, "drain: ([0-9.]+) ns/event").group(1)),
+                Double.parseDouble(cpuLine.group(1)), Double.parseDouble(cpuLine.group(2)),
                 Long.parseLong(ev.group(1)), Long.parseLong(ev.group(2)));
     }
 

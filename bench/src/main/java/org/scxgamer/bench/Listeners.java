@@ -25,6 +25,15 @@ final class Listeners {
         return THREADS.getThreadAllocatedBytes(threadId);
     }
 
+    /** CPU time (user + system) of a thread so far; -1 if it has ended. */
+    static long cpu(long threadId) {
+        return THREADS.getThreadCpuTime(threadId);
+    }
+
+    static long cpuHere() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     static long allocatedHere() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }

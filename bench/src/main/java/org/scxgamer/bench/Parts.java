@@ -9,7 +9,6 @@ import org.HdrHistogram.Histogram;
 import org.scxgamer.api.control.InjectResult;
 import org.scxgamer.api.event.SubscriberInfo;
 import org.scxgamer.core.events.EventHub;
-import org.scxgamer.core.events.RingPump;
 import org.scxgamer.core.kernel.Contract;
 
 /** Benchmark parts 1–6: each measures the core's Java path and, where there is one, the C reference in the same run. */
@@ -25,15 +24,20 @@ final class Parts {
 
     // ---- 1. drain throughput
 
-    record Drain(Summary javaNs, Summary cNs, Summary ratio, Summary cInjectNs, long javaEvents, long javaReceived,
-                 long javaBad, long cEvents, long cReceived) {
+    /** Wall and thread-CPU ns per event of both readers; CPU time is what other load on the machine distorts least. */
+    record Drain(Summary javaNs, Summary cNs, Summary ratio, Summary javaCpuNs, Summary cCpuNs, Summary cpuRatio,
+                 Summary cInjectNs, Summary cInjectCpuNs, long javaEvents, long javaReceived, long javaBad, long cEvents,
+                 long cReceived) {
     }
 
     static Drain drain(Rig rig, CReference c, int runs, long events) {
         Affinity.pin(0);
         try {
-            javaDrain(rig, Math.min(events, 300_000)); // JIT warm-up
+            for (int w = 0; w < 5; w++) {
+                javaDrain(rig, Math.min(events, 600_000)); // JIT warm-up
+            }
             double[] j = new double[runs], cn = new double[runs], ratio = new double[runs], ci = new double[runs];
+            double[] jc = new double[runs], cc = new double[runs], cpuRatio = new double[runs], cic = new double[runs];
             long jEvents = 0, jReceived = 0, jBad = 0, cEvents = 0, cReceived = 0;
             for (int r = 0; r < runs; r++) {
                 // Interleaved: the machine's noise hits both alike.
@@ -44,13 +48,18 @@ final class Parts {
                 cn[r] = cr.drainNsPerEvent();
                 ci[r] = cr.injectNsPerEvent();
                 ratio[r] = j[r] / cn[r];
+                jc[r] = (double) jr[2] / check.received;
+                cc[r] = cr.drainCpuNs();
+                cpuRatio[r] = jc[r] / cc[r];
+                cic[r] = cr.injectCpuNs();
                 jEvents += jr[0];
                 jReceived += check.received;
                 jBad += check.bad + check.outOfOrder;
                 cEvents += cr.injected();
                 cReceived += cr.received();
             }
-            return new Drain(Summary.of(j), Summary.of(cn), Summary.of(ratio), Summary.of(ci), jEvents, jReceived, jBad, cEvents, cReceived);
+            return new Drain(Summary.of(j), Summary.of(cn), Summary.of(ratio), Summary.of(jc), Summary.of(cc), Summary.of(cpuRatio),
+                    Summary.of(ci), Summary.of(cic), jEvents, jReceived, jBad, cEvents, cReceived);
         } finally {
             Affinity.pin(-1);
         }
@@ -60,10 +69,10 @@ final class Parts {
         return javaDrain(rig, events, new Rig.Checker());
     }
 
-    /** Inject a ring-full, drain it timed, repeat (as ring_consumer.c does). Returns {injected, drain ns}. */
+    /** Inject a ring-full, drain it timed, repeat (as ring_consumer.c does). Returns {injected, drain ns, drain CPU ns}. */
     private static long[] javaDrain(Rig rig, long events, Rig.Checker check) {
         rig.drainAll();
-        long injected = 0, drainNs = 0;
+        long injected = 0, drainNs = 0, drainCpu = 0;
         while (injected + Rig.FRAME_EVENTS <= events) {
             long n = Math.min(rig.ringEvents(), (events - injected) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS);
             InjectResult res = rig.frames(n);
@@ -72,17 +81,20 @@ final class Parts {
             }
             injected += n;
             check.resetOrder();
+            long c0 = Listeners.cpuHere();
             long t0 = System.nanoTime();
             rig.drainAll(check);
             drainNs += System.nanoTime() - t0;
+            drainCpu += Listeners.cpuHere() - c0;
         }
-        return new long[] {injected, drainNs};
+        return new long[] {injected, drainNs, drainCpu};
     }
 
     // ---- 2. and 6. through the event hub
 
-    record Delivery(int subscribers, Summary nsPerEvent, Summary allocBytesPerEvent, long expected, long delivered,
-                    long dropped) {
+    /** nsPerEvent: wall time to drain and deliver; cpuNsPerEvent: CPU time of the reader and all delivery threads. */
+    record Delivery(int subscribers, Summary nsPerEvent, Summary cpuNsPerEvent, Summary allocBytesPerEvent, long expected,
+                    long delivered, long dropped) {
     }
 
     /** Drain + delivery to {@code subscribers} counting listeners, per event (all delivered, none dropped). */
@@ -94,13 +106,15 @@ final class Parts {
         return deliver(rig, ls, List.of(), runs, events);
     }
 
-    record Isolation(Summary soloNsPerEvent, Summary besideSleeperNsPerEvent, Summary rateRatio, long sleeperDelivered,
+    record Isolation(Summary soloNsPerEvent, Summary besideSleeperNsPerEvent, Summary rateRatio, Summary soloCpuNs,
+                     Summary besideCpuNs, Summary cpuRateRatio, long sleeperDelivered,
                      long sleeperDropped, long healthyExpected, long healthyDelivered) {
     }
 
     /** A healthy listener alone, then beside one sleeping 10 ms per event; runs alternate. */
     static Isolation isolation(Rig rig, int runs, long events) {
         double[] solo = new double[runs], beside = new double[runs], ratio = new double[runs];
+        double[] soloCpu = new double[runs], besideCpu = new double[runs], cpuRatio = new double[runs];
         long sleeperDelivered = 0, sleeperDropped = 0, expected = 0, delivered = 0;
         for (int r = 0; r < runs; r++) {
             Delivery s = deliver(rig, List.of(new Listeners.Counting(0, 0)), List.of(), 1, events);
@@ -110,12 +124,16 @@ final class Parts {
             solo[r] = s.nsPerEvent().median();
             beside[r] = b.nsPerEvent().median();
             ratio[r] = solo[r] / beside[r];
+            soloCpu[r] = s.cpuNsPerEvent().median();
+            besideCpu[r] = b.cpuNsPerEvent().median();
+            cpuRatio[r] = soloCpu[r] / besideCpu[r];
             expected += b.expected();
             delivered += b.delivered();
             sleeperDelivered += sleeperInfo.get(0).delivered();
             sleeperDropped += sleeperInfo.get(0).dropped();
         }
-        return new Isolation(Summary.of(solo), Summary.of(beside), Summary.of(ratio), sleeperDelivered, sleeperDropped, expected, delivered);
+        return new Isolation(Summary.of(solo), Summary.of(beside), Summary.of(ratio), Summary.of(soloCpu), Summary.of(besideCpu),
+                Summary.of(cpuRatio), sleeperDelivered, sleeperDropped, expected, delivered);
     }
 
     private static Delivery deliver(Rig rig, List<Listeners.Counting> timed, List<Listeners.Counting> others, int runs, long events) {
@@ -140,17 +158,18 @@ final class Parts {
         try {
             rig.drainAll();
             runBatches(rig, hub, timed, Math.min(events, 4L * batch), batch, null); // warm-up, learns the thread ids
-            double[] ns = new double[runs], alloc = new double[runs];
+            double[] ns = new double[runs], alloc = new double[runs], cpu = new double[runs];
             long expected = 0;
             long[] before = new long[timed.size()];
             for (int i = 0; i < before.length; i++) {
                 before[i] = timed.get(i).count();
             }
             for (int r = 0; r < runs; r++) {
-                long[] bytes = new long[1];
+                long[] bytes = new long[2];
                 long[] res = runBatches(rig, hub, timed, events, batch, bytes);
                 ns[r] = (double) res[1] / res[0];
                 alloc[r] = (double) bytes[0] / res[0];
+                cpu[r] = (double) bytes[1] / res[0];
                 expected += res[0];
             }
             long delivered = 0, dropped = 0;
@@ -160,15 +179,18 @@ final class Parts {
                 dropped += infos.get(i).dropped();
             }
             othersInfo.addAll(infos.subList(timed.size(), infos.size()));
-            return new Delivery(timed.size(), Summary.of(ns), Summary.of(alloc), expected * timed.size(), delivered, dropped);
+            return new Delivery(timed.size(), Summary.of(ns), Summary.of(cpu), Summary.of(alloc), expected * timed.size(), delivered, dropped);
         } finally {
             Affinity.pin(-1);
             hub.removeAll();
         }
     }
 
-    /** Returns {events, ns}; adds the bytes allocated by the reader and the delivery threads to bytes[0]. */
-    private static long[] runBatches(Rig rig, EventHub hub, List<Listeners.Counting> timed, long events, int batch, long[] bytes) {
+    /**
+     * Returns {events, ns}; adds the bytes allocated by the reader and the timed delivery threads to acc[0], their CPU
+     * time to acc[1].
+     */
+    private static long[] runBatches(Rig rig, EventHub hub, List<Listeners.Counting> timed, long events, int batch, long[] acc) {
         long done = 0, ns = 0;
         while (done + Rig.FRAME_EVENTS <= events) {
             long n = Math.min(batch, (events - done) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS);
@@ -180,8 +202,10 @@ final class Parts {
                 l.target = l.count() + n;
             }
             long[] threads = deliveryThreads(timed);
-            long allocBefore = bytes == null ? 0 : allocated(threads);
+            long allocBefore = acc == null ? 0 : allocated(threads);
+            long cpuBefore = acc == null ? 0 : cpu(threads);
             long readerBefore = Listeners.allocatedHere();
+            long readerCpu = Listeners.cpuHere();
             long t0 = System.nanoTime();
             rig.drainAll(hub);
             hub.flush();
@@ -191,8 +215,9 @@ final class Parts {
             }
             ns += end - t0;
             long readerAfter = Listeners.allocatedHere();
-            if (bytes != null) {
-                bytes[0] += readerAfter - readerBefore + allocated(threads) - allocBefore;
+            if (acc != null) {
+                acc[0] += readerAfter - readerBefore + allocated(threads) - allocBefore;
+                acc[1] += Listeners.cpuHere() - readerCpu + cpu(threads) - cpuBefore;
             }
             done += n;
         }
@@ -205,6 +230,16 @@ final class Parts {
             ids[i] = ls.get(i).threadId;
         }
         return ids;
+    }
+
+    private static long cpu(long[] threadIds) {
+        long sum = 0;
+        for (long id : threadIds) {
+            if (id >= 0) {
+                sum += Listeners.cpu(id);
+            }
+        }
+        return sum;
     }
 
     private static long allocated(long[] threadIds) {
@@ -262,8 +297,7 @@ final class Parts {
         EventHub hub = new EventHub();
         Listeners.Latency l = new Listeners.Latency();
         hub.add(l, Listeners.props(8192), "bench");
-        RingPump pump = new RingPump(rig.rings, hub, busy);
-        pump.start();
+        Pump pump = new Pump(rig.rings, hub, busy);
         long submitted = 0, injected = 0;
         Affinity.pin(producerCpu);
         try {
@@ -290,7 +324,7 @@ final class Parts {
             }
         } finally {
             Affinity.pin(-1);
-            pump.stop();
+            pump.close();
             hub.removeAll();
         }
         counts[0] = injected;
@@ -303,46 +337,56 @@ final class Parts {
 
     // ---- 4. BPF handling cost
 
-    record Cost(Summary freeNs, Summary fullNs, Summary ratio, long freeEvents, long freeSubmitted, long fullEvents,
+    record Cost(Summary freeNs, Summary fullNs, Summary ratio, Summary freeCpuNs, Summary fullCpuNs, Summary cpuRatio, long freeEvents, long freeSubmitted, long fullEvents,
                 long fullDropped) {
     }
 
     /** Wall time of injector runs of 65535 events on CPU 0 (syscall overhead amortized), rings free vs full. */
     static Cost injectCost(Rig rig, int runs, int callsPerRun) {
         double[] free = new double[runs], full = new double[runs], ratio = new double[runs];
+        double[] freeCpu = new double[runs], fullCpu = new double[runs], cpuRatio = new double[runs];
         long freeEvents = 0, freeSubmitted = 0, fullEvents = 0, fullDropped = 0;
         try {
             for (int r = 0; r < runs; r++) {
                 Affinity.pin(0);
                 rig.drainAll();
-                long ns = 0;
+                long ns = 0, cpu = 0;
                 for (int k = 0; k < callsPerRun; k++) {
+                    long c0 = Listeners.cpuHere();
                     long t0 = System.nanoTime();
                     InjectResult res = rig.frames(Rig.RUN_EVENTS);
                     ns += System.nanoTime() - t0;
+                    cpu += Listeners.cpuHere() - c0;
                     freeEvents += Rig.RUN_EVENTS;
                     freeSubmitted += res.submitted();
                     rig.drainAll();
                 }
                 free[r] = (double) ns / ((long) callsPerRun * Rig.RUN_EVENTS);
+                freeCpu[r] = (double) cpu / ((long) callsPerRun * Rig.RUN_EVENTS);
                 fillRings(rig);
                 Affinity.pin(0);
                 ns = 0;
+                cpu = 0;
                 for (int k = 0; k < callsPerRun; k++) {
+                    long c0 = Listeners.cpuHere();
                     long t0 = System.nanoTime();
                     InjectResult res = rig.frames(Rig.RUN_EVENTS);
                     ns += System.nanoTime() - t0;
+                    cpu += Listeners.cpuHere() - c0;
                     fullEvents += Rig.RUN_EVENTS;
                     fullDropped += res.dropped();
                 }
                 full[r] = (double) ns / ((long) callsPerRun * Rig.RUN_EVENTS);
                 ratio[r] = full[r] / free[r];
+                fullCpu[r] = (double) cpu / ((long) callsPerRun * Rig.RUN_EVENTS);
+                cpuRatio[r] = fullCpu[r] / freeCpu[r];
                 rig.drainAll();
             }
         } finally {
             Affinity.pin(-1);
         }
-        return new Cost(Summary.of(free), Summary.of(full), Summary.of(ratio), freeEvents, freeSubmitted, fullEvents, fullDropped);
+        return new Cost(Summary.of(free), Summary.of(full), Summary.of(ratio), Summary.of(freeCpu), Summary.of(fullCpu),
+                Summary.of(cpuRatio), freeEvents, freeSubmitted, fullEvents, fullDropped);
     }
 
     /** Fills the ring of every CPU (ring = cpu % 16) until the kernel drops. */
@@ -375,8 +419,7 @@ final class Parts {
         EventHub hub = new EventHub();
         Listeners.Counting slow = new Listeners.Counting(0, 20_000);
         hub.add(slow, Listeners.props(8192), "bench");
-        RingPump pump = new RingPump(rig.rings, hub, false);
-        pump.start();
+        Pump pump = new Pump(rig.rings, hub, false);
         try {
             // Calibrate: the listener's rate when it always has work.
             long c0 = slow.count();
@@ -399,7 +442,7 @@ final class Parts {
                     i1.dropped() - i0.dropped(), i1.queued(), inj[0] / injectSeconds, deliverRate,
                     s1[Contract.STAT_INJECTED] - s0[Contract.STAT_INJECTED], s1[Contract.STAT_DROPPED] - s0[Contract.STAT_DROPPED]);
         } finally {
-            pump.stop();
+            pump.close();
             hub.removeAll();
         }
     }

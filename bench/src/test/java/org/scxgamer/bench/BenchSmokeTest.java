@@ -36,6 +36,8 @@ class BenchSmokeTest {
         sane(d.javaNs());
         sane(d.cNs());
         sane(d.cInjectNs());
+        sane(d.javaCpuNs());
+        sane(d.cCpuNs());
     }
 
     @Test
@@ -45,6 +47,7 @@ class BenchSmokeTest {
             assertThat(d.delivered()).isEqualTo(d.expected()).isPositive();
             assertThat(d.dropped()).isZero();
             sane(d.nsPerEvent());
+            sane(d.cpuNsPerEvent());
             assertThat(d.allocBytesPerEvent().min()).isNotNegative();
         }
     }
@@ -69,6 +72,8 @@ class BenchSmokeTest {
         assertThat(k.fullDropped()).isEqualTo(k.fullEvents()).isPositive();
         sane(k.freeNs());
         sane(k.fullNs());
+        sane(k.freeCpuNs());
+        sane(k.fullCpuNs());
     }
 
     @Test
@@ -90,6 +95,8 @@ class BenchSmokeTest {
         assertThat(i.sleeperDropped()).isPositive();
         sane(i.soloNsPerEvent());
         sane(i.besideSleeperNsPerEvent());
+        sane(i.soloCpuNs());
+        sane(i.besideCpuNs());
     }
 
     @Test

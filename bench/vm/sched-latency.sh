@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmark part 8, run in the guest by bench/run.sh through the VM harness: wake_latency phases.
+# timeout: 240
+. "$SCXG_VM/lib/guest.sh"
+modprobe uinput || fail "modprobe uinput failed"
+wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
+out=$("$SCXG_BENCH_BIN/wake_latency" "$SCXG_BENCH_BIN" "${SCXG_BENCH_SECONDS:-10}" 1000 2>&1)
+rc=$?
+echo "$out"
+assert_eq 0 "$rc" "wake_latency exit status"
+assert_contains "$out" "phase default-after" "all phases ran"

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark part 8 (runs in the sched_ext guest): wake-to-run latency of an input-handler thread
+ * under CPU saturation, the default kernel scheduler vs scxgamer, in one boot.
+ *
+ * A uinput mouse is written at RATE Hz (REL_X + SYN_REPORT, absolute deadlines) while 2x CPUs busy
+ * loops run. A reader thread blocks in read() on the mouse's evdev node (clock set to
+ * CLOCK_MONOTONIC); for every SYN_REPORT it records now - the event's kernel timestamp: the time
+ * from the input event to the handler thread running. Phases, SECONDS each:
+ *   default    - no sched_ext scheduler
+ *   scxgamer   - events, hook and sched objects loaded as the Java loader does (shared maps), input
+ *                hook attached, every device AUTO, the reader classed INPUT in task_classes (what
+ *                the foreground policy or scx:classify does), scxgamer_ops attached
+ *   scxgamer-behaviour - the same, the reader's class removed (behaviour classification only)
+ *   default-after      - detached again (shows drift over the run)
+ * Prints one "phase" line per phase (microseconds; evdev timestamps have microsecond resolution).
+ * Usage: wake_latency OBJ_DIR [SECONDS] [RATE]  (root, sched_ext, /dev/uinput)
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/input.h>
+#include <linux/uinput.h>
+#include "loader.h"
+
+#define MOUSE_NAME "scxgamer bench mouse"
+#define MAX_SAMPLES 200000
+#define MAX_BUSY 64
+
+static unsigned int samples[MAX_SAMPLES];
+static _Atomic unsigned long long nr_samples;
+static _Atomic int recording, reader_tid;
+static pid_t busy[MAX_BUSY];
+static int nr_busy;
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f && fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+static int uinput_mouse(void)
+{
+	struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 0x046d, .product = 0xc077 } };
+	int fd = open("/dev/uinput", O_WRONLY);
+
+	if (fd < 0)
+		return -1;
+	ioctl(fd, UI_SET_EVBIT, EV_KEY);
+	ioctl(fd, UI_SET_KEYBIT, BTN_LEFT);
+	ioctl(fd, UI_SET_EVBIT, EV_REL);
+	ioctl(fd, UI_SET_RELBIT, REL_X);
+	strcpy(setup.name, MOUSE_NAME);
+	if (ioctl(fd, UI_DEV_SETUP, &setup) || ioctl(fd, UI_DEV_CREATE)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The evdev node of our mouse (sysfs scan: udev may be absent). */
+static int open_evdev(void)
+{
+	char path[512], name[256];
+
+	for (int tries = 0; tries < 250; tries++) {
+		DIR *dir = opendir("/sys/class/input");
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir))) {
+			if (strncmp(de->d_name, "event", 5))
+				continue;
+			snprintf(path, sizeof(path), "/sys/class/input/%s/device/name", de->d_name);
+			read_line(path, name, sizeof(name));
+			if (!strcmp(name, MOUSE_NAME)) {
+				snprintf(path, sizeof(path), "/dev/input/%s", de->d_name);
+				closedir(dir);
+				return open(path, O_RDONLY);
+			}
+		}
+		if (dir)
+			closedir(dir);
+		usleep(20000);
+	}
+	return -1;
+}
+
+/* The input handler: blocks in read(); ends when the device goes away. */
+static void *reader(void *arg)
+{
+	int fd = open_evdev(), clk = CLOCK_MONOTONIC;
+	struct input_event ev[64];
+	ssize_t n;
+
+	if (fd < 0 || ioctl(fd, EVIOCSCLOCKID, &clk)) {
+		fprintf(stderr, "cannot open the mouse's evdev node with a monotonic clock\n");
+		reader_tid = -1;
+		return NULL;
+	}
+	reader_tid = (int)syscall(SYS_gettid);
+	while ((n = read(fd, ev, sizeof(ev))) > 0) {
+		unsigned long long now = now_ns();
+
+		for (int i = 0; i < n / (ssize_t)sizeof(ev[0]); i++) {
+			unsigned long long ts = ev[i].input_event_sec * 1000000000ULL + ev[i].input_event_usec * 1000ULL;
+			unsigned long long k;
+
+			if (ev[i].type != EV_SYN || !recording)
+				continue;
+			k = nr_samples++;
+			if (k < MAX_SAMPLES)
+				samples[k] = (unsigned int)((now > ts ? now - ts : 0) / 1000);
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Writes reports at rate Hz for seconds; a missed deadline is skipped, not made up. Returns reports written. */
+static unsigned long long write_mouse(int fd, int rate, int seconds)
+{
+	struct input_event frame[2] = { { .type = EV_REL, .code = REL_X, .value = 1 }, { .type = EV_SYN } };
+	unsigned long long period = 1000000000ULL / rate, next = now_ns() + period, end = next + seconds * 1000000000ULL;
+	unsigned long long written = 0;
+	struct timespec ts;
+
+	while (next < end) {
+		ts.tv_sec = next / 1000000000ULL;
+		ts.tv_nsec = next % 1000000000ULL;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		if (write(fd, frame, sizeof(frame)) != sizeof(frame))
+			break;
+		written++;
+		next += period;
+		if (now_ns() > next + period)
+			next = now_ns() + period;
+	}
+	return written;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static unsigned int pct(unsigned long long n, double q)
+{
+	unsigned long long i = (unsigned long long)(q * n);
+
+	return n ? samples[i < n ? i : n - 1] : 0;
+}
+
+static void phase(const char *name, int mouse, int rate, int seconds)
+{
+	unsigned long long written, n;
+	char state[64];
+
+	nr_samples = 0;
+	recording = 1;
+	written = write_mouse(mouse, rate, seconds);
+	usleep(200000); /* the last reports reach the reader */
+	recording = 0;
+	n = nr_samples < MAX_SAMPLES ? nr_samples : MAX_SAMPLES;
+	qsort(samples, n, sizeof(samples[0]), cmp_uint);
+	read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
+	printf("phase %s written %llu n %llu p50 %u p90 %u p99 %u p999 %u max %u us sched_ext %s\n", name, written, n,
+	       pct(n, 0.5), pct(n, 0.9), pct(n, 0.99), pct(n, 0.999), n ? samples[n - 1] : 0, state);
+	fflush(stdout);
+}
+
+static int wait_state(const char *want)
+{
+	char state[64];
+
+	for (int i = 0; i < 500; i++) {
+		read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
+		if (!strcmp(state, want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct scxg_device_key any = { SCXG_ANY, SCXG_ANY, SCXG_ANY, 0 };
+	unsigned char auto_rule = SCXG_RULE_AUTO, input_class = SCXG_CLASS_INPUT;
+	int seconds = argc > 2 ? atoi(argv[2]) : 10, rate = argc > 3 ? atoi(argv[3]) : 1000;
+	int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN), mouse, tid;
+	struct bpf_object *events, *hook, *sched;
+	struct bpf_link *hook_link, *link;
+	unsigned long long sched_stats[SCXG_SCHED_STAT_COUNT];
+	pthread_t thread;
+	char ops[128];
+
+	if (argc < 2 || seconds <= 0 || rate <= 0) {
+		fprintf(stderr, "usage: %s OBJ_DIR [SECONDS] [RATE]\n", argv[0]);
+		return 2;
+	}
+	mouse = uinput_mouse();
+	if (mouse < 0) {
+		fprintf(stderr, "cannot create a uinput mouse: %s (modprobe uinput?)\n", strerror(errno));
+		return 1;
+	}
+	pthread_create(&thread, NULL, reader, NULL);
+	while (!reader_tid)
+		usleep(1000);
+	if (reader_tid < 0)
+		return 1;
+	tid = reader_tid;
+	for (nr_busy = 0; nr_busy < 2 * cpus && nr_busy < MAX_BUSY; nr_busy++) {
+		busy[nr_busy] = fork();
+		if (busy[nr_busy] == 0)
+			for (;;)
+				;
+	}
+	printf("config: %d CPUs, %d busy loops, %d Hz, %d s per phase, reader tid %d\n", cpus, nr_busy, rate, seconds, tid);
+	fflush(stdout);
+
+	phase("default", mouse, rate, seconds);
+
+	events = load_object(argv[1], "scxgamer_events.bpf.o", NULL);
+	hook = events ? load_object(argv[1], "scxgamer_hook.bpf.o", events) : NULL;
+	sched = events ? load_object(argv[1], "scxgamer_sched.bpf.o", events) : NULL;
+	hook_link = hook ? bpf_program__attach(bpf_object__find_program_by_name(hook, "on_input_event")) : NULL;
+	if (!sched || !hook_link) {
+		fprintf(stderr, "cannot load/attach the scxgamer objects from %s\n", argv[1]);
+		return 1;
+	}
+	bpf_map_update_elem(map_fd(events, "device_rules"), &any, &auto_rule, BPF_ANY);
+	bpf_map_update_elem(map_fd(events, "task_classes"), &tid, &input_class, BPF_ANY);
+	link = bpf_map__attach_struct_ops(bpf_object__find_map_by_name(sched, "scxgamer_ops"));
+	read_line("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops));
+	if (!link || !wait_state("enabled") || strcmp(ops, "scxgamer")) {
+		fprintf(stderr, "scxgamer_ops did not attach (state/ops: %s)\n", ops);
+		return 1;
+	}
+	phase("scxgamer", mouse, rate, seconds);
+	bpf_map_delete_elem(map_fd(events, "task_classes"), &tid);
+	phase("scxgamer-behaviour", mouse, rate, seconds);
+	if (!read_percpu_counters(map_fd(events, "sched_stats"), sched_stats, SCXG_SCHED_STAT_COUNT))
+		printf("sched_stats: enqueued %llu boosted %llu preempt_kicks %llu behaviour_classified %llu\n",
+		       sched_stats[SCXG_SCHED_ENQUEUED], sched_stats[SCXG_SCHED_BOOSTED], sched_stats[SCXG_SCHED_PREEMPT_KICKS],
+		       sched_stats[SCXG_SCHED_BEHAVIOUR_CLASSIFIED]);
+	bpf_link__destroy(link);
+	wait_state("disabled");
+	phase("default-after", mouse, rate, seconds);
+
+	for (int i = 0; i < nr_busy; i++)
+		kill(busy[i], SIGKILL);
+	for (int i = 0; i < nr_busy; i++)
+		waitpid(busy[i], NULL, 0);
+	close(mouse); /* destroys the device: the reader's read() ends */
+	pthread_join(thread, NULL);
+	bpf_link__destroy(hook_link);
+	return 0;
+}
