@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tiers = {
     "unit + host BPF (Surefire)": "bundles/*/target/surefire-reports/TEST-*.xml",
+    "benchmark smoke (Surefire)": "bench/target/surefire-reports/TEST-*.xml",
     "in-framework (bnd-testing)": "integration-tests/target/test-reports/**/TEST-*.xml",
     "system (runtime process, browser)": "integration-tests/system/target/surefire-reports/TEST-*.xml",
     "VM (sched_ext guest)": "integration-tests/vm/results/TEST-*.xml",

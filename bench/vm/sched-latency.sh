@@ -4,7 +4,8 @@
 . "$SCXG_VM/lib/guest.sh"
 modprobe uinput || fail "modprobe uinput failed"
 wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
-out=$("$SCXG_BENCH_BIN/wake_latency" "$SCXG_BENCH_BIN" "${SCXG_BENCH_SECONDS:-10}" 1000 2>&1)
+bin=$SCXG_REPO/bench/target/vm
+out=$("$bin/wake_latency" "$bin" "$(cat "$bin/seconds" 2> /dev/null || echo 10)" 1000 2>&1)
 rc=$?
 echo "$out"
 assert_eq 0 "$rc" "wake_latency exit status"

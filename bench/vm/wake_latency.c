@@ -3,8 +3,8 @@
  * Benchmark part 8 (runs in the sched_ext guest): wake-to-run latency of an input-handler thread
  * under CPU saturation, the default kernel scheduler vs scxgamer, in one boot.
  *
- * A uinput mouse is written at RATE Hz (REL_X + SYN_REPORT, absolute deadlines) while 2x CPUs busy
- * loops run. A reader thread blocks in read() on the mouse's evdev node (clock set to
+ * A uinput mouse is written at RATE Hz (REL_X + SYN_REPORT, absolute deadlines, by a SCHED_FIFO
+ * writer standing in for the hardware) while 2x CPUs busy loops run. A reader thread blocks in read() on the mouse's evdev node (clock set to
  * CLOCK_MONOTONIC); for every SYN_REPORT it records now - the event's kernel timestamp: the time
  * from the input event to the handler thread running. Phases, SECONDS each:
  *   default    - no sched_ext scheduler
@@ -13,13 +13,15 @@
  *                the foreground policy or scx:classify does), scxgamer_ops attached
  *   scxgamer-behaviour - the same, the reader's class removed (behaviour classification only)
  *   default-after      - detached again (shows drift over the run)
- * Prints one "phase" line per phase (microseconds; evdev timestamps have microsecond resolution).
+ * Prints "window" lines and one "phase" line per phase (microseconds: evdev timestamps have microsecond
+ * resolution).
  * Usage: wake_latency OBJ_DIR [SECONDS] [RATE]  (root, sched_ext, /dev/uinput)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -34,6 +36,7 @@
 #define MOUSE_NAME "scxgamer bench mouse"
 #define MAX_SAMPLES 200000
 #define MAX_BUSY 64
+#define WINDOWS 5
 
 static unsigned int samples[MAX_SAMPLES];
 static _Atomic unsigned long long nr_samples;
@@ -113,6 +116,7 @@ static void *reader(void *arg)
 	struct input_event ev[64];
 	ssize_t n;
 
+	(void)arg;
 	if (fd < 0 || ioctl(fd, EVIOCSCLOCKID, &clk)) {
 		fprintf(stderr, "cannot open the mouse's evdev node with a monotonic clock\n");
 		reader_tid = -1;
@@ -137,11 +141,11 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/* Writes reports at rate Hz for seconds; a missed deadline is skipped, not made up. Returns reports written. */
-static unsigned long long write_mouse(int fd, int rate, int seconds)
+/* Writes reports at rate Hz for millis ms; a missed deadline is skipped, not made up. Returns reports written. */
+static unsigned long long write_mouse(int fd, int rate, int millis)
 {
 	struct input_event frame[2] = { { .type = EV_REL, .code = REL_X, .value = 1 }, { .type = EV_SYN } };
-	unsigned long long period = 1000000000ULL / rate, next = now_ns() + period, end = next + seconds * 1000000000ULL;
+	unsigned long long period = 1000000000ULL / rate, next = now_ns() + period, end = next + millis * 1000000ULL;
 	unsigned long long written = 0;
 	struct timespec ts;
 
@@ -166,28 +170,44 @@ static int cmp_uint(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static unsigned int pct(unsigned long long n, double q)
+/* q-quantile of v[0..n), sorted. */
+static unsigned int pct(const unsigned int *v, unsigned long long n, double q)
 {
 	unsigned long long i = (unsigned long long)(q * n);
 
-	return n ? samples[i < n ? i : n - 1] : 0;
+	return n ? v[i < n ? i : n - 1] : 0;
 }
 
+static unsigned int window_copy[MAX_SAMPLES];
+
+/*
+ * One phase of seconds, in WINDOWS windows: a "window" line each (their spread stands for repeated
+ * runs: one boot is too slow to repeat the whole benchmark), then the phase over all samples.
+ */
 static void phase(const char *name, int mouse, int rate, int seconds)
 {
-	unsigned long long written, n;
+	unsigned long long written = 0, n, from = 0, to;
 	char state[64];
 
 	nr_samples = 0;
 	recording = 1;
-	written = write_mouse(mouse, rate, seconds);
-	usleep(200000); /* the last reports reach the reader */
+	for (int w = 0; w < WINDOWS; w++) {
+		written += write_mouse(mouse, rate, seconds * 1000 / WINDOWS);
+		usleep(20000); /* the last report reaches the reader */
+		to = nr_samples < MAX_SAMPLES ? nr_samples : MAX_SAMPLES;
+		memcpy(window_copy, samples + from, (to - from) * sizeof(samples[0]));
+		qsort(window_copy, to - from, sizeof(samples[0]), cmp_uint);
+		printf("window %s %d n %llu p50 %u p99 %u us\n", name, w, to - from, pct(window_copy, to - from, 0.5),
+		       pct(window_copy, to - from, 0.99));
+		from = to;
+	}
 	recording = 0;
 	n = nr_samples < MAX_SAMPLES ? nr_samples : MAX_SAMPLES;
 	qsort(samples, n, sizeof(samples[0]), cmp_uint);
 	read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
 	printf("phase %s written %llu n %llu p50 %u p90 %u p99 %u p999 %u max %u us sched_ext %s\n", name, written, n,
-	       pct(n, 0.5), pct(n, 0.9), pct(n, 0.99), pct(n, 0.999), n ? samples[n - 1] : 0, state);
+	       pct(samples, n, 0.5), pct(samples, n, 0.9), pct(samples, n, 0.99), pct(samples, n, 0.999),
+	       n ? samples[n - 1] : 0, state);
 	fflush(stdout);
 }
 
@@ -237,7 +257,14 @@ int main(int argc, char **argv)
 			for (;;)
 				;
 	}
-	printf("config: %d CPUs, %d busy loops, %d Hz, %d s per phase, reader tid %d\n", cpus, nr_busy, rate, seconds, tid);
+	/*
+	 * The writer stands in for the hardware: real-time, so the busy loops cannot starve the input itself
+	 * and both schedulers see the same input (sched_ext schedules only the fair class; RT stays above it).
+	 */
+	if (sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){ .sched_priority = 50 }))
+		fprintf(stderr, "writer stays SCHED_OTHER: sched_setscheduler: %s\n", strerror(errno));
+	printf("config: %d CPUs, %d busy loops, %d Hz, %d s per phase, reader tid %d (SCHED_OTHER), writer SCHED_FIFO\n",
+	       cpus, nr_busy, rate, seconds, tid);
 	fflush(stdout);
 
 	phase("default", mouse, rate, seconds);
