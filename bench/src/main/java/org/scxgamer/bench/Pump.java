@@ -9,8 +9,8 @@ final class Pump implements AutoCloseable {
     private final RingPump pump;
 
     Pump(RingReader rings, EventHub hub, boolean busyPoll) {
-        pump = new RingPump(rings, hub, busyPoll);
-        pump.start();
+        pump = new RingPump(hub);
+        pump.attach(rings, busyPoll);
     }
 
     @Override
