@@ -163,17 +163,23 @@ public final class LibbpfKernel implements Kernel {
         }
         startEvents();
         startHook();
+        startBuffers();
+        mapInputState();
+        publishDefaultTunables();
         if (options.scheduler()) {
             attachScheduler();
+            publishDefaultTunables(); // in case only the scheduler object could create the maps
         } else {
             set(Part.SCHEDULER, PartState.DISABLED, "disabled by configuration");
         }
-        startBuffers();
-        mapInputState();
+    }
+
+    /** Before the first write BPF runs on its own built-in defaults; from here on on the ones Java shows. */
+    private void publishDefaultTunables() {
         if (maps.containsKey(Contract.TUNABLES_MAP) && maps.containsKey(Contract.TUNABLES_IDX_MAP)) {
             try {
                 if (tunablesGeneration() == 0) {
-                    writeTunables(Map.of()); // the kernel runs on the same defaults Java shows
+                    writeTunables(Map.of());
                 }
             } catch (LibbpfException e) {
                 LOG.warn("Could not publish the default tunables: {}", e.getMessage());
