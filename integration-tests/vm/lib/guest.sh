@@ -123,19 +123,6 @@ bg_wait_line() {
   printf '%s\n' "$line"
 }
 
-# bg_wait NAME TIMEOUT_SEC: waits for the process to exit and returns its exit status; fails on timeout.
-bg_wait() {
-  local name=$1 timeout=$2 pid=${_BG_PID[$1]}
-  local end=$((SECONDS + timeout))
-  while _alive "$pid"; do
-    [ "$SECONDS" -lt "$end" ] || fail "$name did not exit within ${timeout} s; its output:"$'\n'"$(_tail "$name")"
-    sleep 0.2
-  done
-  local rc=0
-  wait "$pid" || rc=$?
-  return "$rc"
-}
-
 # bg_stop NAME [GRACE_SEC]: closes stdin, gives the process GRACE_SEC (default 20) to exit, then TERM,
 # then KILL. Prints 'NAME exited with status N'.
 bg_stop() {

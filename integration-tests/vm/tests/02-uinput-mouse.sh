@@ -20,7 +20,7 @@ event=$(sed -n 's/.* event=\(\/dev\/input\/event[0-9]*\)$/\1/p' <<< "$dev")
 block=$(awk -v RS= -v n="N: Name=\"$name\"" 'index($0, n)' /proc/bus/input/devices)
 assert_contains "$block" "N: Name=\"$name\"" "/proc/bus/input/devices"
 assert_contains "$block" "I: Bus=0003 Vendor=046d Product=c077" "the mouse's ids"
-assert_contains "$block" " ${event#/dev/input/} " "the mouse's handlers"
+assert_contains "$(sed -n 's/^H: Handlers=/ /p' <<< "$block")" " ${event#/dev/input/} " "the mouse's handlers"
 
 bg_start reader taskset -c 0 chrt -f 50 "$SCXG_TOOLS/evdev-read" --timeout 60 "$event"
 bg_wait_line reader '^ready$' 10 > /dev/null
