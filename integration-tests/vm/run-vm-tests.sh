@@ -11,7 +11,6 @@
 # Exit status: 0 only if the VM booted and every test passed.
 set -uo pipefail
 vm=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-repo=$(cd "$vm/../.." && pwd)
 results=$vm/results
 names=()
 while [ $# -gt 0 ]; do
@@ -34,7 +33,7 @@ guest=$results/guest
 rm -rf "$guest" "$results/TEST-vm.xml" "$results/vng.log"
 mkdir -p "$guest"
 
-# Tests to run: (name, host path) pairs; a name that matches nothing is reported as a failed testcase.
+# Tests to run (host paths, which the guest sees too); a name that matches nothing becomes a failed testcase.
 tests=() missing=()
 if [ ${#names[@]} -eq 0 ]; then
   for f in "$vm"/tests/[0-9][0-9]-*.sh; do [ -f "$f" ] && tests+=("$f"); done
