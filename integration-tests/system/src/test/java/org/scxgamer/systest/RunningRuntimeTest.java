@@ -112,6 +112,8 @@ class RunningRuntimeTest {
         assertThat(samples).anyMatch(s -> s.startsWith("S scxgamer_input_latency_seconds_bucket le=+Inf "))
                 .anyMatch(s -> s.startsWith("S scxgamer_input_latency_seconds_bucket le=0.001 "))
                 .anyMatch(s -> s.startsWith("S scxgamer_input_latency_seconds_count "));
+        List<String> typeLines = text.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+        assertThat(typeLines).as("each metric family once").doesNotHaveDuplicates();
         // counters carry _total, everything carries the prefix
         text.lines().filter(l -> l.startsWith("# TYPE ") && l.endsWith(" counter"))
                 .forEach(l -> assertThat(l.split(" ")[2]).endsWith("_total"));
@@ -163,7 +165,7 @@ class RunningRuntimeTest {
         try {
             writeBundle(denied, "org.example.denied");
             writeBundle(allowed, "org.example.allowed.one");
-            runtime.await(Duration.ofSeconds(15), () -> runtime.log().contains("refusing to load " + denied)
+            runtime.await(Duration.ofSeconds(30), () -> runtime.log().contains("refusing to load " + denied)
                     && Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).body()
                             .contains("\"bundle\":\"org.example.allowed.one\""), "the allow-list decision");
             assertThat(runtime.log()).contains(denied + " holds bundle org.example.denied, which is not in plugins.allow "

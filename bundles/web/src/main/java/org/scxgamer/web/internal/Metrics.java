@@ -28,6 +28,7 @@ final class Metrics {
     private static final Pattern GAUGES = Pattern.compile("keys\\.held");
 
     private final StringBuilder out = new StringBuilder(8192);
+    private final java.util.Set<String> families = new java.util.HashSet<>();
 
     private Metrics() {
     }
@@ -106,6 +107,9 @@ final class Metrics {
         }
         for (Map.Entry<String, Long> e : other.entrySet()) {
             String base = "scxgamer_" + e.getKey().replaceAll("[^a-zA-Z0-9]+", "_").toLowerCase(Locale.ROOT);
+            if (families.contains(base) || families.contains(base + "_total")) {
+                continue; // already exposed under its own family above (e.g. scheduler.restarts)
+            }
             if (GAUGES.matcher(e.getKey()).matches()) {
                 family(base, "gauge", "Core value " + e.getKey() + " (scx:stats)");
                 sample(base, Map.of(), e.getValue());
@@ -180,6 +184,9 @@ final class Metrics {
     }
 
     private void family(String name, String type, String help) {
+        if (!families.add(name)) {
+            throw new IllegalStateException("metric family " + name + " written twice");
+        }
         out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
