@@ -223,7 +223,7 @@ class PluginsTest {
     void foregroundPolicyTakesAnExplicitProcessAndLetsGo() throws Exception {
         deploy("org.scxgamer.policy.foreground");
         long pid = ProcessHandle.current().pid();
-        String status = sh("policy:foreground " + pid);
+        String status = awaitCommand("policy:foreground " + pid);
         assertThat(status).startsWith("foreground: pid " + pid + " ").contains("by command");
         if (status.contains("not yet accepted by the core")) {
             // The core refuses (no sched_ext here): the policy says so and keeps trying.

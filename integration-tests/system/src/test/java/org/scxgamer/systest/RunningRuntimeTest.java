@@ -167,7 +167,8 @@ class RunningRuntimeTest {
             writeBundle(allowed, "org.example.allowed.one");
             runtime.await(Duration.ofSeconds(30), () -> runtime.log().contains("refusing to load " + denied)
                     && Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).body()
-                            .contains("\"bundle\":\"org.example.allowed.one\""), "the allow-list decision");
+                            .contains("\"bundle\":\"org.example.allowed.one\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\""),
+                    "the allow-list decision (allowed bundle started)");
             assertThat(runtime.log()).contains(denied + " holds bundle org.example.denied, which is not in plugins.allow "
                     + "(org.example.allowed.*) of " + cfg + ": add it there if it is trusted");
             String status = Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).body();
