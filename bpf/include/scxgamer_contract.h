@@ -49,7 +49,8 @@ enum scxg_event_flags {
 	SCXG_FLAG_CONTINUOUS = 1 << 2, /* continuous-input mode was on */
 };
 
-/* Record type used for scheduler samples on SCXG_LANE_SCHED (value = wake-to-run ns, device_id = tid). */
+/* Record type of scheduler samples on SCXG_LANE_SCHED: value = wake-to-run ns (clamped to S32_MAX),
+ * device_id = tid, code = task class, flags SCXG_FLAG_BOOSTED if the wakeup was boosted. */
 #define SCXG_TYPE_SCHED_WAKE 0xf001
 
 /* One ring-buffer record. */
@@ -157,8 +158,9 @@ enum scxg_task_class {
 /*
  * Live tunables: a double-buffered pair of slots (map `tunables`) plus the active index (map `tunables_idx`).
  * Userspace writes the inactive slot with seq == seq_end == next generation (non-zero), then flips the index.
- * BPF reads seq, the fields, then seq_end of the active slot and uses it only when seq == seq_end != 0;
- * otherwise it tries the other slot, then falls back to the SCXG_DEFAULT_* values.
+ * BPF reads seq_end, the fields, then seq of the active slot and uses it only when seq == seq_end != 0;
+ * otherwise it tries the other slot, then falls back to the SCXG_DEFAULT_* values. Slices are clamped
+ * to SCXG_MIN_SLICE_NS..SCXG_MAX_SLICE_NS (boosted_slice_ns to at most slice_ns).
  */
 struct scxg_tunables {
 	u64 seq;
@@ -186,13 +188,14 @@ struct scxg_sched_hints {
 /* Scheduler per-CPU counters (map `sched_stats`): one u64 each. */
 enum scxg_sched_stat {
 	SCXG_SCHED_ENQUEUED = 0,         /* ops.enqueue calls */
-	SCXG_SCHED_DIRECT_DISPATCHED,    /* inserted straight into a local DSQ (idle CPU found or kept running) */
+	SCXG_SCHED_DIRECT_DISPATCHED,    /* inserted straight into a local DSQ: an idle CPU's, or a preempted one's */
 	SCXG_SCHED_SHARED_DISPATCHED,    /* inserted into the shared vtime DSQ */
 	SCXG_SCHED_BOOSTED,              /* enqueues that got an input boost (earlier deadline, boosted slice) */
 	SCXG_SCHED_PREEMPT_KICKS,        /* SCX_KICK_PREEMPT sent to a CPU running a lower class */
 	SCXG_SCHED_BEHAVIOUR_CLASSIFIED, /* tasks that became SCXG_CLASS_INPUT by their wake behaviour */
 	SCXG_SCHED_WAKE_SAMPLES,         /* wake-to-run samples written to a ring */
 	SCXG_SCHED_WAKE_SAMPLES_DROPPED, /* wake-to-run samples dropped: ring full */
+	SCXG_SCHED_DEADLINE_PREEMPTS,    /* SCX_KICK_PREEMPT sent because a task's deadline was far ahead */
 	SCXG_SCHED_STAT_COUNT,
 };
 

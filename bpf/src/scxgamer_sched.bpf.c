@@ -31,6 +31,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
 
+/* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
+#define PREEMPT_SCAN_CPUS 64
+
 #define S32_MAX 0x7fffffff
 
 struct task_ctx {
@@ -38,6 +41,7 @@ struct task_ctx {
 	u64 run_start_ns;    /* when it last started running */
 	u64 wake_ns;         /* when it last woke up; 0 once the wake-to-run sample is taken */
 	u64 window_run_ns;   /* CPU time within the current behaviour window */
+	u64 deadline;        /* as of the last enqueue or direct dispatch */
 	u32 window_wakeups;
 	u32 window_input_wakeups;
 	u8 cls;              /* enum scxg_task_class, as of the last enqueue */
@@ -54,6 +58,7 @@ struct {
 
 /* What each CPU runs, for choosing a preemption victim. Written by that CPU only. */
 struct cpu_state {
+	u64 deadline;        /* of the running task */
 	u8 busy;
 	u8 rank;
 	u8 boosted;
@@ -160,32 +165,49 @@ static __always_inline u64 task_deadline(struct task_ctx *tctx, const struct scx
 	if (vtime_before(vtime, floor))
 		vtime = floor;
 	tctx->vruntime = vtime;
-	if (tctx->cls == SCXG_CLASS_BACKGROUND)
-		return vtime + (t->slice_ns << 1);
-	if (!tctx->boosted)
-		return vtime + t->slice_ns;
-	shift = t->class_boost_shift[tctx->cls & (SCXG_CLASS_COUNT - 1)];
-	return vtime + (t->slice_ns >> (shift < 32 ? shift : 31));
+	if (tctx->cls == SCXG_CLASS_BACKGROUND) {
+		tctx->deadline = vtime + (t->slice_ns << 1);
+	} else if (!tctx->boosted) {
+		tctx->deadline = vtime + t->slice_ns;
+	} else {
+		shift = t->class_boost_shift[tctx->cls & (SCXG_CLASS_COUNT - 1)];
+		tctx->deadline = vtime + (t->slice_ns >> (shift < 32 ? shift : 31));
+	}
+	return tctx->deadline;
 }
 
-/* A CPU p may use that runs a lower class and no boosted task, or -1. */
-static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx *tctx)
+/*
+ * The CPU to preempt for p, or -1. A boosted p takes a CPU running a lower class. Any p takes the
+ * CPU whose task has the latest deadline if that is more than margin after p's (wakeup preemption,
+ * as EEVDF does: a sleeper with credit should not wait out a CPU hog's slice). Boosted tasks are
+ * never preempted, nor a higher class.
+ */
+static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx *tctx, u64 margin, bool *lower)
 {
 	u8 rank = class_rank(tctx->cls);
-	s32 prev = scx_bpf_task_cpu(p);
-	u32 i, cpu;
+	s32 prev = scx_bpf_task_cpu(p), victim = -1;
+	u64 latest = tctx->deadline + margin;
+	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
 
-	bpf_for(i, 0, nr_cpus) {
+	bpf_for(i, 0, scan) {
 		struct cpu_state *cs;
 
 		/* Start at the task's previous CPU: its caches are warm. */
 		cpu = (u32)(prev + i) % nr_cpus;
 		cs = cpu_state_of(cpu);
-		if (!cs || !cs->busy || cs->boosted || cs->rank >= rank || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		if (!cs || !cs->busy || cs->boosted || cs->rank > rank || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 			continue;
-		return cpu;
+		if (tctx->boosted && cs->rank < rank) {
+			*lower = true;
+			return cpu;
+		}
+		if (vtime_before(latest, cs->deadline)) {
+			latest = cs->deadline;
+			victim = cpu;
+		}
 	}
-	return -1;
+	*lower = false;
+	return victim;
 }
 
 SEC("struct_ops/scxgamer_select_cpu")
@@ -194,12 +216,15 @@ s32 BPF_PROG(scxgamer_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	struct scxg_tunables t;
 	bool is_idle = false;
+	u64 slice;
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	if (is_idle && tctx) {
 		scxg_tunables_read(&t);
-		scxg_dsq_insert(p, SCX_DSQ_LOCAL, task_prepare(p, tctx, &t), 0);
+		slice = task_prepare(p, tctx, &t);
+		task_deadline(tctx, &t);
+		scxg_dsq_insert(p, SCX_DSQ_LOCAL, slice, 0);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
 	}
 	return cpu;
@@ -211,6 +236,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	struct scxg_tunables t;
 	u64 slice, deadline;
+	bool lower = false;
 	s32 cpu;
 
 	sched_count(SCXG_SCHED_ENQUEUED);
@@ -219,8 +245,9 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_error("scxgamer: debug_error tunable is %u: forced scheduler error for testing", t.debug_error);
 		return;
 	}
+	/* The shared DSQ is vtime-ordered: the kernel rejects FIFO inserts into it, even for this. */
 	if (!tctx) {
-		scxg_dsq_insert(p, SHARED_DSQ, t.slice_ns, enq_flags);
+		scxg_dsq_insert_vtime(p, SHARED_DSQ, t.slice_ns, vtime_now, enq_flags);
 		sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 		return;
 	}
@@ -235,8 +262,13 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
-	/* No idle CPU: a boosted task goes to the front of a lower class's CPU and preempts it. */
-	if (tctx->boosted && t.preempt && (cpu = preempt_victim(p, tctx)) >= 0) {
+	/*
+	 * No idle CPU. Only a wakeup may preempt: a task whose slice ran out is re-enqueued and
+	 * waits its turn, so even a boosted CPU hog cannot monopolise a CPU. A boosted task goes to
+	 * the front of a lower class's CPU.
+	 */
+	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, t.slice_ns, &lower) : -1;
+	if (cpu >= 0 && lower && t.preempt) {
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
@@ -245,6 +277,11 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	scxg_dsq_insert_vtime(p, SHARED_DSQ, slice, deadline, enq_flags);
 	sched_count(SCXG_SCHED_SHARED_DISPATCHED);
+	/* Otherwise a task far ahead of a running one by deadline makes that CPU pick again. */
+	if (cpu >= 0 && !lower) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		sched_count(SCXG_SCHED_DEADLINE_PREEMPTS);
+	}
 }
 
 SEC("struct_ops/scxgamer_dispatch")
@@ -325,6 +362,7 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 	if (vtime_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
 	if (cs) {
+		cs->deadline = tctx->deadline;
 		cs->rank = class_rank(tctx->cls);
 		cs->boosted = tctx->boosted;
 		cs->busy = 1;
@@ -360,13 +398,17 @@ s32 BPF_PROG(scxgamer_init_task, struct task_struct *p, struct scx_init_task_arg
 	return 0;
 }
 
+/* A new task starts one slice behind the clock: it gets a first turn without queueing behind every hog. */
 SEC("struct_ops/scxgamer_enable")
 void BPF_PROG(scxgamer_enable, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	struct scxg_tunables t;
 
-	if (tctx)
-		tctx->vruntime = vtime_now;
+	if (!tctx)
+		return;
+	scxg_tunables_read(&t);
+	tctx->vruntime = vtime_now - t.slice_ns;
 }
 
 SEC("struct_ops.s/scxgamer_init")

@@ -437,9 +437,10 @@ int main(int argc, char **argv)
 		;
 
 	read_percpu_counters(map_fd(events, "sched_stats"), stats, SCXG_SCHED_STAT_COUNT);
-	printf("sched_stats: enqueued %llu direct %llu shared %llu boosted %llu preempt_kicks %llu behaviour %llu "
-	       "wake_samples %llu dropped %llu\n", stats[SCXG_SCHED_ENQUEUED], stats[SCXG_SCHED_DIRECT_DISPATCHED],
-	       stats[SCXG_SCHED_SHARED_DISPATCHED], stats[SCXG_SCHED_BOOSTED], stats[SCXG_SCHED_PREEMPT_KICKS],
+	printf("sched_stats: enqueued %llu direct %llu shared %llu boosted %llu preempt_kicks %llu deadline_preempts %llu "
+	       "behaviour %llu wake_samples %llu dropped %llu\n", stats[SCXG_SCHED_ENQUEUED],
+	       stats[SCXG_SCHED_DIRECT_DISPATCHED], stats[SCXG_SCHED_SHARED_DISPATCHED], stats[SCXG_SCHED_BOOSTED],
+	       stats[SCXG_SCHED_PREEMPT_KICKS], stats[SCXG_SCHED_DEADLINE_PREEMPTS],
 	       stats[SCXG_SCHED_BEHAVIOUR_CLASSIFIED], stats[SCXG_SCHED_WAKE_SAMPLES],
 	       stats[SCXG_SCHED_WAKE_SAMPLES_DROPPED]);
 	print_latency(0);
