@@ -31,6 +31,8 @@ char LICENSE[] SEC("license") = "GPL";
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
 
+/* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
+#define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
 #define PREEMPT_SCAN_CPUS 64
 
@@ -59,6 +61,7 @@ struct {
 /* What each CPU runs, for choosing a preemption victim. Written by that CPU only. */
 struct cpu_state {
 	u64 deadline;        /* of the running task */
+	u64 started_ns;      /* when it started running */
 	u8 busy;
 	u8 rank;
 	u8 boosted;
@@ -186,7 +189,7 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 {
 	u8 rank = class_rank(tctx->cls);
 	s32 prev = scx_bpf_task_cpu(p), victim = -1;
-	u64 latest = tctx->deadline + margin;
+	u64 latest = tctx->deadline + margin, now = bpf_ktime_get_ns();
 	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
 
 	bpf_for(i, 0, scan) {
@@ -201,7 +204,7 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 			*lower = true;
 			return cpu;
 		}
-		if (vtime_before(latest, cs->deadline)) {
+		if (now - cs->started_ns >= PREEMPT_MIN_RUN_NS && vtime_before(latest, cs->deadline)) {
 			latest = cs->deadline;
 			victim = cpu;
 		}
@@ -280,7 +283,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	/* Otherwise a task far ahead of a running one by deadline makes that CPU pick again. */
 	if (cpu >= 0 && !lower) {
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
-		sched_count(SCXG_SCHED_DEADLINE_PREEMPTS);
+		sched_count(SCXG_SCHED_PREEMPT_KICKS);
 	}
 }
 
@@ -363,6 +366,7 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 		vtime_now = tctx->vruntime;
 	if (cs) {
 		cs->deadline = tctx->deadline;
+		cs->started_ns = now;
 		cs->rank = class_rank(tctx->cls);
 		cs->boosted = tctx->boosted;
 		cs->busy = 1;

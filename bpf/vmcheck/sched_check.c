@@ -344,6 +344,8 @@ static int run_load(struct bpf_object *events, int duration, struct ring_buffer 
 			continue;
 		if (!sched_state_is("enabled") || exit_seq(events, &info) != seq0) {
 			stayed = 0;
+			for (int i = 0; i < 200 && exit_seq(events, &info) == seq0; i++)
+				usleep(10000); /* ops.exit may still be running */
 			printf("ejected after %d s: kind %d reason '%s' msg '%s'\n", s, info.kind, info.reason, info.msg);
 			break;
 		}
@@ -437,10 +439,9 @@ int main(int argc, char **argv)
 		;
 
 	read_percpu_counters(map_fd(events, "sched_stats"), stats, SCXG_SCHED_STAT_COUNT);
-	printf("sched_stats: enqueued %llu direct %llu shared %llu boosted %llu preempt_kicks %llu deadline_preempts %llu "
-	       "behaviour %llu wake_samples %llu dropped %llu\n", stats[SCXG_SCHED_ENQUEUED],
-	       stats[SCXG_SCHED_DIRECT_DISPATCHED], stats[SCXG_SCHED_SHARED_DISPATCHED], stats[SCXG_SCHED_BOOSTED],
-	       stats[SCXG_SCHED_PREEMPT_KICKS], stats[SCXG_SCHED_DEADLINE_PREEMPTS],
+	printf("sched_stats: enqueued %llu direct %llu shared %llu boosted %llu preempt_kicks %llu behaviour %llu "
+	       "wake_samples %llu dropped %llu\n", stats[SCXG_SCHED_ENQUEUED], stats[SCXG_SCHED_DIRECT_DISPATCHED],
+	       stats[SCXG_SCHED_SHARED_DISPATCHED], stats[SCXG_SCHED_BOOSTED], stats[SCXG_SCHED_PREEMPT_KICKS],
 	       stats[SCXG_SCHED_BEHAVIOUR_CLASSIFIED], stats[SCXG_SCHED_WAKE_SAMPLES],
 	       stats[SCXG_SCHED_WAKE_SAMPLES_DROPPED]);
 	print_latency(0);
