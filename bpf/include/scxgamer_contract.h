@@ -149,8 +149,8 @@ enum scxg_task_class {
 #define SCXG_DEFAULT_LAG_CAP_NS           20000000ULL    /* 20 ms */
 #define SCXG_DEFAULT_CONTINUOUS_ON_RATE   150            /* events/s */
 #define SCXG_DEFAULT_CONTINUOUS_OFF_RATE  75             /* events/s */
-#define SCXG_DEFAULT_SHIFT_INPUT          3
-#define SCXG_DEFAULT_SHIFT_FOREGROUND     1
+#define SCXG_DEFAULT_SHIFT_INPUT          4
+#define SCXG_DEFAULT_SHIFT_FOREGROUND     2
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
