@@ -31,6 +31,11 @@ final class ConfigParser {
     static final String FILENAME = "felix.fileinstall.filename";
 
     static final int RING_MIN_KIB = 4;
+    /** Capacity of the kernel's device_rules map (SCXG_MAX_DEVICES in bpf/src/scxgamer_maps.bpf.h). */
+    static final int MAX_RULES = 256;
+    /** Values and keys in messages are cut to this many characters (a hostile file must not flood the log). */
+    static final int SHOWN_MAX = 80;
+    static final int MAX_ERRORS_SHOWN = 8;
     static final int RING_MAX_KIB = 16384;
     static final List<String> DEFAULT_WHITELIST = List.of("usb:*:*=auto", "bluetooth:*:*=auto", "i8042:*:*=auto",
             "virtual:*:*=ignore");
@@ -40,7 +45,7 @@ final class ConfigParser {
     /** Framework and tool properties that are not ours. */
     private static final List<String> FOREIGN_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
 
-    /** Settings, the tunables the properties name explicitly, and non-fatal remarks (unknown keys, an empty whitelist). */
+    /** Settings, the tunables the properties name explicitly, and non-fatal remarks (an empty whitelist). */
     record Result(CoreSettings settings, Map<Tunable, Long> explicitTunables, List<String> warnings) {
     }
 
@@ -69,11 +74,11 @@ final class ConfigParser {
         List<String> warnings = new ArrayList<>();
         int ring = (int) number(props, RING_SIZE_KIB, 256, RING_MIN_KIB, RING_MAX_KIB, "KiB", errors);
         if (props.containsKey(RING_SIZE_KIB) && Integer.bitCount(ring) != 1) {
-            errors.add(RING_SIZE_KIB + " = " + props.get(RING_SIZE_KIB) + ": not a power of two; accepted: 4, 8, 16, … " + RING_MAX_KIB + " (KiB)");
+            errors.add(RING_SIZE_KIB + " = " + shown(props.get(RING_SIZE_KIB)) + ": not a power of two; accepted: 4, 8, 16, … " + RING_MAX_KIB + " (KiB)");
         }
         String wait = text(props, READER_WAIT, "blocking");
         if (!wait.equals("blocking") && !wait.equals("busy-poll")) {
-            errors.add(READER_WAIT + " = '" + props.get(READER_WAIT) + "': accepted: blocking, busy-poll");
+            errors.add(READER_WAIT + " = '" + shown(props.get(READER_WAIT)) + "': accepted: blocking, busy-poll");
         }
         List<WhitelistRule> rules = new ArrayList<>();
         List<String> ruleTexts = props.containsKey(WHITELIST) ? strings(props.get(WHITELIST)) : DEFAULT_WHITELIST;
@@ -81,8 +86,13 @@ final class ConfigParser {
             try {
                 rules.add(WhitelistRule.parse(r));
             } catch (IllegalArgumentException e) {
-                errors.add(WHITELIST + ": " + e.getMessage());
+                errors.add(WHITELIST + ": " + shown(e.getMessage(), 4 * SHOWN_MAX));
             }
+        }
+        duplicateRules(rules, errors);
+        if (rules.size() > MAX_RULES) {
+            errors.add(WHITELIST + " has " + rules.size() + " rules; the kernel holds at most " + MAX_RULES
+                    + " (use * for vendor or product to cover many devices with one rule)");
         }
         if (props.containsKey(WHITELIST) && ruleTexts.isEmpty()) {
             warnings.add(WHITELIST + " is empty: every input device is filtered");
@@ -95,7 +105,7 @@ final class ConfigParser {
         try {
             policy = RestartPolicy.parse(policyText);
         } catch (IllegalArgumentException e) {
-            errors.add(SCHEDULER_RESTART + " = '" + props.get(SCHEDULER_RESTART) + "': accepted: on-request, always, never");
+            errors.add(SCHEDULER_RESTART + " = '" + shown(props.get(SCHEDULER_RESTART)) + "': accepted: on-request, always, never");
         }
         int attempts = (int) number(props, RESTART_MAX_ATTEMPTS, 5, 0, 100, "attempts", errors);
         long backoff = number(props, RESTART_BACKOFF_MS, 500, 100, RestartPolicy.MAX_BACKOFF_MS, "ms", errors);
@@ -107,17 +117,19 @@ final class ConfigParser {
                 explicit.put(t, tunables.get(t));
             }
         }
-        Set<String> unknown = new TreeSet<>();
-        for (String k : props.keySet()) {
-            if (!KEYS.contains(k) && Tunable.ofKey(k) == null && FOREIGN_PREFIXES.stream().noneMatch(k::startsWith)) {
-                unknown.add(k);
-            }
+        long on = tunables.get(Tunable.CONTINUOUS_ON_RATE);
+        long off = tunables.get(Tunable.CONTINUOUS_OFF_RATE);
+        if (off > on) {
+            errors.add(Tunable.CONTINUOUS_OFF_RATE.key() + " = " + off + " is above " + Tunable.CONTINUOUS_ON_RATE.key() + " = " + on
+                    + ": continuous-input mode would turn off above the rate that turns it on; accepted: off <= on");
         }
-        if (!unknown.isEmpty()) {
-            warnings.add("unknown key(s) ignored: " + String.join(", ", unknown) + "; known: " + String.join(", ", knownKeys()));
-        }
+        unknownKeys(props, errors);
         if (!errors.isEmpty()) {
-            throw new InvalidConfigException(String.join("; ", errors));
+            List<String> shownErrors = errors.size() <= MAX_ERRORS_SHOWN ? errors : new ArrayList<>(errors.subList(0, MAX_ERRORS_SHOWN));
+            if (errors.size() > MAX_ERRORS_SHOWN) {
+                shownErrors.add("and " + (errors.size() - MAX_ERRORS_SHOWN) + " more problems");
+            }
+            throw new InvalidConfigException(String.join("; ", shownErrors));
         }
         return new Result(new CoreSettings(ring, wait.equals("busy-poll"), rules, tunables, hook, sched, injector, policy,
                 attempts, backoff), explicit, warnings);
@@ -129,6 +141,94 @@ final class ConfigParser {
             all.add(t.key());
         }
         return List.copyOf(all);
+    }
+
+    /**
+     * A typo must not silently leave a default in force: keys that are neither ours nor the framework's
+     * refuse the configuration, with the closest known key as a hint.
+     */
+    private static void unknownKeys(Map<String, ?> props, List<String> errors) {
+        Set<String> unknown = new TreeSet<>();
+        for (String k : props.keySet()) {
+            if (!KEYS.contains(k) && Tunable.ofKey(k) == null && FOREIGN_PREFIXES.stream().noneMatch(k::startsWith)) {
+                unknown.add(k);
+            }
+        }
+        int listed = 0;
+        for (String k : unknown) {
+            if (++listed > 5) {
+                errors.add("and " + (unknown.size() - 5) + " more unknown keys");
+                break;
+            }
+            String hint = knownKeys().stream().filter(known -> distance(known, k) <= 2).findFirst()
+                    .map(known -> " (did you mean " + known + "?)").orElse("");
+            errors.add("unknown key '" + shown(k) + "'" + hint);
+        }
+        if (!unknown.isEmpty()) {
+            errors.add("known keys: " + String.join(", ", knownKeys()));
+        }
+    }
+
+    /** Two rules for the same bus, vendor and product: the kernel map could keep only one of them. */
+    private static void duplicateRules(List<WhitelistRule> rules, List<String> errors) {
+        Map<List<Integer>, WhitelistRule> seen = new java.util.HashMap<>();
+        for (WhitelistRule r : rules) {
+            WhitelistRule before = seen.putIfAbsent(List.of(r.bus(), r.vendor(), r.product()), r);
+            if (before != null) {
+                errors.add(WHITELIST + ": rules " + before + " and " + r + " match the same devices; keep one");
+            }
+        }
+    }
+
+    /** Edit distance, for the did-you-mean hint on short keys. */
+    private static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return 3;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    static String shown(Object v) {
+        return shown(v, SHOWN_MAX);
+    }
+
+    /**
+     * A value as it may appear in a log line: control characters escaped (no forged lines, no terminal
+     * escapes), cut to max characters with the full length named.
+     */
+    static String shown(Object v, int max) {
+        String s = String.valueOf(v);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.length() < max || s.length() <= max ? b.toString() : b + "… (" + s.length() + " characters)";
     }
 
     /** Where the configuration came from, for messages: the FileInstall file if there is one. */
@@ -160,17 +260,17 @@ final class ConfigParser {
                 try {
                     n = Long.parseLong(t.replace("_", ""));
                 } catch (NumberFormatException e) {
-                    errors.add(key + " = '" + v + "': not a whole number; accepted: " + min + " .. " + max + " " + unit);
+                    errors.add(key + " = '" + shown(v) + "': not a whole number; accepted: " + min + " .. " + max + " " + unit);
                     return dflt;
                 }
             }
         } else {
-            errors.add(key + " = " + v + " (" + v.getClass().getSimpleName() + "): not a whole number; accepted: "
+            errors.add(key + " = " + shown(v) + " (" + v.getClass().getSimpleName() + "): not a whole number; accepted: "
                     + min + " .. " + max + " " + unit);
             return dflt;
         }
         if (n < min || n > max) {
-            errors.add(key + " = " + v + ": out of range; accepted: " + min + " .. " + max + " " + unit);
+            errors.add(key + " = " + shown(v) + ": out of range; accepted: " + min + " .. " + max + " " + unit);
             return dflt;
         }
         return n;
@@ -188,7 +288,7 @@ final class ConfigParser {
         if (s.equals("true") || s.equals("false")) {
             return s.equals("true");
         }
-        errors.add(key + " = '" + v + "': accepted: true, false");
+        errors.add(key + " = '" + shown(v) + "': accepted: true, false");
         return dflt;
     }
 

@@ -109,10 +109,34 @@ class ConfigParserTest {
     }
 
     @Test
-    void unknownKeysWarnButApply() throws Exception {
-        ConfigParser.Result r = ConfigParser.parse(Map.of("slice.usec", "1000", Tunable.LAG_CAP_US.key(), "100"));
-        assertThat(r.warnings()).singleElement().asString().contains("slice.usec").contains("slice.us");
-        assertThat(r.settings().tunables()).containsEntry(Tunable.LAG_CAP_US, 100L);
+    void unknownKeysRefuseTheConfigurationWithAHint() {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of("slice.usec", "1000", Tunable.LAG_CAP_US.key(), "100")))
+                .hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)").hasMessageContaining("known keys: ");
+    }
+
+    @Test
+    void hostileValuesAreEscapedAndCut() {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.READER_WAIT, "a\nERROR forged\u001b[2J" + "x".repeat(5000))))
+                .hasMessageContaining("'a\\nERROR forged\\u001b[2J").hasMessageContaining("(5018 characters)")
+                .hasMessageNotContaining("\n").hasMessageNotContaining("\u001b");
+    }
+
+    @Test
+    void rulesTheKernelCannotHoldAreRefused() {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.WHITELIST, "usb:*:*=mouse, usb:*:*=keyboard")))
+                .hasMessageContaining("match the same devices");
+        StringBuilder many = new StringBuilder();
+        for (int i = 1; i <= ConfigParser.MAX_RULES + 1; i++) {
+            many.append(String.format("usb:1234:%04x=mouse,", i));
+        }
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.WHITELIST, many.toString())))
+                .hasMessageContaining("257 rules; the kernel holds at most 256");
+    }
+
+    @Test
+    void continuousModeThresholdsMustNotBeInverted() {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(Tunable.CONTINUOUS_OFF_RATE.key(), "500")))
+                .hasMessageContaining("continuous.off.rate = 500 is above continuous.on.rate = 150");
     }
 
     @Test
