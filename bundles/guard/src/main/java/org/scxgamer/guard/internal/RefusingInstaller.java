@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registered with the highest service ranking, FileInstall asks this installer first: it claims
- * every file that fails {@link FilePolicy}, so neither the bundle installer nor the configuration
- * installer ever sees it, and logs why with the fix. Once fixed, the file is picked up when it
+ * every file that fails {@link FilePolicy} or {@link CfgContentCheck}, so neither the bundle
+ * installer nor the configuration installer ever sees it, and logs why with the fix. Once fixed, the file is picked up when it
  * changes again (touch it): FileInstall then finds this installer no longer handles it.
  */
 final class RefusingInstaller implements ArtifactInstaller {
@@ -68,6 +68,7 @@ final class RefusingInstaller implements ArtifactInstaller {
                 problems = List.of(notAllowed);
             }
         }
-        return problems;
+        // Content is only looked at in a file that passed the ownership checks.
+        return problems.isEmpty() ? CfgContentCheck.problems(p) : problems;
     }
 }
