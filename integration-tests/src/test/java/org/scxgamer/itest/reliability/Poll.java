@@ -1,0 +1,23 @@
+package org.scxgamer.itest.reliability;
+
+import java.util.function.Supplier;
+
+final class Poll {
+    private Poll() {
+    }
+
+    /** Polls until probe gives a value; fails naming what it waited for. */
+    static <T> T await(String what, long millis, Supplier<T> probe) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + millis + " ms waiting for " + what);
+            }
+            Thread.sleep(25);
+        }
+    }
+}
