@@ -1,0 +1,42 @@
+package org.scxgamer.recorder.format;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The process KillDuringRecordingTest kills: records events without end through RecordingWriter, in
+ * blocks of a random size, and prints "BLOCKS n EVENTS m" after each block reached the file.
+ * Event values count 0, 1, 2 … so the reader can tell that no event inside a whole block is lost.
+ */
+public final class RecordingChild {
+    private RecordingChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        Random random = new Random(Long.parseLong(args[1]));
+        int blockBytes = Format.MIN_BLOCK_BYTES << random.nextInt(8); // 32 KiB .. 4 MiB
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            RecordingWriter w = new RecordingWriter(ch, Map.of("clock", "CLOCK_MONOTONIC", "recording.name", "kill-test"),
+                    blockBytes, false);
+            w.device(1, 3, 0x46d, 0xc077, 1, "kill-test mouse", "usb:046d:*=auto");
+            System.out.println("STARTED blockBytes " + blockBytes);
+            System.out.flush();
+            for (int value = 0; ; value++) {
+                long blocks = w.blocks();
+                w.event(System.nanoTime(), System.nanoTime(), 1, 2, 0, value, 0, 1, 2, value & 15);
+                if (random.nextInt(5000) == 0) {
+                    w.flush(); // the flush.ms path: a short block
+                }
+                if (w.blocks() != blocks) {
+                    // the event just added may sit in the next block: what reached the file is value (or value + 1) events
+                    System.out.println("BLOCKS " + w.blocks() + " EVENTS " + (w.pending() == 0 ? value + 1 : value));
+                    System.out.flush();
+                }
+            }
+        }
+    }
+}
