@@ -75,6 +75,23 @@ final class RuntimeProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the runtime jar the way bin/scxgamer does, but without the launcher's checks, behind a
+     * command prefix (e.g. setpriv): to see what the platform itself does where the launcher would refuse.
+     */
+    RuntimeProcess startWithoutLauncher(List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dscxgamer.home=" + home, "-Dscxgamer.headless=1",
+                "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
+                "-Dorg.osgi.framework.storage=" + home.resolve("data/felix-cache"),
+                "-Dfelix.fileinstall.dir=" + home.resolve("deploy") + "," + home.resolve("etc"),
+                "-Dgosh.args=--nointeractive", "-jar", home.resolve("lib/scxgamer.jar").toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(console.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        return this;
+    }
+
     RuntimeProcess start() throws IOException {
         return start(true, List.of());
     }
