@@ -14,6 +14,7 @@ tiers = {
     "unit + host BPF (Surefire)": "bundles/*/target/surefire-reports/TEST-*.xml",
     "benchmark smoke (Surefire)": "bench/target/surefire-reports/TEST-*.xml",
     "in-framework (bnd-testing)": "integration-tests/target/test-reports/**/TEST-*.xml",
+    "fuzz + kill -9 (Jazzer, forked writer)": "integration-tests/fuzz/target/surefire-reports/TEST-*.xml",
     "system (runtime process, browser)": "integration-tests/system/target/surefire-reports/TEST-*.xml",
     "VM (sched_ext guest)": "integration-tests/vm/results/TEST-*.xml",
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Writes docs/RELIABILITY.md from the scenario results the reliability tests leave behind.
+
+Each reliability test writes what it tried and what held, with counts, as a Markdown fragment
+<scenario>-<name>.md into a target/reliability/ folder of its module (the VM tier into
+integration-tests/vm/results/reliability/). This script puts them under their scenario's heading in
+scenario order. A scenario without a fragment is listed as not run in this build, never left out.
+Run by ./dev test after the tests; run it alone after a partial build to refresh the doc.
+"""
+import datetime
+import glob
+import os
+import re
+import xml.etree.ElementTree as ET
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+scenarios = {
+    "1": "Bad configuration",
+    "2": "Faulty plugins",
+    "3": "Recording files",
+    "4": "Kernel-side failures",
+    "5": "Scheduler ejection (VM)",
+    "6": "Soak (VM)",
+    "7": "Permissions and exposure",
+}
+# Tests elsewhere in the suite that cover part of a scenario: listed with their result in this build.
+covered_by = {
+    "1": [("org.scxgamer.core.internal.ConfigParserTest", None, "every key's validation, unknown keys, escaping (unit)"),
+          ("org.scxgamer.systest.RunningRuntimeTest", "invalidWebConfigurationIsReportedAndThePreviousOneStays",
+           "plugin PID scxgamer.web: out-of-range port and foreign host refused, previous configuration stays")],
+    "2": [("org.scxgamer.itest.EventServiceTest", "slowBlockedAndThrowingSubscribersNeverCostTheHealthyOneAnEvent",
+           "sleeping, blocked and throwing subscribers beside a healthy one"),
+          ("org.scxgamer.itest.EventServiceTest", "subscriberBundleComesAndGoesWhileEventsFlow", "subscriber bundle restarts")],
+    "3": [("org.scxgamer.recorder.format.RecordingFormatTest", None,
+           "truncation at every offset, disk full, corrupted blocks, hostile content (unit)")],
+    "4": [("org.scxgamer.systest.LauncherTest", "withoutPrivilegesTheLauncherNamesTheMissingCapabilities",
+           "no privileges: the launcher refuses and names the missing capabilities"),
+          ("org.scxgamer.core.kernel.LibbpfKernelHostTest", "partStatesOnThisHost",
+           "no sched_ext on this host: SCHEDULER UNAVAILABLE with the reason; hook refused precisely"),
+          ("org.scxgamer.core.kernel.LibbpfKernelFailureTest", "injectorRejectedByTheVerifierFailsWithItsLastLinesAndTheBuffersStay",
+           "verifier rejection of a deliberately broken program: INJECTOR FAILED with the verifier's last lines, buffers stay"),
+          ("org.scxgamer.core.kernel.LibbpfKernelFailureTest", "garbageHookObjectFailsWithLibbpfsMessageAndTheRestWorks",
+           "a broken hook object: only the hook fails"),
+          ("org.scxgamer.core.kernel.LibbpfKernelFailureTest", "garbageEventsObjectFailsBuffersAndInjectorOnly",
+           "a broken events object: buffers and injector fail, the rest says why"),
+          ("org.scxgamer.core.kernel.RingMmapFailureTest", "ringThatCannotBeMappedFailsBuffersOnlyWithThePreciseReason",
+           "a ring buffer that cannot be mapped (ENOMEM under RLIMIT_AS): BUFFERS FAILED naming ring, size and errno; "
+           "injector, whitelist and counters keep working")],
+    "7": [("org.scxgamer.systest.LauncherTest", "insecureDeployAndEtcAreRefusedWithPathAndFix",
+           "insecure deploy/ and etc/ refused at start (mode 777, foreign owner) with path and fix"),
+          ("org.scxgamer.systest.RunningRuntimeTest", "insecureFilesAppearingLaterAreRefusedWithTheFix",
+           "world-writable .cfg and foreign-owned jar refused while running"),
+          ("org.scxgamer.systest.RunningRuntimeTest", "everyListenerIsOnLoopbackOnly", "every TCP listener on loopback by default"),
+          ("org.scxgamer.systest.RunningRuntimeTest", "pageApiAndMetricsRefuseRequestsWithoutLogin",
+           "page, API, static files and metrics: 401 without or with a wrong password"),
+          ("org.scxgamer.systest.RunningRuntimeTest", "passwordIsGeneratedOwnerOnlyAndNeverLogged",
+           "generated password file owner-only, never logged"),
+          ("org.scxgamer.systest.UnprivilegedRuntimeTest", "symbolicLinksAndGroupWritableFilesAreRefusedAtRunTime",
+           "symbolic link in deploy/, group-writable .cfg in etc/ refused while running")],
+}
+results = {}
+for report in glob.glob(os.path.join(root, "**", "TEST-*.xml"), recursive=True):
+    try:
+        for case in ET.parse(report).getroot().iter("testcase"):
+            failed = case.find("failure") is not None or case.find("error") is not None
+            skipped = case.find("skipped") is not None
+            key = (case.get("classname", ""), case.get("name", "").split("(")[0])
+            state = "FAILED" if failed else "skipped" if skipped else "passed"
+            if results.get(key) != "FAILED":
+                results[key] = state
+    except ET.ParseError:
+        continue
+
+
+def result(cls, method):
+    if method is not None:
+        return results.get((cls, method), "not run")
+    states = [v for (c, _), v in results.items() if c == cls]
+    if not states:
+        return "not run"
+    bad = states.count("FAILED")
+    return f"{len(states) - bad} of {len(states)} passed" if bad else f"all {len(states)} passed"
+
+
+patterns = ["*/target/reliability/*.md", "*/*/target/reliability/*.md", "integration-tests/vm/results/reliability/*.md"]
+fragments = {}
+for pattern in patterns:
+    for path in glob.glob(os.path.join(root, pattern)):
+        name = os.path.basename(path)[:-3]
+        m = re.match(r"(\d+)-", name)
+        if m and m.group(1) in scenarios:
+            fragments.setdefault(m.group(1), []).append((name, path))
+
+out = ["# Reliability and security: what was tried and what held", "",
+       "Generated by `scripts/reliability-report.py` from the results the reliability tests write when they run",
+       "(`./dev test` regenerates it; issue 8). Every number below was counted by a test of that build; a test fails",
+       "when what is claimed here does not hold.", "",
+       f"Build of {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.", ""]
+for key, title in scenarios.items():
+    out.append(f"## {key}. {title}")
+    out.append("")
+    found = sorted(fragments.get(key, []))
+    if key in covered_by:
+        out.append("| also covered by | what | result in this build |")
+        out.append("|---|---|---|")
+        for cls, method, what in covered_by[key]:
+            name = cls.rsplit(".", 1)[1] + ("." + method if method else "")
+            out.append(f"| `{name}` | {what} | {result(cls, method)} |")
+        out.append("")
+    if not found:
+        out.append("Not run in this build (no results): see the test summary for the tier's reason.")
+        out.append("")
+    for name, path in found:
+        out.append(f"### {name}")
+        out.append("")
+        with open(path, encoding="utf-8") as f:
+            out.append(f.read().rstrip())
+        out.append("")
+
+with open(os.path.join(root, "docs", "RELIABILITY.md"), "w", encoding="utf-8") as f:
+    f.write("\n".join(out))
+print(f"docs/RELIABILITY.md: {sum(len(v) for v in fragments.values())} results in {len(fragments)} of {len(scenarios)} scenarios")
