@@ -28,6 +28,9 @@ public final class RecordingChild {
             for (int value = 0; ; value++) {
                 long blocks = w.blocks();
                 w.event(System.nanoTime(), System.nanoTime(), 1, 2, 0, value, 0, 1, 2, value & 15);
+                if (value % 500 == 499) {
+                    Thread.sleep(1); // a recorder's pace (well above any input rate), and files of tens of MiB, not GiB
+                }
                 if (random.nextInt(5000) == 0) {
                     w.flush(); // the flush.ms path: a short block
                 }
