@@ -52,9 +52,9 @@ class UnprivilegedRuntimeTest {
         rt.await(Duration.ofSeconds(30), () -> rt.log().contains("Part SCHEDULER:"), "the core's part report");
         String log = rt.log();
         assertThat(log)
-                .containsPattern("Part BUFFERS: UNAVAILABLE \\(kernel refuses BPF: EPERM")
-                .containsPattern("Part INJECTOR: UNAVAILABLE \\(kernel refuses BPF: EPERM")
-                .containsPattern("Part INPUT_HOOK: UNAVAILABLE \\((kernel refuses (BPF|tracing programs): EPERM|kernel has no)")
+                .containsPattern("Part BUFFERS: UNAVAILABLE \\(kernel refuses BPF[^:]*: EPERM")
+                .containsPattern("Part INJECTOR: UNAVAILABLE \\(kernel refuses BPF[^:]*: EPERM")
+                .containsPattern("Part INPUT_HOOK: UNAVAILABLE \\((kernel refuses (BPF|tracing programs)[^:]*: EPERM|kernel has no)")
                 .containsPattern("Part SCHEDULER: UNAVAILABLE \\((no sched_ext in this kernel|kernel refuses)");
         assertThat(Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", rt.basicAuth()).statusCode()).isEqualTo(200);
         assertThat(Http.get(RuntimeProcess.METRICS, rt.basicAuth()).body()).contains("scxgamer_core_available");
@@ -82,6 +82,10 @@ class UnprivilegedRuntimeTest {
                 new String[] {"binary garbage", null, cfg + ""});
         StringBuilder rows = new StringBuilder("| case | logged (excerpt) |\n|---|---|\n");
         for (String[] c : cases) {
+            // FileInstall asks the guard about new files only (an update goes straight to the installer that took
+            // the file before): each case arrives as a new file
+            Files.deleteIfExists(cfg);
+            Thread.sleep(1500);
             int before = rt.log().length();
             write(cfg, c[1] == null ? garbage : c[1].getBytes(StandardCharsets.ISO_8859_1));
             rt.await(Duration.ofSeconds(15), () -> rt.log().substring(before).contains("guard: refusing to load " + cfg),
@@ -94,13 +98,17 @@ class UnprivilegedRuntimeTest {
             rows.append("| ").append(c[0]).append(" | ").append(line.substring(line.indexOf(": refusing") + 2, Math.min(line.length(),
                     line.indexOf(": refusing") + 200)).replace("|", "\\|")).append(" |\n");
         }
+        Files.delete(cfg);
+        Thread.sleep(1500);
         write(cfg, "boost.mouse.us = 7500\n".getBytes(StandardCharsets.UTF_8));
         rt.await(Duration.ofSeconds(15), () -> rt.log().lines().anyMatch(l -> l.contains("Tunables set by config file:" + cfg) && l.contains("MOUSE_BOOST_US=7500")),
                 "a valid file after the refused ones");
         Files.writeString(REPORT.resolve("1-bad-configuration-unloadable.md"), "Tried, in the real runtime (with the guard), "
-                + cases.size() + " scxgamer.core.cfg files that ConfigAdmin cannot take at all (FileInstall used to drop them without a "
-                + "word). Held for all " + cases.size() + ": the guard refused the file naming it and the problem, nothing of it "
-                + "reached the core (no configuration applied in two scans), and a valid file afterwards applied.\n\n" + rows);
+                + cases.size() + " new scxgamer.core.cfg files that ConfigAdmin cannot take at all (FileInstall used to drop them "
+                + "without a word). Held for all " + cases.size() + ": the guard refused the file naming it and the problem, nothing "
+                + "of it reached the core (no configuration applied in two scans), and a valid file afterwards applied. Open: an "
+                + "edit of a file FileInstall already took goes to its configuration installer without asking the guard, so "
+                + "such an edit is still dropped silently.\n\n" + rows);
     }
 
     @Test
