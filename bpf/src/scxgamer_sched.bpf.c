@@ -402,7 +402,10 @@ s32 BPF_PROG(scxgamer_init_task, struct task_struct *p, struct scx_init_task_arg
 	return 0;
 }
 
-/* A new task starts one slice behind the clock: it gets a first turn without queueing behind every hog. */
+/*
+ * A new task starts with the credit of a waking sleeper (lag_cap behind the clock): otherwise a
+ * fork waits behind every task that sleeps and wakes with that credit, as pipe ping-pong does.
+ */
 SEC("struct_ops/scxgamer_enable")
 void BPF_PROG(scxgamer_enable, struct task_struct *p)
 {
@@ -412,7 +415,7 @@ void BPF_PROG(scxgamer_enable, struct task_struct *p)
 	if (!tctx)
 		return;
 	scxg_tunables_read(&t);
-	tctx->vruntime = vtime_now - t.slice_ns;
+	tctx->vruntime = vtime_now - t.lag_cap_ns;
 }
 
 SEC("struct_ops.s/scxgamer_init")
