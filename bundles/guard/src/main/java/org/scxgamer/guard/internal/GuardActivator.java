@@ -2,6 +2,8 @@ package org.scxgamer.guard.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -11,8 +13,10 @@ import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +34,11 @@ public final class GuardActivator implements BundleActivator {
         return LoggerFactory.getLogger("org.scxgamer.guard");
     }
 
+    /** Marks the guard's own installer, so that it is not among the installers it passes files to. */
+    static final String GUARD_PROPERTY = "scxgamer.guard";
+
     private ServiceRegistration<ArtifactInstaller> installer;
+    private ServiceTracker<ArtifactInstaller, ArtifactInstaller> others;
     private Thread hook;
 
     @Override
@@ -46,8 +54,13 @@ public final class GuardActivator implements BundleActivator {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        props.put(GUARD_PROPERTY, Boolean.TRUE);
+        others = new ServiceTracker<>(context, context.createFilter("(&(" + Constants.OBJECTCLASS + "="
+                + ArtifactInstaller.class.getName() + ")(!(" + GUARD_PROPERTY + "=*)))"), null);
+        others.open();
         installer = context.registerService(ArtifactInstaller.class,
-                new RefusingInstaller(new FilePolicy(FilePolicy.currentUid()), new AllowList(allowListFile(context)), dirs),
+                new RefusingInstaller(new FilePolicy(FilePolicy.currentUid()), new AllowList(allowListFile(context)), dirs,
+                        this::otherInstallers),
                 props);
 
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
@@ -64,11 +77,29 @@ public final class GuardActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         installer.unregister();
+        others.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook itself is stopping the framework
         }
+    }
+
+    /** The other installers, highest ranking first (ServiceReference order). */
+    private List<ArtifactInstaller> otherInstallers() {
+        ServiceReference<ArtifactInstaller>[] refs = others.getServiceReferences();
+        if (refs == null) {
+            return List.of();
+        }
+        Arrays.sort(refs, Collections.reverseOrder());
+        List<ArtifactInstaller> out = new ArrayList<>();
+        for (ServiceReference<ArtifactInstaller> r : refs) {
+            ArtifactInstaller i = others.getService(r);
+            if (i != null) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     private static void stopFramework(Framework framework) {
