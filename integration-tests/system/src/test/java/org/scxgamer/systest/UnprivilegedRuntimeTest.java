@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The runtime started directly as nobody, past the launcher (which refuses this case itself, see
  * LauncherTest), so every BPF call fails with EPERM: scenario 4 (each part says why, the rest runs)
  * and, on the same process, what the guard refuses at run time that the other system tests do not
- * try: configuration files ConfigAdmin cannot take (scenario 1) and symbolic links or group-writable
- * files in deploy/ and etc/ (scenario 7).
+ * try: edits ConfigAdmin cannot take or that make a loaded file world-writable (scenarios 1 and 7), and
+ * symbolic links or group-writable files in deploy/ and etc/ (scenario 7).
  */
 class UnprivilegedRuntimeTest {
     static RuntimeProcess rt;
@@ -79,15 +79,13 @@ class UnprivilegedRuntimeTest {
                 new String[] {"value without a key", "boost.mouse.us = 7200\n= 5\n", "has a value without a key"},
                 new String[] {"keys differing only in case", "boost.mouse.us = 7300\nBOOST.MOUSE.US = 7400\n", "differ only in case"},
                 new String[] {"broken \\u escape", "boost.mouse.us = \\uZZZZ\n", "cannot be read as a configuration file"},
-                new String[] {"binary garbage", null, cfg + ""});
+                new String[] {"binary garbage", null, cfg + ""},
+                new String[] {"world-writable edit with valid content", "boost.mouse.us = 7600\n", "writable by everyone"});
         StringBuilder rows = new StringBuilder("| case | logged (excerpt) |\n|---|---|\n");
         for (String[] c : cases) {
-            // FileInstall asks the guard about new files only (an update goes straight to the installer that took
-            // the file before): each case arrives as a new file
-            Files.deleteIfExists(cfg);
-            Thread.sleep(1500);
+            // each case is an edit of the loaded file: FileInstall asks the installer that took the file, the guard
             int before = rt.log().length();
-            write(cfg, c[1] == null ? garbage : c[1].getBytes(StandardCharsets.ISO_8859_1));
+            write(cfg, c[1] == null ? garbage : c[1].getBytes(StandardCharsets.ISO_8859_1), c[0].startsWith("world-writable"));
             rt.await(Duration.ofSeconds(15), () -> rt.log().substring(before).contains("guard: refusing to load " + cfg),
                     "the guard's refusal of case '" + c[0] + "'");
             String line = rt.log().substring(before).lines().filter(l -> l.contains("guard: refusing to load " + cfg)).findFirst().orElseThrow();
@@ -98,17 +96,14 @@ class UnprivilegedRuntimeTest {
             rows.append("| ").append(c[0]).append(" | ").append(line.substring(line.indexOf(": refusing") + 2, Math.min(line.length(),
                     line.indexOf(": refusing") + 200)).replace("|", "\\|")).append(" |\n");
         }
-        Files.delete(cfg);
-        Thread.sleep(1500);
         write(cfg, "boost.mouse.us = 7500\n".getBytes(StandardCharsets.UTF_8));
         rt.await(Duration.ofSeconds(15), () -> rt.log().lines().anyMatch(l -> l.contains("Tunables set by config file:" + cfg) && l.contains("MOUSE_BOOST_US=7500")),
                 "a valid file after the refused ones");
         Files.writeString(REPORT.resolve("1-bad-configuration-unloadable.md"), "Tried, in the real runtime (with the guard), "
-                + cases.size() + " new scxgamer.core.cfg files that ConfigAdmin cannot take at all (FileInstall used to drop them "
-                + "without a word). Held for all " + cases.size() + ": the guard refused the file naming it and the problem, nothing "
-                + "of it reached the core (no configuration applied in two scans), and a valid file afterwards applied. Open: an "
-                + "edit of a file FileInstall already took goes to its configuration installer without asking the guard, so "
-                + "such an edit is still dropped silently.\n\n" + rows);
+                + cases.size() + " edits of a loaded scxgamer.core.cfg that ConfigAdmin cannot take at all (FileInstall used to drop "
+                + "them without a word) or that made the file world-writable (FileInstall used to load them without asking the "
+                + "guard). Held for all " + cases.size() + ": the guard refused the edit naming the file and the problem, nothing "
+                + "of it reached the core (no configuration applied in two scans), and a valid edit afterwards applied.\n\n" + rows);
     }
 
     @Test
@@ -143,8 +138,13 @@ class UnprivilegedRuntimeTest {
     }
 
     private static void write(Path file, byte[] content) throws IOException {
+        write(file, content, false);
+    }
+
+    private static void write(Path file, byte[] content, boolean worldWritable) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.write(tmp, content);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(worldWritable ? "rw-rw-rw-" : "rw-r--r--"));
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }
