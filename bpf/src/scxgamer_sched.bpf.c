@@ -33,6 +33,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
+/* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
+#define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
 /* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
 #define PREEMPT_SCAN_CPUS 64
 
@@ -270,7 +272,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	 * waits its turn, so even a boosted CPU hog cannot monopolise a CPU. A boosted task goes to
 	 * the front of a lower class's CPU.
 	 */
-	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, t.slice_ns, &lower) : -1;
+	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, PREEMPT_MARGIN_NS, &lower) : -1;
 	if (cpu >= 0 && lower && t.preempt) {
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
