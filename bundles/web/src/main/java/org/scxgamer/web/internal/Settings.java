@@ -55,7 +55,7 @@ record Settings(boolean enabled, String host, int port, boolean metricsEnabled, 
         if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(v);
         }
-        throw new IllegalArgumentException(key + " = '" + v + "' is not a boolean: accepted true or false");
+        throw new IllegalArgumentException(key + " = '" + shown(v) + "' is not a boolean: accepted true or false");
     }
 
     private static String host(Map<String, ?> p, String key, String def) {
@@ -66,7 +66,7 @@ record Settings(boolean enabled, String host, int port, boolean metricsEnabled, 
         if (IPV4.matcher(v).matches() || IPV6.matcher(v).matches()) {
             return v;
         }
-        throw new IllegalArgumentException(key + " = '" + v + "' is not an IP address: accepted a literal IPv4/IPv6 "
+        throw new IllegalArgumentException(key + " = '" + shown(v) + "' is not an IP address: accepted a literal IPv4/IPv6 "
                 + "address such as 127.0.0.1 (loopback, the default), ::1 or 0.0.0.0 (every interface)");
     }
 
@@ -87,7 +87,7 @@ record Settings(boolean enabled, String host, int port, boolean metricsEnabled, 
         } catch (NumberFormatException e) {
             // reported below with the accepted range
         }
-        throw new IllegalArgumentException(key + " = '" + v + "' is out of range: accepted " + min + " .. " + max);
+        throw new IllegalArgumentException(key + " = '" + shown(v) + "' is out of range: accepted " + min + " .. " + max);
     }
 
     private static String user(Map<String, ?> p) {
@@ -98,6 +98,19 @@ record Settings(boolean enabled, String host, int port, boolean metricsEnabled, 
         if (USER.matcher(v).matches()) {
             return v;
         }
-        throw new IllegalArgumentException("user = '" + v + "' is not accepted: 1 to 64 of A-Z a-z 0-9 . _ -");
+        throw new IllegalArgumentException("user = '" + shown(v) + "' is not accepted: 1 to 64 of A-Z a-z 0-9 . _ -");
+    }
+
+    /** A value as it may appear in a log line: control characters escaped (no forged lines), cut to 80 characters. */
+    static String shown(String v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            if (b.length() >= 80) {
+                return b + "… (" + v.length() + " characters)";
+            }
+            char c = v.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
     }
 }

@@ -51,7 +51,7 @@ public class WebServer {
         try {
             s = Settings.parse(props);
         } catch (IllegalArgumentException e) {
-            LOG.error("web: invalid configuration {}: {}; using the defaults (loopback)", WebConfig.PID, e.getMessage());
+            LOG.error("web: invalid configuration {}{}: {}; using the defaults (loopback)", WebConfig.PID, from(props), e.getMessage());
             s = Settings.DEFAULTS;
         }
         this.credentials = Credentials.load(passwordFile(context), s.user());
@@ -68,7 +68,7 @@ public class WebServer {
         try {
             s = Settings.parse(props);
         } catch (IllegalArgumentException e) {
-            LOG.error("web: invalid configuration {}: {}; the previous configuration stays in force", WebConfig.PID,
+            LOG.error("web: invalid configuration {}{}: {}; the previous configuration stays in force", WebConfig.PID, from(props),
                     e.getMessage());
             return;
         }
@@ -146,5 +146,11 @@ public class WebServer {
         p.put("osgi.http.whiteboard.target", "(org.apache.felix.http.name=" + listener + ")");
         p.put("osgi.http.whiteboard.servlet.name", listener);
         return p;
+    }
+
+    /** The file a configuration came from (FileInstall), for messages. */
+    private static String from(Map<String, Object> props) {
+        Object file = props.get("felix.fileinstall.filename");
+        return file == null ? "" : " (" + file + ")";
     }
 }
