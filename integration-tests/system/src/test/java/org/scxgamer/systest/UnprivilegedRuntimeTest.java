@@ -107,6 +107,40 @@ class UnprivilegedRuntimeTest {
     }
 
     @Test
+    void pluginConfigurationErrorsNameFileAndKeyAndThePreviousOneStays() throws Exception {
+        Path cfg = rt.home.resolve("etc/scxgamer.web.cfg");
+        List<String[]> cases = List.of(
+                new String[] {"text for a number", "session.minutes = abc\n", "session.minutes = 'abc' is out of range"},
+                new String[] {"port 0", "metrics.port = 0\n", "metrics.port = '0' is out of range: accepted 1 .. 65535"},
+                new String[] {"maybe for a boolean", "enabled = maybe\n", "enabled = 'maybe' is not a boolean"},
+                new String[] {"newline escape forging a log line", "user = a\\nERROR forged\n", "user = 'a\\u000aERROR forged'"},
+                new String[] {"1 MiB host", "host = " + "1".repeat(1 << 20) + "\n", "(1048576 characters)"});
+        StringBuilder rows = new StringBuilder("| case | logged (excerpt) |\n|---|---|\n");
+        try {
+            for (String[] c : cases) {
+                int before = rt.log().length();
+                write(cfg, c[1].getBytes(StandardCharsets.ISO_8859_1));
+                rt.await(Duration.ofSeconds(15), () -> rt.log().substring(before).contains("web: invalid configuration scxgamer.web (file:" + cfg),
+                        "the web bundle's error for case '" + c[0] + "'");
+                String line = rt.log().substring(before).lines().filter(l -> l.contains("web: invalid configuration scxgamer.web"))
+                        .findFirst().orElseThrow();
+                assertThat(line).as("case %s", c[0]).contains(c[2]).hasSizeLessThan(2_000);
+                assertThat(rt.log().substring(before)).as("case %s: no forged line", c[0]).doesNotContain("\nERROR forged");
+                assertThat(Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", rt.basicAuth()).statusCode())
+                        .as("page still served as before, case %s", c[0]).isEqualTo(200);
+                rows.append("| ").append(c[0]).append(" | ").append(line.substring(line.indexOf("web: invalid"), Math.min(line.length(),
+                        line.indexOf("web: invalid") + 200)).replace("|", "\\|")).append(" |\n");
+            }
+        } finally {
+            Files.deleteIfExists(cfg);
+        }
+        Files.writeString(REPORT.resolve("1-bad-configuration-plugin.md"), "Tried " + cases.size() + " malformed or hostile edits "
+                + "of etc/scxgamer.web.cfg (plugin PID scxgamer.web) in the real runtime. Held for all " + cases.size() + ": one error "
+                + "line naming the file and the key (escaped, under 2000 characters), the page and metrics kept serving with the "
+                + "previous settings.\n\n" + rows);
+    }
+
+    @Test
     void symbolicLinksAndGroupWritableFilesAreRefusedAtRunTime() throws Exception {
         Path outside = Files.createTempFile("scxgamer-outside-", ".jar");
         RunningRuntimeTest.writeBundle(outside, "org.example.linked");
