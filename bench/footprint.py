@@ -22,6 +22,20 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # fields 14 and 15 of stat(5)
 
 
+def threads_cpu(pid):
+    """{tid: (name, CPU seconds)} of every thread."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                head, rest = f.read().rsplit(")", 1)
+            fields = rest.split()
+            out[tid] = (head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / TICKS)
+        except OSError:
+            pass  # thread ended
+    return out
+
+
 def status(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -42,9 +56,9 @@ def main():
     try:
         parts = [l.strip() for l in startup.gogo(p, "scx:status").splitlines() if l.strip()]
         time.sleep(5)  # let start-up work (JIT, first timers) settle before the idle window
-        c0, t0 = cpu_seconds(p.pid), time.monotonic()
+        c0, t0, th0 = cpu_seconds(p.pid), time.monotonic(), threads_cpu(p.pid)
         time.sleep(idle)
-        c1, t1 = cpu_seconds(p.pid), time.monotonic()
+        c1, t1, th1 = cpu_seconds(p.pid), time.monotonic(), threads_cpu(p.pid)
         rss_kib = int(status(p.pid, "VmRSS").split()[0])
         threads = status(p.pid, "Threads")
     finally:
@@ -63,6 +77,15 @@ def main():
     for line in parts:
         print(line)
     print("```")
+    print()
+    print(f"Where the idle CPU went (per thread, utime+stime over the window; threads that ended are not listed):")
+    print()
+    used = sorted(((cpu - th0.get(tid, (name, 0.0))[1], name) for tid, (name, cpu) in th1.items()), reverse=True)
+    print("| thread | CPU s | % of one core |")
+    print("| --- | --- | --- |")
+    for cpu, name in used[:10]:
+        if cpu > 0:
+            print(f"| {name} | {cpu:.2f} | {cpu / (t1 - t0) * 100:.2f} |")
 
 
 if __name__ == "__main__":

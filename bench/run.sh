@@ -5,7 +5,7 @@
 #   bench/run.sh [--quick] [--no-vm] [--profile]
 #   --quick    2 runs and short windows: a look, not a report (docs/BENCHMARKS.md is left alone)
 #   --no-vm    skip part 8
-#   --profile  also record JFR execution samples of parts 1 and 2 (bench/target/results/profile.txt)
+#   --profile  also record JFR execution samples of parts 1+2 and of part 6 (bench/target/results/profile*.txt)
 # Needs root (BPF), the toolchain (scripts/install-toolchain.sh) and a downloaded Maven repository.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -59,6 +59,10 @@ if [ "$profile" = 1 ]; then
   java -XX:StartFlightRecording=filename="$out/bench.jfr",settings=profile "${java_opts[@]}" org.scxgamer.bench.Bench \
     --runs 3 --events "$events" --parts 1,2 > /dev/null 2>&1
   bench/jfr-top.py "$out/bench.jfr" > "$out/profile.txt"
+  echo "bench: profile of part 6 (JFR)" >&2
+  java -XX:StartFlightRecording=filename="$out/bench-6.jfr",settings=profile "${java_opts[@]}" org.scxgamer.bench.Bench \
+    --runs 3 --events "$events" --parts 6 > /dev/null 2>&1
+  bench/jfr-top.py "$out/bench-6.jfr" > "$out/profile-6.txt"
 fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -76,11 +80,26 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "| # | measurement | scxgamer | reference | ratio | target | |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
-  grep '^|' "$out/part-7.md" || true
-  grep '^|' "$out/part-8.md" || true
+  grep -E '^\| [0-9]+ \|' "$out/part-7.md" || true
+  grep -E '^\| [0-9]+ \|' "$out/part-8.md" || true
   echo
-  grep -v '^|' "$out/part-7.md" || true
-  grep -v '^|' "$out/part-8.md" || true
+  grep -vE '^\| [0-9]+ \|' "$out/part-7.md" || true
+  echo
+  grep -vE '^\| [0-9]+ \|' "$out/part-8.md" || true
+  if [ -f "$out/profile.txt" ]; then
+    echo
+    echo 'JFR execution samples of parts 1 and 2 (`--profile`, bench/jfr-top.py):'
+    echo
+    echo '```'
+    cat "$out/profile.txt"
+    echo '```'
+    echo
+    echo 'JFR execution samples of part 6:'
+    echo
+    echo '```'
+    cat "$out/profile-6.txt"
+    echo '```'
+  fi
 } > "$out/generated.md"
 
 if [ "$write_doc" = 1 ]; then

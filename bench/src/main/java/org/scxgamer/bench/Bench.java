@@ -178,8 +178,10 @@ public final class Bench {
                     us(l.p99()), us(l.cP99()), l.p99().median() / l.cP99().median(), l.busy() ? "≤ 2 µs" : "≤ 1.2× C", met(ok)));
             t.append(f("| 3 | latency %d Hz %s p99.9, µs | %s | C %s | %.2f | – | – |%n", l.rateHz(), mode,
                     us(l.p999()), us(l.cP999()), l.p999().median() / l.cP999().median()));
-            notes.append(f("- 3: %d Hz %s: Java %d injected, %d delivered; C %d injected, %d received.%n", l.rateHz(), mode,
-                    l.injected(), l.delivered(), l.cInjected(), l.cReceived()));
+            notes.append(f("- 3: %d Hz %s: Java %d injected, %d delivered; C %d injected, %d received. Java stages, µs: "
+                            + "kernel → reader thread p50 %s p99 %s; reader → subscriber thread p50 %s p99 %s.%n", l.rateHz(), mode,
+                    l.injected(), l.delivered(), l.cInjected(), l.cReceived(), us(l.readerP50()), us(l.readerP99()),
+                    us(l.handoffP50()), us(l.handoffP99())));
         }
         if (r.cost() != null) {
             Parts.Cost k = r.cost();

@@ -96,17 +96,29 @@ final class Listeners {
         }
     }
 
-    /** Records kernel timestamp → delivery latency (both CLOCK_MONOTONIC) in an HdrHistogram; allocation-free. */
+    /**
+     * Records kernel timestamp → delivery latency (both CLOCK_MONOTONIC) in an HdrHistogram, and its two
+     * stages split at the reader's clock read ({@link InputEvent#readNanos()}): kernel → reader thread,
+     * reader → subscriber thread. Allocation-free.
+     */
     static final class Latency implements InputEventListener {
         static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
         final Histogram histogram = new Histogram(MAX_NANOS, 3);
+        final Histogram toReader = new Histogram(MAX_NANOS, 3);
+        final Histogram toSubscriber = new Histogram(MAX_NANOS, 3);
         private final AtomicLong count = new AtomicLong();
 
         @Override
         public void onEvent(InputEvent e) {
-            long lat = System.nanoTime() - e.timestampNanos();
-            histogram.recordValue(Math.max(0, Math.min(lat, MAX_NANOS)));
+            long now = System.nanoTime();
+            histogram.recordValue(clamp(now - e.timestampNanos()));
+            toReader.recordValue(clamp(e.readNanos() - e.timestampNanos()));
+            toSubscriber.recordValue(clamp(now - e.readNanos()));
             count.setRelease(count.getPlain() + 1);
+        }
+
+        private static long clamp(long nanos) {
+            return Math.max(0, Math.min(nanos, MAX_NANOS));
         }
 
         long count() {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.HdrHistogram.Histogram;
 import org.scxgamer.api.control.InjectResult;
 import org.scxgamer.api.event.SubscriberInfo;
 import org.scxgamer.core.events.EventHub;
@@ -254,13 +253,16 @@ final class Parts {
 
     // ---- 3. latency
 
+    /** readerP99/handoffP99: the Java latency's two stages (kernel → reader thread, reader → subscriber thread). */
     record Latency(int rateHz, boolean busy, Summary p50, Summary p99, Summary p999, Summary cP50, Summary cP99,
-                   Summary cP999, long injected, long delivered, long cInjected, long cReceived) {
+                   Summary cP999, Summary readerP50, Summary readerP99, Summary handoffP50, Summary handoffP99,
+                   long injected, long delivered, long cInjected, long cReceived) {
     }
 
     static Latency latency(Rig rig, CReference c, int rateHz, boolean busy, int runs, int seconds) {
         double[] p50 = new double[runs], p99 = new double[runs], p999 = new double[runs];
         double[] c50 = new double[runs], c99 = new double[runs], c999 = new double[runs];
+        double[] r50 = new double[runs], r99 = new double[runs], h50 = new double[runs], h99 = new double[runs];
         long injected = 0, delivered = 0, cInjected = 0, cReceived = 0;
         int producerCpu = Affinity.cpus() > 1 ? 1 : 0;
         for (int r = 0; r < runs; r++) {
@@ -271,15 +273,20 @@ final class Parts {
             cInjected += cl.injected();
             cReceived += cl.received();
             long[] counts = new long[2];
-            Histogram h = javaLatency(rig, rateHz, busy, seconds, producerCpu, counts);
-            p50[r] = h.getValueAtPercentile(50);
-            p99[r] = h.getValueAtPercentile(99);
-            p999[r] = h.getValueAtPercentile(99.9);
+            Listeners.Latency l = javaLatency(rig, rateHz, busy, seconds, producerCpu, counts);
+            p50[r] = l.histogram.getValueAtPercentile(50);
+            p99[r] = l.histogram.getValueAtPercentile(99);
+            p999[r] = l.histogram.getValueAtPercentile(99.9);
+            r50[r] = l.toReader.getValueAtPercentile(50);
+            r99[r] = l.toReader.getValueAtPercentile(99);
+            h50[r] = l.toSubscriber.getValueAtPercentile(50);
+            h99[r] = l.toSubscriber.getValueAtPercentile(99);
             injected += counts[0];
             delivered += counts[1];
         }
         return new Latency(rateHz, busy, Summary.of(p50), Summary.of(p99), Summary.of(p999), Summary.of(c50), Summary.of(c99),
-                Summary.of(c999), injected, delivered, cInjected, cReceived);
+                Summary.of(c999), Summary.of(r50), Summary.of(r99), Summary.of(h50), Summary.of(h99), injected, delivered,
+                cInjected, cReceived);
     }
 
     /** JIT warm-up of the reader/hub/subscriber path before timed latency runs. */
@@ -292,7 +299,7 @@ final class Parts {
      * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener.
      * counts = {injected, delivered}.
      */
-    private static Histogram javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, long[] counts) {
+    private static Listeners.Latency javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, long[] counts) {
         rig.drainAll();
         EventHub hub = new EventHub();
         Listeners.Latency l = new Listeners.Latency();
@@ -332,7 +339,7 @@ final class Parts {
         if (l.count() != submitted) {
             throw new IllegalStateException("latency run: submitted " + submitted + ", delivered " + l.count());
         }
-        return l.histogram;
+        return l;
     }
 
     // ---- 4. BPF handling cost

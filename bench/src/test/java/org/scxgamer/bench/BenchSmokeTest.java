@@ -60,6 +60,8 @@ class BenchSmokeTest {
             assertThat(l.cReceived()).isEqualTo(l.cInjected()).isPositive();
             sane(l.p50());
             sane(l.cP50());
+            sane(l.readerP50());
+            sane(l.handoffP50());
             assertThat(l.p99().median()).isGreaterThanOrEqualTo(l.p50().median());
             assertThat(l.p999().median()).isGreaterThanOrEqualTo(l.p99().median());
         }
