@@ -55,7 +55,7 @@ def main():
     p, home, _, _ = startup.start_runtime()
     try:
         parts = [l.strip() for l in startup.gogo(p, "scx:status").splitlines() if l.strip()]
-        time.sleep(5)  # let start-up work (JIT, first timers) settle before the idle window
+        time.sleep(30)  # let start-up work (JIT compiling the start-up paths, first timers) settle first
         c0, t0, th0 = cpu_seconds(p.pid), time.monotonic(), threads_cpu(p.pid)
         time.sleep(idle)
         c1, t1, th1 = cpu_seconds(p.pid), time.monotonic(), threads_cpu(p.pid)
