@@ -56,6 +56,6 @@ print(f"Part 8 ran in one sched_ext guest boot (QEMU TCG, 2 vCPUs): {config.grou
       f"scheduler counters after the scxgamer phases: {stats.group(1) if stats else '?'}. Phase lines:")
 print()
 print("```")
-for m in re.finditer(r"^phase .*$", text, re.M):
+for m in re.finditer(r"^(phase|scheduler exit:) .*$", text, re.M):
     print(m.group(0))
 print("```")

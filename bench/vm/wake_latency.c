@@ -211,6 +211,22 @@ static void phase(const char *name, int mouse, int rate, int seconds)
 	fflush(stdout);
 }
 
+/* If the scheduler is no longer enabled, says why (ops.exit's record in exit_info). */
+static void report_exit(struct bpf_object *events)
+{
+	struct scxg_exit_info info = { 0 };
+	char state[64];
+	int zero = 0;
+
+	read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
+	if (!strcmp(state, "enabled"))
+		return;
+	bpf_map_lookup_elem(map_fd(events, "exit_info"), &zero, &info);
+	printf("scheduler exit: state %s, exit seq %llu kind %d code %lld reason '%s' msg '%s'\n", state,
+	       (unsigned long long)info.seq, info.kind, (long long)info.exit_code, info.reason, info.msg);
+	fflush(stdout);
+}
+
 static int wait_state(const char *want)
 {
 	char state[64];
@@ -286,8 +302,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	phase("scxgamer", mouse, rate, seconds);
+	report_exit(events);
 	bpf_map_delete_elem(map_fd(events, "task_classes"), &tid);
 	phase("scxgamer-behaviour", mouse, rate, seconds);
+	report_exit(events);
 	if (!read_percpu_counters(map_fd(events, "sched_stats"), sched_stats, SCXG_SCHED_STAT_COUNT))
 		printf("sched_stats: enqueued %llu boosted %llu preempt_kicks %llu behaviour_classified %llu\n",
 		       sched_stats[SCXG_SCHED_ENQUEUED], sched_stats[SCXG_SCHED_BOOSTED], sched_stats[SCXG_SCHED_PREEMPT_KICKS],
