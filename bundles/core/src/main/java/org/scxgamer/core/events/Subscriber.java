@@ -45,6 +45,9 @@ final class Subscriber {
     /** Claimed and filled but not yet published sequences (reader thread): published per batch. */
     private long pendingLow = -1;
     private long pendingHigh;
+    /** Highest sequence claimed so far (reader thread), -1 before the first. */
+    private long lastClaimed = -1;
+    private final int capacity;
     private final int flushEvery;
     // Written by the delivery thread only.
     private final AtomicLong delivered = new AtomicLong();
@@ -64,7 +67,8 @@ final class Subscriber {
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new Delivery());
         processor.setExceptionHandler(new LoggingExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
-        this.flushEvery = Math.max(1, filter.capacity() / 4);
+        this.capacity = filter.capacity();
+        this.flushEvery = Math.max(1, capacity / 4);
         this.thread = new Thread(processor, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
     }
@@ -83,12 +87,16 @@ final class Subscriber {
             return;
         }
         matched.setOpaque(matched.getPlain() + 1);
+        // Room for one more once the consumer has passed lastClaimed + 1 - capacity. Checked with a plain
+        // volatile read: Disruptor's hasAvailableCapacity() does a fenced store on every call while
+        // the queue is full, which made a stalled subscriber slow down the reader for everyone.
         // Single producer: capacity seen here cannot shrink before next(), so next() never waits.
-        if (!ring.hasAvailableCapacity(1)) {
+        if (processor.getSequence().get() < lastClaimed + 1 - capacity) {
             dropped.setOpaque(dropped.getPlain() + 1);
             return;
         }
         long seq = ring.next();
+        lastClaimed = seq;
         ring.get(seq).copyFrom(event);
         if (pendingLow < 0) {
             pendingLow = seq;
