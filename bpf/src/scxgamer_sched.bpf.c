@@ -19,6 +19,9 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define SHARED_DSQ 0
+/* debug_error == 2 parks background-class tasks here; nothing consumes it, so the watchdog fires. */
+#define STALL_DSQ 1
+#define DEBUG_ERROR_STALL 2
 #define SCXG_MAX_CPUS 1024
 #define SCXG_WEIGHT_DFL 100
 
@@ -181,6 +184,12 @@ static __always_inline u64 task_deadline(struct task_ctx *tctx, const struct scx
 	return tctx->deadline;
 }
 
+/* Debug stall (debug_error == 2): background-class tasks are never run, a safe way to trigger the watchdog. */
+static __always_inline bool debug_stalled(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
+{
+	return t->debug_error == DEBUG_ERROR_STALL && tctx && task_class(p, tctx) == SCXG_CLASS_BACKGROUND;
+}
+
 /*
  * The CPU to preempt for p, or -1. A boosted p takes a CPU running a lower class. Any p takes the
  * CPU whose task has the latest deadline if that is more than margin after p's (wakeup preemption,
@@ -227,6 +236,8 @@ s32 BPF_PROG(scxgamer_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	if (is_idle && tctx) {
 		scxg_tunables_read(&t);
+		if (debug_stalled(p, tctx, &t))
+			return cpu;
 		slice = task_prepare(p, tctx, &t);
 		task_deadline(tctx, &t);
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL, slice, 0);
@@ -246,7 +257,11 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 
 	sched_count(SCXG_SCHED_ENQUEUED);
 	scxg_tunables_read(&t);
-	if (t.debug_error) {
+	if (debug_stalled(p, tctx, &t)) {
+		scxg_dsq_insert(p, STALL_DSQ, t.slice_ns, enq_flags);
+		return;
+	}
+	if (t.debug_error == 1) {
 		scx_bpf_error("scxgamer: debug_error tunable is %u: forced scheduler error for testing", t.debug_error);
 		return;
 	}
@@ -426,7 +441,9 @@ s32 BPF_PROG(scxgamer_init)
 	nr_cpus = scx_bpf_nr_cpu_ids();
 	if (nr_cpus > SCXG_MAX_CPUS)
 		nr_cpus = SCXG_MAX_CPUS;
-	return scx_bpf_create_dsq(SHARED_DSQ, -1);
+	s32 ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
+
+	return ret ? ret : scx_bpf_create_dsq(STALL_DSQ, -1);
 }
 
 /* Copies the kernel's exit info for userspace; the seq bump comes last and announces it. */

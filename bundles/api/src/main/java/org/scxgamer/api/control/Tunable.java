@@ -18,7 +18,7 @@ public enum Tunable {
     FOREGROUND_BOOST_SHIFT("boost.foreground.shift", 2, 0, 16, "shift", "Deadline shortening (slice >> shift) of foreground threads while boosted"),
     PREEMPT("preempt", 1, 0, 1, "bool", "Boosted wakeups may preempt a lower class when no CPU is idle"),
     BEHAVIOUR_CLASSIFY("classify.behaviour", 1, 0, 1, "bool", "Class threads that mostly wake inside input windows as input handlers"),
-    DEBUG_ERROR("debug.error", 0, 0, 1, "bool", "Debug: make the scheduler exit with scx_bpf_error()");
+    DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug: 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");
 
     private final String key;
     private final long defaultValue;

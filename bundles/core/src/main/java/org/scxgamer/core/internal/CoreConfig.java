@@ -91,6 +91,6 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Classify by behaviour (0/1)", min = "0", max = "1")
     long classify_behaviour() default 1;
 
-    @AttributeDefinition(name = "Debug: force scheduler error (0/1)", min = "0", max = "1")
+    @AttributeDefinition(name = "Debug: 1 forces a scheduler error, 2 stalls background-class threads (watchdog)", min = "0", max = "2")
     long debug_error() default 0;
 }
