@@ -7,7 +7,8 @@
 # The testcase 'vm-boot' carries the boot time; when the VM cannot run (no vng/qemu/kernel, no boot)
 # it FAILS with the reason and every requested test is reported failed: this tier never passes by skipping.
 # Environment: SCXGAMER_VM_KERNEL (a vmlinuz to boot instead of provisioning one), SCXG_VM_TEST_TIMEOUT
-# (default per-test timeout, 120 s), SCXG_VM_BOOT_TIMEOUT (300 s).
+# (default per-test timeout, 120 s), SCXG_VM_BOOT_TIMEOUT (300 s), SCXG_SOAK_SECONDS (12-soak's length,
+# default 60; 600 for the documented 10-minute run).
 # Exit status: 0 only if the VM booted and every test passed.
 set -uo pipefail
 vm=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --results) [ $# -ge 2 ] || { echo "run-vm-tests: --results needs a folder" >&2; exit 2; }; results=$2; shift 2 ;;
     --results=*) results=${1#*=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run-vm-tests: unknown option '$1' (try --help)" >&2; exit 2 ;;
     *) names+=("$1"); shift ;;
   esac
@@ -138,9 +139,18 @@ make -s -C "$vm/tools" OUT="$vm/target/tools" >&2 2> "$results/tools.log" \
 # ---- one boot runs every test ----
 boot_limit=${SCXG_VM_BOOT_TIMEOUT:-300}
 total_limit=$boot_limit
+guest_env="export SCXG_VM_TEST_TIMEOUT=${SCXG_VM_TEST_TIMEOUT:-120};"
 for f in "${tests[@]}"; do
   l=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$f" | head -1)
-  total_limit=$((total_limit + ${l:-${SCXG_VM_TEST_TIMEOUT:-120}} + 15))
+  # '# timeout-plus: VAR': the test's length is set by VAR (e.g. a soak's seconds), which goes into the guest.
+  plus=$(sed -n 's/^# timeout-plus: *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$f" | head -1)
+  extra=0
+  if [ -n "$plus" ] && [ -n "${!plus:-}" ]; then
+    [[ ${!plus} =~ ^[0-9]+$ ]] || boot_fail "$plus='${!plus}' (used by $(basename "$f")) is not a whole number of seconds"
+    extra=${!plus}
+    guest_env+=" export $plus=${!plus};"
+  fi
+  total_limit=$((total_limit + ${l:-${SCXG_VM_TEST_TIMEOUT:-120}} + extra + 15))
 done
 guest_cmd=$(printf '%q ' bash "$vm/lib/guest-runner.sh" "$guest" "${tests[@]}")
 # Under TCG, udev's coldplug loading drivers for QEMU's emulated PC (AHCI, CD-ROM, watchdogs, KVM, ...)
@@ -154,7 +164,7 @@ boot_start=$(now)
 # process group (vng, qemu), which the trap ends if this script is interrupted.
 (cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G \
   -a "modprobe.blacklist=$noload" --rwdir "$guest" -- \
-  "export SCXG_VM_TEST_TIMEOUT=${SCXG_VM_TEST_TIMEOUT:-120}; $guest_cmd") >> "$log" 2>&1 < /dev/null &
+  "$guest_env $guest_cmd") >> "$log" 2>&1 < /dev/null &
 vng_pid=$!
 trap 'kill -TERM -- -$vng_pid 2> /dev/null' EXIT
 trap 'exit 130' INT TERM

@@ -3,7 +3,8 @@
 # and leaves its verdict in OUT/<test>/ on the writable results folder, where the host reads it.
 #   guest-runner.sh OUT TEST.sh...
 # Per test: output.log (stdout+stderr), rc, seconds, verdict ('PASS' or 'FAIL <reason>'); a test's own
-# timeout comes from a '# timeout: SEC' line in it (default $SCXG_VM_TEST_TIMEOUT, 120).
+# timeout comes from a '# timeout: SEC' line in it (default $SCXG_VM_TEST_TIMEOUT, 120), plus the seconds in
+# the environment variable a '# timeout-plus: VAR' line names.
 set -uo pipefail
 out=$1; shift
 vm=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -26,6 +27,8 @@ for test in "$@"; do
   mkdir -p "$dir"
   limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$test" | head -1)
   limit=${limit:-$default_timeout}
+  plus=$(sed -n 's/^# timeout-plus: *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$test" | head -1)
+  [ -z "$plus" ] || limit=$((limit + ${!plus:-0}))
   start=$(date +%s.%N)
   (cd "$dir" && SCXG_TEST_NAME=$name SCXG_TEST_DIR=$dir exec timeout -k 10 "$limit" bash "$test") \
     > "$dir/output.log" 2>&1 < /dev/null

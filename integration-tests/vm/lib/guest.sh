@@ -156,19 +156,87 @@ trap _cleanup EXIT
 
 # ---- the platform runtime (runtime/bin/scxgamer: Felix with the Gogo shell on stdin) ----
 
-# rt_start [ARG...]: copies the runtime to $RT_HOME (see the header for why) and starts its launcher
-# with ARGs, Gogo reading commands from bg_send rt. With --headless there is no shell: rt_cmd then fails.
-rt_start() {
+# rt_prepare: copies the runtime to $RT_HOME (see the header for why) without starting it, so a test can
+# put plugins into $RT_HOME/deploy and configurations into $RT_HOME/etc first. rt_start calls it if needed.
+rt_prepare() {
   local src=${SCXG_RUNTIME:-$SCXG_REPO/runtime}
   [ -x "$src/bin/scxgamer" ] || fail "runtime launcher missing: $src/bin/scxgamer (build the runtime on the host first)"
   RT_HOME=$SCXG_TMP/runtime
   mkdir -p "$RT_HOME"
   tar -C "$src" --exclude=./data --exclude=./log --exclude=./felix-cache -cf - . | tar -C "$RT_HOME" -xf - \
     || fail "cannot copy the runtime from $src to $RT_HOME"
+}
+
+# rt_start [ARG...]: starts the runtime's launcher (after rt_prepare, which it runs itself when the test did
+# not) with ARGs, Gogo reading commands from bg_send rt. With --headless there is no shell: rt_cmd then fails.
+rt_start() {
+  [ -n "${RT_HOME:-}" ] && [ -d "$RT_HOME" ] || rt_prepare
   # C1 only and the serial GC halve the JVM's start-up CPU time, which is what TCG makes slow; a test
   # can set its own SCXGAMER_JAVA_OPTS.
   SCXGAMER_JAVA_OPTS=${SCXGAMER_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
     bg_start rt "$RT_HOME/bin/scxgamer" "$@"
+}
+
+# rt_deploy NAME...: copies built bundles into $RT_HOME/deploy (before or after rt_start). NAME: probe (the
+# test subscriber, integration-tests/probe) or a plugin folder under bundles/ (stats, recorder,
+# policy-foreground, policy-profiles). Prints the deployed file names.
+rt_deploy() {
+  local name jar
+  [ -n "${RT_HOME:-}" ] || rt_prepare
+  for name in "$@"; do
+    if [ "$name" = probe ]; then
+      jar=$(ls "$SCXG_REPO"/integration-tests/probe/target/org.scxgamer.itest.probe-*.jar 2> /dev/null | head -1)
+    else
+      jar=$(ls "$SCXG_REPO"/bundles/"$name"/target/org.scxgamer.*.jar 2> /dev/null | grep -v -- '-sources\.jar$' | head -1)
+    fi
+    [ -n "$jar" ] || fail "no built jar for '$name' (build the project on the host first: mvn package)"
+    cp "$jar" "$RT_HOME/deploy/.$name.tmp" && mv "$RT_HOME/deploy/.$name.tmp" "$RT_HOME/deploy/$name.jar"
+    echo "$name.jar"
+  done
+}
+
+# rt_cfg PID [KEY=VALUE]...: writes $RT_HOME/etc/PID.cfg whole and atomically (FileInstall must never see
+# half a file), one KEY = VALUE per argument.
+rt_cfg() {
+  local pid=$1; shift
+  [ -n "${RT_HOME:-}" ] || rt_prepare
+  local tmp=$RT_HOME/.$pid.cfg.tmp line
+  : > "$tmp"
+  for line in "$@"; do printf '%s = %s\n' "${line%%=*}" "${line#*=}" >> "$tmp"; done
+  mv "$tmp" "$RT_HOME/etc/$pid.cfg"
+}
+
+# rt_wait 'GOGO COMMAND' ERE TIMEOUT_SEC [WHAT]: repeats the command (every 0.5 s) until its output has a
+# line matching ERE; prints that output. Fails with the last output after TIMEOUT_SEC.
+rt_wait() {
+  local cmd=$1 re=$2 timeout=$3 what=${4:-"'$1' shows /$2/"} out
+  local end=$((SECONDS + timeout))
+  while :; do
+    out=$(rt_cmd "$cmd" "$timeout")
+    grep -qE -- "$re" <<< "$out" && break
+    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${timeout} s waiting until $what; last output:"$'\n'"$out"
+    sleep 0.5
+  done
+  _passed "$what"
+  printf '%s\n' "$out"
+}
+
+# kv KEY TEXT: the value of a 'KEY: VALUE' line (scx:stats, stats:show) in TEXT; fails when it is missing.
+kv() {
+  local v
+  v=$(awk -v k="$1" 'index($0, k ": ") == 1 {print substr($0, length(k) + 3); exit}' <<< "$2")
+  [ -n "$v" ] || fail "no '$1: ' line in:"$'\n'"$2"
+  printf '%s\n' "$v"
+}
+
+# assert_ge MIN ACTUAL [WHAT] / assert_le MAX ACTUAL [WHAT]: whole numbers.
+assert_ge() {
+  [ "$2" -ge "$1" ] 2> /dev/null || fail "${3:-value}: expected at least $1, got '$2'"
+  _passed "${3:-value} = $2 (>= $1)"
+}
+assert_le() {
+  [ "$2" -le "$1" ] 2> /dev/null || fail "${3:-value}: expected at most $1, got '$2'"
+  _passed "${3:-value} = $2 (<= $1)"
 }
 
 # rt_cmd 'GOGO COMMAND' [TIMEOUT_SEC]: runs one Gogo command and prints exactly its output. The command

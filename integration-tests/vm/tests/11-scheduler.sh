@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Issues 4 and 5 and reliability scenario 5 on the real sched_ext kernel, in one runtime: the scheduler
+# attaches, follows the core bundle's stop/start, survives plugin removal and update and 40 s of CPU
+# saturation with every task progressing; real uinput input boosts the foreground policy's input thread
+# (classed from a real process) with wake-to-run samples; a .cfg edit and a profile switch retune it live
+# (preemption counters follow); a forced error and a watchdog stall are detected within 1 s, reported
+# (status, exit history, Event Admin) and restarted with backoff; repeated errors stop after the bounded
+# number of attempts.
+# timeout: 900
+. "$SCXG_VM/lib/guest.sh"
+
+modprobe uinput || fail "modprobe uinput failed"
+wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
+[ "$(cat /sys/kernel/sched_ext/state)" = disabled ] || fail "a sched_ext scheduler is already attached: $(cat /sys/kernel/sched_ext/root/ops)"
+
+# sched_ext state transitions with wall-clock times (bash builtins only: no fork per sample).
+mkfifo "$SCXG_TMP/never"
+bg_start statewatch bash -c 'exec 3<> "$1"; prev=; while :; do read -r s < /sys/kernel/sched_ext/state;
+  [ "$s" = "$prev" ] || { echo "$EPOCHREALTIME $s"; prev=$s; }; read -t 0.02 -u 3 || :; done' statewatch "$SCXG_TMP/never"
+transitions() { cat "$(bg_output statewatch)"; }
+# Epoch seconds of the first runtime log line matching ERE after line N of the runtime output.
+log_time() {
+  local line
+  line=$(tail -n +"$2" "$(bg_output rt)" | grep -m1 -E -- "$1") || return 1
+  date -d "$(cut -d' ' -f1 <<< "$line")" +%s.%N
+}
+log_lines() { wc -l < "$(bg_output rt)"; }
+
+rt_prepare
+rt_deploy probe stats recorder policy-foreground policy-profiles
+core_cfg=("whitelist=usb:046d:c077=mouse, virtual:*:*=ignore" "scheduler.restart=always"
+  "scheduler.restart.max.attempts=3" "scheduler.restart.backoff.ms=1500")
+rt_cfg scxgamer.core "${core_cfg[@]}"
+rt_cfg scxgamer.itest.probe~vm "name=vm" "mode=healthy"
+rt_cfg scxgamer.policy.foreground "process.patterns=vmgame" "scan.interval.ms=200"
+rt_start
+# Opening the BPF objects under TCG takes up to ~90 s on a loaded host.
+status=$(rt_wait scx:status '^scheduler +ACTIVE' 500 "scx:status shows the scheduler ACTIVE")
+echo "$status"
+for part in buffers input_hook injector scheduler; do
+  assert_contains "$(grep "^$part " <<< "$status")" ACTIVE "scx:status: $part"
+done
+assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "/sys/kernel/sched_ext/state after attach"
+assert_eq scxgamer "$(cat /sys/kernel/sched_ext/root/ops)" "/sys/kernel/sched_ext/root/ops"
+
+# ---- the core bundle's stop and start detach and attach the scheduler ----
+core_id=$(rt_cmd 'lb -s' | awk -F'|' '$4 ~ /^org\.scxgamer\.core / {print $1 + 0}')
+[ -n "$core_id" ] || fail "no org.scxgamer.core in lb -s"
+rt_cmd "stop $core_id" 300
+wait_for '[ "$(cat /sys/kernel/sched_ext/state)" = disabled ]' 60 "stop $core_id (core bundle) -> sched_ext disabled"
+rt_cmd "start $core_id" 300
+wait_for '[ "$(cat /sys/kernel/sched_ext/state)" = enabled ]' 400 "start $core_id -> sched_ext enabled"
+assert_eq scxgamer "$(cat /sys/kernel/sched_ext/root/ops)" "root/ops after the core bundle's restart"
+rt_wait scx:status '^scheduler +ACTIVE' 120 "the scheduler part is ACTIVE again" > /dev/null
+rt_wait probe:counts '^vm: mode=healthy' 60 "the probe subscriber is back" > /dev/null
+
+# ---- removing and updating plugins leaves the scheduler attached (same enable_seq) ----
+seq0=$(cat /sys/kernel/sched_ext/enable_seq)
+rm "$RT_HOME/deploy/recorder.jar"
+wait_for '! rt_cmd "lb -s" | grep -q "org\.scxgamer\.recorder "' 60 "removing recorder.jar from deploy/ uninstalls the recorder"
+stats_id=$(rt_cmd 'lb -s' | awk -F'|' '$4 ~ /^org\.scxgamer\.stats / {print $1 + 0}')
+rt_cmd "update $stats_id" 120
+rt_wait 'lb -s' "^ *$stats_id *\\|Active" 60 "the stats bundle is Active after its update" > /dev/null
+assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "sched_ext state after plugin uninstall and update"
+assert_eq "$seq0" "$(cat /sys/kernel/sched_ext/enable_seq)" "enable_seq (the scheduler was never re-attached)"
+
+# ---- a game: process 'vmgame' whose thread 'vmgame-input' reads the mouse ----
+bg_start mouse "$SCXG_TOOLS/uinput-dev" --type mouse --id usb:046d:c077 --name "scxgamer vm mouse" --script
+event=$(bg_wait_line mouse '^device ' 10 | sed -n 's/.* event=\(\/dev\/input\/event[0-9]*\)$/\1/p')
+cp "$SCXG_TOOLS/evdev-read" "$SCXG_TMP/vmgame"
+bg_start game "$SCXG_TMP/vmgame" --thread vmgame-input --timeout 3000 "$event"
+input_tid=$(bg_wait_line game '^reader tid=' 10 | cut -d= -f2)
+bg_wait_line game '^ready$' 10 > /dev/null
+classes=$(rt_wait scx:classify "^$input_tid: input\$" 30 "the foreground policy classed thread $input_tid (vmgame-input) as input")
+echo "$classes"
+fg=$(rt_cmd policy:foreground)
+echo "$fg"
+assert_contains "$fg" "foreground: pid ${_BG_PID[game]} (vmgame) by pattern vmgame" "policy:foreground"
+assert_contains "$(rt_cmd scx:foreground)" "foreground process: ${_BG_PID[game]}" "scx:foreground (the core's hint)"
+assert_eq "" "$(rt_cmd scx:classify | grep -v "^$input_tid: input\$" | grep -E '^[0-9]+: ' || true)" "no other thread classed"
+
+# ---- 40 s of CPU saturation: 2 x CPUs busy loops + 2 hackbench-style fork/pipe pairs ----
+ncpu=$(nproc)
+exits_before=$(rt_cmd scx:sched | grep -c '^exit: ' || true)
+from_load=$(($(transitions | wc -l) + 1))
+bg_start load "$SCXG_TOOLS/cpu-load" --busy $((2 * ncpu)) --pipes 2 --seconds 40 --interval 5
+bg_wait_line load '^started ' 10
+stats() { rt_cmd scx:stats 120; }
+delta() { echo $(( $(kv "$1" "$after") - $(kv "$1" "$before") )); }
+probe() { sed -n "s/^vm: .* $1=\([0-9]*\).*/\1/p" <<< "$(rt_cmd probe:counts)"; }
+# mouse_phase NAME: 3000 mouse reports at 1 kHz under the load; before/after hold scx:stats around it.
+mouse_phase() {
+  before=$(stats)
+  phases=$((phases + 1))
+  bg_send mouse "moves 3000 1000" "stats"
+  wait_for "[ \$(grep -c '^stats ' '$(bg_output mouse)') -ge $phases ]" 60 "phase $1: the mouse wrote its 3000 reports"
+  sleep 0.5
+  after=$(stats)
+  echo "phase $1: boosts +$(delta boosts), sched.enqueued +$(delta sched.enqueued), sched.boosted +$(delta sched.boosted)," \
+    "sched.preempt.kicks +$(delta sched.preempt.kicks), sched.wake.samples +$(delta sched.wake.samples)," \
+    "events.dropped.kernel +$(delta events.dropped.kernel)"
+}
+phases=0
+rt_cmd probe:reset
+mouse_phase "A (preempt 1)"
+assert_ge 1 "$(delta boosts)" "A: boosts under load"
+assert_ge 1 "$(delta sched.boosted)" "A: boosted enqueues (the input thread in an input window)"
+assert_ge 1 "$(delta sched.preempt.kicks)" "A: preemption kicks for the boosted input thread"
+assert_ge 1 "$(delta sched.wake.samples)" "A: wake-to-run samples of the input thread"
+assert_ge 1 "$(probe sched)" "A: the probe received scheduler-lane (wake-to-run) records"
+lat=$(rt_cmd stats:latency)
+echo "$lat" | grep -E '^wake\.'
+assert_ge 1 "$(kv wake.count "$lat")" "stats:latency wake-to-run samples"
+
+# A .cfg edit turns preemption off: visible in scx:tunables within a second, and no kicks follow.
+n=$(log_lines)
+t_edit=$EPOCHREALTIME
+rt_cfg scxgamer.core "${core_cfg[@]}" "preempt=0"
+rt_wait scx:tunables '^preempt += 0 ' 30 "scx:tunables shows preempt = 0 after the .cfg edit" > /dev/null
+t_applied=$(log_time 'Tunables set by config.*PREEMPT=0' "$n") || fail "no log line for the preempt tunable change"
+apply_ms=$(awk -v a="$t_edit" -v b="$t_applied" 'BEGIN {printf "%d", (b - a) * 1000}')
+echo "cfg edit -> tunable written to the kernel: $apply_ms ms"
+assert_le 1000 "$apply_ms" "ms from the .cfg edit to the live tunable"
+mouse_phase "B (preempt 0 by .cfg)"
+assert_eq 0 "$(delta sched.preempt.kicks)" "B: preemption kicks with preempt = 0"
+assert_ge 1 "$(delta sched.boosted)" "B: boosted enqueues continue"
+
+# A profile switch sets preempt 1 again among its values: live in scx:tunables and in the counters.
+tun0=$(rt_cmd scx:tunables)
+echo "$(rt_cmd 'policy:profile esports')"
+tun1=$(rt_cmd scx:tunables)
+diff <(echo "$tun0") <(echo "$tun1") || true
+for kvp in "slice.us 3000" "boost.input.shift 6" "boost.mouse.us 16000" "preempt 1"; do
+  set -- $kvp
+  assert_eq "$2" "$(awk -v k="$1" '$1 == k {print $3}' <<< "$tun1")" "scx:tunables $1 after policy:profile esports"
+done
+mouse_phase "C (profile esports)"
+assert_ge 1 "$(delta sched.preempt.kicks)" "C: preemption kicks again after the profile switch"
+
+final=$(bg_wait_line load '^final ' 90)
+grep '^progress ' "$(bg_output load)" | tail -n 2
+echo "$final"
+assert_ge 7 "$(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final")" "load intervals of 5 s (>= 35 s of saturation)"
+assert_ge 1 "$(sed -n 's/.* min_growth=\([0-9]*\).*/\1/p' <<< "$final")" "least progress of any load task in any 5 s interval"
+echo "sched_ext transitions so far:"; transitions
+assert_eq "" "$(transitions | tail -n +$from_load)" "sched_ext state changes during the load (it stayed enabled)"
+assert_eq "$exits_before" "$(rt_cmd scx:sched | grep -c '^exit: ' || true)" "scheduler exits during the load"
+assert_eq 0 "$(kv events.dropped.kernel "$(stats)")" "events.dropped.kernel over the whole run"
+
+# eject CAUSE-REGEX: waits for the scheduler to leave and checks the core saw it within 1 s of the kernel.
+eject_check() {
+  local what=$1 from=$2 left since t_left t_seen ms
+  wait_for "transitions | tail -n +$from | grep -qv ' enabled\$'" 60 "$what: sched_ext leaves 'enabled'"
+  t_left=$(transitions | tail -n +"$from" | grep -v ' enabled$' | head -1 | cut -d' ' -f1)
+  wait_for "log_time 'Scheduler left the kernel' $3" 30 "$what: the core logs the exit"
+  t_seen=$(log_time 'Scheduler left the kernel' "$3")
+  ms=$(awk -v a="$t_left" -v b="$t_seen" 'BEGIN {printf "%d", (b - a) * 1000}')
+  echo "$what: kernel left enabled at $t_left, core reported it at $t_seen: $ms ms"
+  assert_le 1000 "$ms" "$what: ms from the ejection to its detection"
+}
+
+# ---- forced error: reason in scx:status, scx:sched and Event Admin (stats exit history); restart ----
+restarts0=$(kv scheduler.restarts "$(stats)")
+from=$(($(transitions | wc -l) + 1)) n=$(log_lines)
+rt_cmd "scx:tunables debug.error 1"
+st=$(rt_wait scx:status '^scheduler +FAILED.*debug_error tunable is 1' 20 "scx:status shows the forced error's reason")
+grep '^scheduler ' <<< "$st"
+rt_cmd "scx:tunables debug.error 0"
+eject_check "forced error" "$from" "$n"
+assert_contains "$(rt_cmd scx:sched)" "reason: scx_bpf_error message: scxgamer: debug_error tunable is 1" "scx:sched exit history"
+rt_wait stats:show 'exits\.seen\[[0-9]+\]\.message: .*debug_error tunable is 1' 20 "the Event Admin exit event reached the stats bundle" > /dev/null
+rt_wait scx:status '^scheduler +ACTIVE' 200 "the restart policy attached the scheduler again" > /dev/null
+assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "state after the restart"
+assert_ge $((restarts0 + 1)) "$(kv scheduler.restarts "$(stats)")" "scheduler.restarts"
+grep -E 'Scheduler (left|restart|attached|not restarted)' "$(bg_output rt)" | tail -n 4
+
+# ---- watchdog stall: a background-class thread never runs (debug.error 2) ----
+bg_start victim bash -c 'while :; do sleep 0.05; done'
+victim=${_BG_PID[victim]}
+rt_cmd "scx:classify $victim background"
+from=$(($(transitions | wc -l) + 1)) n=$(log_lines)
+rt_cmd "scx:tunables debug.error 2"
+eject_check "watchdog stall" "$from" "$n"
+rt_cmd "scx:tunables debug.error 0"
+bg_stop victim 5
+rt_cmd "scx:classify $victim default"
+sched=$(rt_cmd scx:sched)
+echo "$sched"
+assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "kind 1026" "scx:sched: the last exit is a watchdog stall (SCX_EXIT_ERROR_STALL)"
+assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "stall" "scx:sched: the stall's reason"
+rt_wait scx:status '^scheduler +ACTIVE' 200 "the restart policy attached the scheduler again after the stall" > /dev/null
+
+# ---- repeated errors: bounded restart attempts with doubling backoff, then it stays down ----
+rt_cmd scx:restart 300
+rt_wait scx:status '^scheduler +ACTIVE' 120 "scx:restart attached it (restart attempts reset)" > /dev/null
+exits0=$(rt_cmd scx:sched | grep -c '^exit: ' || true)
+n=$(log_lines)
+rt_cmd "scx:tunables debug.error 1"
+wait_for "tail -n +$n '$(bg_output rt)' | grep -q 'Scheduler not restarted: gave up after 3 attempt'" 400 "the core gives up after 3 attempts"
+attempts=$(tail -n +"$n" "$(bg_output rt)" | grep -o 'Scheduler restart attempt [0-9]* of 3 in [0-9]* ms')
+echo "$attempts"
+assert_eq "1500 3000 6000" "$(awk '{print $8}' <<< "$attempts" | tr '\n' ' ' | sed 's/ $//')" "backoff delays (ms) of the 3 attempts"
+exits1=$(rt_cmd scx:sched | grep -c '^exit: ' || true)
+sleep 8
+assert_eq "$exits1" "$(rt_cmd scx:sched | grep -c '^exit: ' || true)" "no further exits 8 s after giving up (no restart storm)"
+assert_le $((exits0 + 4)) "$exits1" "exits recorded (first error + at most 3 attempts)"
+assert_eq disabled "$(cat /sys/kernel/sched_ext/state)" "state after giving up"
+rt_cmd "scx:tunables debug.error 0"
+rt_cmd scx:restart 300
+assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "state after scx:restart with the error cleared"
+
+bg_close mouse
+rt_stop
+wait_for '[ "$(cat /sys/kernel/sched_ext/state)" = disabled ]' 30 "the runtime's shutdown detaches the scheduler"
