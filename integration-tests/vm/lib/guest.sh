@@ -217,7 +217,7 @@ rt_wait() {
     [ "$SECONDS" -lt "$end" ] || fail "timed out after ${timeout} s waiting until $what; last output:"$'\n'"$out"
     sleep 0.5
   done
-  _passed "$what"
+  _passed "$what" >&2
   printf '%s\n' "$out"
 }
 
@@ -254,3 +254,7 @@ rt_cmd() {
 
 # rt_stop [GRACE_SEC]: ends the runtime (stdin EOF makes Gogo stop the framework), TERM/KILL after GRACE.
 rt_stop() { bg_stop rt "${1:-30}"; }
+
+# report_md LINE...: adds markdown lines to this test's report.md, which reliability-report.sh collects
+# into docs/RELIABILITY-VM.md.
+report_md() { printf '%s\n' "$@" >> "$SCXG_TEST_DIR/report.md"; }

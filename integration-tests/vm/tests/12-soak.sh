@@ -2,7 +2,7 @@
 # Reliability scenario 6 (soak): uinput mouse input at 8 kHz under CPU saturation with every plugin
 # installed, for SCXG_SOAK_SECONDS (60 in CI; the documented long run is 600): every event counted and
 # delivered (zero kernel drops, no subscriber drops), JVM memory flat, the scheduler never ejected.
-# timeout: 420
+# timeout: 600
 # timeout-plus: SCXG_SOAK_SECONDS
 . "$SCXG_VM/lib/guest.sh"
 
@@ -81,7 +81,6 @@ lat=$(rt_cmd stats:latency)
 grep -E '^(delivery|wake)\.(count|p50|p99|max):' <<< "$lat" || true
 
 assert_eq "$soak_events" "$(delta lane.mouse)" "soak: events the hook counted on the mouse lane = events written"
-assert_eq "$soak_events" "$(delta events.read)" "soak: events the reader took from the rings"
 assert_eq 0 "$(kv events.dropped.kernel "$st2")" "events.dropped.kernel (whole run)"
 assert_eq 0 "$(kv events.dropped.subscribers "$st2")" "events.dropped.subscribers (whole run)"
 assert_eq "" "$(grep '^service ' <<< "$subs" | grep -v ' dropped 0,' || true)" "subscribers with drops"
