@@ -98,13 +98,13 @@ mouse_phase() {
   sleep 0.5
   after=$(stats)
   echo "phase $1: boosts +$(delta boosts), sched.enqueued +$(delta sched.enqueued), sched.boosted +$(delta sched.boosted)," \
-    "sched.preempt.kicks +$(delta sched.preempt.kicks), sched.wake.samples +$(delta sched.wake.samples)," \
+    "sched.preempt.kicks +$(delta sched.preempt.kicks), sched.dispatched.direct +$(delta sched.dispatched.direct), sched.wake.samples +$(delta sched.wake.samples)," \
     "events.dropped.kernel +$(delta events.dropped.kernel)"
 }
 phases=0
 rt_cmd probe:reset
 mouse_phase "A (preempt 1)"
-kicks_a=$(delta sched.preempt.kicks) boosted_a=$(delta sched.boosted) samples_a=$(delta sched.wake.samples)
+direct_a=$(delta sched.dispatched.direct) kicks_a=$(delta sched.preempt.kicks) boosted_a=$(delta sched.boosted) samples_a=$(delta sched.wake.samples)
 assert_ge 1 "$(delta boosts)" "A: boosts under load"
 assert_ge 1 "$(delta sched.boosted)" "A: boosted enqueues (the input thread in an input window)"
 assert_ge 1 "$(delta sched.preempt.kicks)" "A: preemption kicks for the boosted input thread"
@@ -114,7 +114,11 @@ lat=$(rt_cmd stats:latency)
 echo "$lat" | grep -E '^wake\.'
 assert_ge 1 "$(kv wake.count "$lat")" "stats:latency wake-to-run samples"
 
-# A .cfg edit turns preemption off: visible in scx:tunables within a second, and no kicks follow.
+# With every CPU busy, a direct dispatch is the boosted input thread taking a lower class's CPU (no CPU is
+# idle for select_cpu's direct path); deadline preemption kicks go on without the preempt tunable.
+assert_ge 1 "$direct_a" "A: direct dispatches (boosted input thread preempting a lower class)"
+
+# A .cfg edit turns preemption off: visible in scx:tunables within a second, and the direct dispatches stop.
 n=$(log_lines)
 t_edit=$EPOCHREALTIME
 rt_cfg scxgamer.core "${core_cfg[@]}" "preempt=0"
@@ -124,8 +128,8 @@ apply_ms=$(awk -v a="$t_edit" -v b="$t_applied" 'BEGIN {printf "%d", (b - a) * 1
 echo "cfg edit -> tunable written to the kernel: $apply_ms ms"
 assert_le 1000 "$apply_ms" "ms from the .cfg edit to the live tunable"
 mouse_phase "B (preempt 0 by .cfg)"
-kicks_b=$(delta sched.preempt.kicks)
-assert_eq 0 "$(delta sched.preempt.kicks)" "B: preemption kicks with preempt = 0"
+direct_b=$(delta sched.dispatched.direct)
+assert_le $((direct_a / 10)) "$direct_b" "B: direct dispatches with preempt = 0 (at most a tenth of phase A's $direct_a)"
 assert_ge 1 "$(delta sched.boosted)" "B: boosted enqueues continue"
 
 # A profile switch sets preempt 1 again among its values: live in scx:tunables and in the counters.
@@ -138,8 +142,8 @@ for kvp in "slice.us 3000" "boost.input.shift 6" "boost.mouse.us 16000" "preempt
   assert_eq "$2" "$(awk -v k="$1" '$1 == k {print $3}' <<< "$tun1")" "scx:tunables $1 after policy:profile esports"
 done
 mouse_phase "C (profile esports)"
-kicks_c=$(delta sched.preempt.kicks)
-assert_ge 1 "$(delta sched.preempt.kicks)" "C: preemption kicks again after the profile switch"
+direct_c=$(delta sched.dispatched.direct)
+assert_ge $((10 * direct_b + 1)) "$direct_c" "C: direct dispatches again after the profile switch (10 x phase B's $direct_b)"
 
 final=$(bg_wait_line load '^final ' 90)
 grep '^progress ' "$(bg_output load)" | tail -n 2
@@ -217,9 +221,9 @@ assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "state after scx:restart 
 
 report_md "| check | measured |" "| --- | --- |" \
   "| CPU saturation ($((2 * ncpu)) busy loops + 2 fork/pipe pairs, $(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final") x 5 s) | state changes 0, exits 0, least progress of a task per 5 s: $(sed -n 's/.* min_growth=\([0-9]*\).*/\1/p' <<< "$final") |" \
-  "| mouse input under load, preempt 1 (3000 reports at 1 kHz) | boosted enqueues $boosted_a, preemption kicks $kicks_a, wake-to-run samples $samples_a |" \
-  "| .cfg edit preempt = 0 | live after $apply_ms ms; preemption kicks in the next phase: $kicks_b |" \
-  "| policy:profile esports | preemption kicks in the next phase: $kicks_c |" \
+  "| mouse input under load, preempt 1 (3000 reports at 1 kHz) | boosted enqueues $boosted_a, lower-class preemptions (direct dispatches) $direct_a, preemption kicks $kicks_a, wake-to-run samples $samples_a |" \
+  "| .cfg edit preempt = 0 | live after $apply_ms ms; lower-class preemptions in the next phase: $direct_b |" \
+  "| policy:profile esports | lower-class preemptions in the next phase: $direct_c |" \
   "| forced error (debug.error 1) | detected ${detect_ms[forced error]} ms after the kernel ejected it; reason in scx:status, scx:sched, Event Admin (stats); restarted by the policy |" \
   "| watchdog stall (debug.error 2, one background thread) | detected ${detect_ms[watchdog stall]} ms after the ejection; kind 1026; restarted |" \
   "| repeated errors (debug.error 1 kept) | attempts with backoff $(awk '{print $8}' <<< "$attempts" | tr '\n' ' ')ms, then gave up; exits $((exits1 - exits0)); none in the next 8 s |"
