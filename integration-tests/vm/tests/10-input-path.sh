@@ -15,7 +15,7 @@ wl_base="usb:046d:c077=mouse, usb:046d:c31c=keyboard, virtual:*:*=ignore"
 rt_prepare
 rt_deploy probe
 rt_cfg scxgamer.core "whitelist=$wl_base"
-rt_cfg scxgamer.itest.probe~vm "name=vm" "mode=healthy"
+rt_cfg scxgamer.itest.probe-vm "name=vm" "mode=healthy"
 rt_start
 status=$(rt_wait scx:status '^input_hook +ACTIVE' 400 "scx:status shows the input hook ACTIVE")
 grep -E '^(buffers|input_hook|injector|scheduler) |^mode: ' <<< "$status"

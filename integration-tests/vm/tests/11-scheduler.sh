@@ -31,7 +31,7 @@ rt_deploy probe stats recorder policy-foreground policy-profiles
 core_cfg=("whitelist=usb:046d:c077=mouse, virtual:*:*=ignore" "scheduler.restart=always"
   "scheduler.restart.max.attempts=3" "scheduler.restart.backoff.ms=2500")
 rt_cfg scxgamer.core "${core_cfg[@]}"
-rt_cfg scxgamer.itest.probe~vm "name=vm" "mode=healthy"
+rt_cfg scxgamer.itest.probe-vm "name=vm" "mode=healthy"
 rt_cfg scxgamer.policy.foreground "process.patterns=vmgame" "scan.interval.ms=200"
 rt_start
 # Opening the BPF objects under TCG takes up to ~90 s on a loaded host.

@@ -14,7 +14,7 @@ wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
 rt_prepare
 rt_deploy probe stats recorder policy-foreground policy-profiles
 rt_cfg scxgamer.core "whitelist=usb:046d:c077=mouse, virtual:*:*=ignore"
-rt_cfg scxgamer.itest.probe~soak "name=soak" "mode=healthy"
+rt_cfg scxgamer.itest.probe-soak "name=soak" "mode=healthy"
 rt_cfg scxgamer.policy.foreground "process.patterns=vmgame" "scan.interval.ms=500"
 # A fixed heap: resident memory then reflects leaks, not the heap growing into its limit.
 SCXGAMER_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms192m -Xmx192m" rt_start
