@@ -31,7 +31,7 @@ t0=$(now)
 mkdir -p "$results" || { echo "run-vm-tests: cannot create $results" >&2; exit 2; }
 results=$(cd "$results" && pwd)
 guest=$results/guest
-rm -rf "$guest" "$results/TEST-vm.xml" "$results/vng.log"
+rm -rf "$guest" "$results/TEST-vm.xml" "$results/vng.log" "$results/reliability"
 mkdir -p "$guest"
 
 # Tests to run (host paths, which the guest sees too); a name that matches nothing becomes a failed testcase.
@@ -203,6 +203,11 @@ done
 trap - EXIT
 say "vng finished (exit $vng_rc) after $(secs_since "$boot_start") s"
 
+# Reliability fragments the guest tests wrote, where scripts/reliability-report.py finds them.
+for f in "$guest"/*/reliability/*.md; do
+  [ -f "$f" ] || continue
+  mkdir -p "$results/reliability" && cp "$f" "$results/reliability/"
+done
 if [ ! -s "$guest/guest-info" ]; then
   report "the VM did not boot (vng exit $vng_rc); last lines of $log:
 $(tail -n 20 "$log")" "$(secs_since "$boot_start")"

@@ -255,6 +255,11 @@ rt_cmd() {
 # rt_stop [GRACE_SEC]: ends the runtime (stdin EOF makes Gogo stop the framework), TERM/KILL after GRACE.
 rt_stop() { bg_stop rt "${1:-30}"; }
 
-# report_md LINE...: adds markdown lines to this test's report.md, which reliability-report.sh collects
-# into docs/RELIABILITY-VM.md.
-report_md() { printf '%s\n' "$@" >> "$SCXG_TEST_DIR/report.md"; }
+# reliability_md SCENARIO-NAME LINE...: adds Markdown lines (what was tried and what held, with counts) to
+# the reliability fragment SCENARIO-NAME.md (e.g. 6-soak), which run-vm-tests.sh collects into
+# results/reliability/ for scripts/reliability-report.py (docs/RELIABILITY.md).
+reliability_md() {
+  local name=$1; shift
+  mkdir -p "$SCXG_TEST_DIR/reliability"
+  printf '%s\n' "$@" >> "$SCXG_TEST_DIR/reliability/$name.md"
+}

@@ -219,11 +219,15 @@ rt_cmd "scx:tunables debug.error 0"
 rt_cmd scx:restart 300
 assert_eq enabled "$(cat /sys/kernel/sched_ext/state)" "state after scx:restart with the error cleared"
 
-report_md "| check | measured |" "| --- | --- |" \
+echo "summary:"
+printf '%s\n' "| check | measured |" "| --- | --- |" \
   "| CPU saturation ($((2 * ncpu)) busy loops + 2 fork/pipe pairs, $(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final") x 5 s) | state changes 0, exits 0, least progress of a task per 5 s: $(sed -n 's/.* min_growth=\([0-9]*\).*/\1/p' <<< "$final") |" \
   "| mouse input under load, preempt 1 (3000 reports at 1 kHz) | boosted enqueues $boosted_a, lower-class preemptions (direct dispatches) $direct_a, preemption kicks $kicks_a, wake-to-run samples $samples_a |" \
   "| .cfg edit preempt = 0 | live after $apply_ms ms; lower-class preemptions in the next phase: $direct_b |" \
-  "| policy:profile esports | lower-class preemptions in the next phase: $direct_c |" \
+  "| policy:profile esports | lower-class preemptions in the next phase: $direct_c |"
+reliability_md 5-scheduler-ejection \
+  "Tried on the real sched_ext kernel (guest $(uname -r), TCG, $ncpu vCPUs), restart policy always, 3 attempts, backoff 2500 ms doubling:" "" \
+  "| fault | what held |" "|---|---|" \
   "| forced error (debug.error 1) | detected ${detect_ms[forced error]} ms after the kernel ejected it; reason in scx:status, scx:sched, Event Admin (stats); restarted by the policy |" \
   "| watchdog stall (debug.error 2, one background thread) | detected ${detect_ms[watchdog stall]} ms after the ejection; kind 1026; restarted |" \
   "| repeated errors (debug.error 1 kept) | attempts with backoff $(awk '{print $8}' <<< "$attempts" | tr '\n' ' ')ms, then gave up; exits $((exits1 - exits0)); none in the next 8 s |"

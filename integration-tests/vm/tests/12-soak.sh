@@ -95,9 +95,12 @@ growth=$(( (rss2 - rss1) / 1024 ))
 assert_le 48 "$growth" "JVM RSS growth over the soak (MiB)"
 
 {
+  echo "Tried: uinput mouse at $rate Hz (SCHED_FIFO writer) for $soak s after a ${warm} s warm-up, $((2 * ncpu)) busy loops + 2 fork/pipe pairs on $ncpu vCPUs, a game process whose input thread reads the mouse, every plugin installed (probe, stats, recorder, foreground and profiles policies). Held:"
+  echo
   echo "| soak seconds | events written (soak) | reports/s reached | kernel drops | subscriber drops | state samples (enabled/total) | scheduler exits | JVM RSS before → after (MiB) | load tasks' least progress per 5 s |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   echo "| $soak | $soak_events | $achieved | $(kv events.dropped.kernel "$st2") | $(kv events.dropped.subscribers "$st2") | $((state_samples - state_bad))/$state_samples | $(( $(rt_cmd scx:sched | grep -c '^exit: ' || true) - exits1 )) | $((rss1 / 1024)) → $((rss2 / 1024)) | $(field min_growth "$load") |"
-} > "$SCXG_TEST_DIR/report.md"
+} > "$SCXG_TMP/soak.md"
+reliability_md 6-soak "$(cat "$SCXG_TMP/soak.md")"
 bg_close mouse
 rt_stop
