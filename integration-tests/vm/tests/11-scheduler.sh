@@ -22,7 +22,8 @@ transitions() { cat "$(bg_output statewatch)"; }
 log_time() {
   local line
   line=$(tail -n +"$2" "$(bg_output rt)" | grep -m1 -E -- "$1") || return 1
-  date -d "$(cut -d' ' -f1 <<< "$line")" +%s.%N
+  # A log line can follow Gogo's prompt ('g! ') on the console.
+  date -d "$(sed 's/^\(g! \)*//' <<< "$line" | cut -d' ' -f1)" +%s.%N
 }
 log_lines() { wc -l < "$(bg_output rt)"; }
 
