@@ -87,11 +87,11 @@ else
   rt_cmd "scx:classify $input_tid input"
 fi
 
-# ---- 40 s of CPU saturation: 2 x CPUs busy loops + 2 hackbench-style fork/pipe pairs ----
+# ---- 60 s of CPU saturation: 2 x CPUs busy loops + 2 hackbench-style fork/pipe pairs ----
 ncpu=$(nproc)
 exits_before=$(rt_cmd scx:sched | grep -c '^exit: ' || true)
 from_load=$(($(transitions | wc -l) + 1))
-bg_start load "$SCXG_TOOLS/cpu-load" --busy $((2 * ncpu)) --pipes 2 --seconds 40 --interval 5
+bg_start load "$SCXG_TOOLS/cpu-load" --busy $((2 * ncpu)) --pipes 2 --seconds 60 --interval 5
 bg_wait_line load '^started ' 10
 stats() { rt_cmd scx:stats 120; }
 delta() { echo $(( $(kv "$1" "$after") - $(kv "$1" "$before") )); }
@@ -152,7 +152,7 @@ mouse_phase "C (profile esports)"
 direct_c=$(delta sched.dispatched.direct)
 assert_ge $((10 * direct_b + 1)) "$direct_c" "C: direct dispatches again after the profile switch (10 x phase B's $direct_b)"
 
-final=$(bg_wait_line load '^final ' 90)
+final=$(bg_wait_line load '^final ' 120)
 grep '^progress ' "$(bg_output load)" | tail -n 2
 echo "$final"
 assert_ge 7 "$(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final")" "load intervals of 5 s (>= 35 s of saturation)"
