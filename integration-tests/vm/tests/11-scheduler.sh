@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issues 4 and 5 and reliability scenario 5 on the real sched_ext kernel, in one runtime: the scheduler
-# attaches, follows the core bundle's stop/start, survives plugin removal and update and 40 s of CPU
+# attaches, follows the core bundle's stop/start, survives plugin removal and update and 60 s of CPU
 # saturation with every task progressing; real uinput input boosts the foreground policy's input thread
 # (classed from a real process) with wake-to-run samples; a .cfg edit and a profile switch retune it live
 # (preemption counters follow); a forced error and a watchdog stall are detected within 1 s, reported
