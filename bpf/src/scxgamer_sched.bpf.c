@@ -164,14 +164,21 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 	return scxg_max(slice, SCXG_MIN_SLICE_NS);
 }
 
-/* Deadline in the shared DSQ: vruntime (lag-capped) plus an offset; boosting shrinks the offset. */
+/*
+ * Deadline in the shared DSQ: vruntime plus an offset; boosting shrinks the offset. The vruntime is
+ * kept within lag_cap of the clock on both sides: behind, so sleepers cannot hoard credit; ahead, so a
+ * low-weight task (nice 19 charges ~100x its runtime) is never queued seconds behind everyone and
+ * starved into the watchdog under saturation.
+ */
 static __always_inline u64 task_deadline(struct task_ctx *tctx, const struct scxg_tunables *t)
 {
-	u64 vtime = tctx->vruntime, floor = vtime_now - t->lag_cap_ns;
+	u64 vtime = tctx->vruntime, floor = vtime_now - t->lag_cap_ns, ceiling = vtime_now + t->lag_cap_ns;
 	u32 shift;
 
 	if (vtime_before(vtime, floor))
 		vtime = floor;
+	else if (vtime_before(ceiling, vtime))
+		vtime = ceiling;
 	tctx->vruntime = vtime;
 	if (tctx->cls == SCXG_CLASS_BACKGROUND) {
 		tctx->deadline = vtime + (t->slice_ns << 1);
