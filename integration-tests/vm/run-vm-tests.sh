@@ -38,6 +38,9 @@ mkdir -p "$guest"
 tests=() missing=()
 if [ ${#names[@]} -eq 0 ]; then
   for f in "$vm"/tests/[0-9][0-9]-*.sh; do [ -f "$f" ] && tests+=("$f"); done
+  for f in "$vm"/pending/[0-9][0-9]-*.sh; do
+    [ -f "$f" ] && echo "[vm] NOT RUN by default: pending/${f##*/} fails on a known product problem (see pending/README.md); run it by path" >&2
+  done
 else
   for n in "${names[@]}"; do
     if [ -f "$n" ]; then tests+=("$(readlink -f "$n")"); continue; fi

@@ -30,8 +30,6 @@ public final class RingPump implements Runnable {
     /** What the thread reads now; written by the thread under lock. */
     private RingReader current;
     private boolean stopped;
-    /** Linux thread id of the reader thread, 0 until it runs. */
-    private volatile int tid;
 
     public RingPump(EventHub hub) {
         this.hub = hub;
@@ -111,24 +109,8 @@ public final class RingPump implements Runnable {
         return wanted != null;
     }
 
-    /** Linux thread id of the reader thread (0 if not known yet): the scheduler classes it as an input handler. */
-    public int tid() {
-        return tid;
-    }
-
-    private static int currentTid() {
-        try {
-            // "/proc/thread-self" links to "PID/task/TID".
-            return Integer.parseInt(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString());
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("Ring reader: cannot read its thread id from /proc/thread-self ({}); it is not classed as input handler", e.toString());
-            return 0;
-        }
-    }
-
     @Override
     public void run() {
-        tid = currentTid();
         long lastError = 0;
         RingReader rings = null;
         while (true) {

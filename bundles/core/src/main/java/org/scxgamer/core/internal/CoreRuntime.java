@@ -338,22 +338,6 @@ final class CoreRuntime implements ScxControl, InputEventService {
                 ConfigParser.RING_SIZE_KIB, line);
     }
 
-    /**
-     * The ring reader is part of the input path: classed as input handler it is boosted while input
-     * flows, so a saturated machine cannot starve it into kernel drops.
-     */
-    private void classifyReader(Kernel k) {
-        int tid = pump.tid();
-        if (tid <= 0) {
-            return;
-        }
-        try {
-            k.setTaskClass(tid, TaskClass.INPUT);
-        } catch (RuntimeException e) {
-            LOG.warn("Ring reader thread {} not classed as input handler: {}", tid, e.getMessage());
-        }
-    }
-
     /** Attaches (the kernel facade reports refusals through the SCHEDULER part status, not by throwing). */
     private boolean attach(String why) {
         Kernel k = kernel;
@@ -369,7 +353,6 @@ final class CoreRuntime implements ScxControl, InputEventService {
         }
         schedulerExpected = true;
         attachedSince = System.nanoTime();
-        classifyReader(k);
         SchedExtSysfs.View v = sysfs.read();
         LOG.info("Scheduler attached ({}): sched_ext state {}, ops {}, enable_seq {}", why, v.state(), v.ops(), v.enableSeq());
         events.post(Topics.SCHEDULER_ATTACHED, Map.of(Topics.STATE, v.state(), Topics.REASON, why));
