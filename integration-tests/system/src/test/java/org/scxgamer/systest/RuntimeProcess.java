@@ -126,6 +126,24 @@ final class RuntimeProcess implements AutoCloseable {
         in.flush();
     }
 
+    private int commands;
+
+    /**
+     * Runs one command in the foreground Gogo shell and returns what the console printed meanwhile (its
+     * output, possibly with log lines): the command is bracketed by two echo markers, as the shell does
+     * not echo its input.
+     */
+    String command(String line) throws Exception {
+        String id = "SYSTEST-" + process.pid() + "-" + (++commands);
+        shell("echo " + id + "-BEGIN");
+        shell(line);
+        shell("echo " + id + "-END");
+        await(Duration.ofSeconds(30), () -> log().contains(id + "-END"), "the output of '" + line + "'");
+        String log = log();
+        int from = log.indexOf(id + "-BEGIN") + (id + "-BEGIN").length();
+        return log.substring(from, log.indexOf(id + "-END", from));
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
