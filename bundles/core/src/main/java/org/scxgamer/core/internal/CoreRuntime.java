@@ -186,6 +186,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
 
     private void open() {
         CoreSettings s = settings;
+        // One line per load: a start should show exactly one (the runtime's start levels hand etc/ to
+        // ConfigAdmin before the core activates); more mean reloads, each a reader and scheduler restart.
+        LOG.info("Loading the kernel objects: rings of {} KiB; input hook {}, scheduler {}, injector {}", s.ringSizeKiB(),
+                onOff(s.hookEnabled()), onOff(s.schedulerEnabled()), onOff(s.injectorEnabled()));
         Kernel k;
         try {
             k = opener.open(s);
@@ -210,6 +214,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
         if (s.schedulerEnabled() && sched != PartState.UNAVAILABLE && sched != PartState.DISABLED && sched != PartState.FAILED) {
             attach("start");
         }
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
     }
 
     private void close() {
