@@ -14,18 +14,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscriber registry and the reader's record handler: decodes each record once into a
- * preallocated slot and offers it to every subscriber. Subscribers are kept in a copy-on-write
- * array so the reader never locks; it outlives kernel reloads so counters stay monotonic.
+ * The subscriber registry and the reader's record handler: decodes each record once into a shared
+ * {@link Fanout} ring per queue capacity in use (usually one), from which every subscriber's delivery
+ * thread reads. Rings and subscribers are kept in copy-on-write arrays so the reader never locks; the
+ * hub outlives kernel reloads so counters stay monotonic.
  */
 public final class EventHub implements RingReader.RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+    private static final Fanout[] NO_RINGS = new Fanout[0];
     private static final Subscriber[] NONE = new Subscriber[0];
     /** How long removal waits for a listener to return before giving up on its thread. */
     static final long CLOSE_WAIT_MILLIS = 2_000;
 
+    private volatile Fanout[] rings = NO_RINGS;
+    /** Every subscriber, in registration order (changed under the lock). */
     private volatile Subscriber[] subscribers = NONE;
-    private final EventSlot decoded = new EventSlot();          // reader thread only
     private final AtomicLong read = new AtomicLong();           // reader thread writes
     /** readNanos is refreshed every this many records of a batch: the clock read costs as much as the decode. */
     static final int CLOCK_EVERY = 16;
@@ -39,22 +42,20 @@ public final class EventHub implements RingReader.RecordHandler {
 
     @Override
     public void onRecord(ByteBuffer data, int offset, int ring) {
-        EventSlot e = decoded;
         if (sinceClock-- <= 0) {
             now = System.nanoTime();
             sinceClock = CLOCK_EVERY - 1;
         }
-        e.decode(data, offset, ring, now);
         read.setOpaque(read.getPlain() + 1);
-        for (Subscriber s : subscribers) {
-            s.offer(e);
+        for (Fanout f : rings) {
+            f.write(data, offset, ring, now);
         }
     }
 
-    /** End of a drain: makes the events offered since the last call visible to the delivery threads. */
+    /** End of a drain: makes the events written since the last call visible to the delivery threads. */
     public void flush() {
-        for (Subscriber s : subscribers) {
-            s.flush();
+        for (Fanout f : rings) {
+            f.publish();
         }
         sinceClock = 0;
     }
@@ -71,11 +72,20 @@ public final class EventHub implements RingReader.RecordHandler {
         // DS components have a readable name; a lambda's class name is not.
         Object component = props.get("component.name");
         String name = component != null ? String.valueOf(component) : listener.getClass().getName();
-        Subscriber s = new Subscriber(id, bundle, name, listener, filter);
+        Fanout ring = null;
+        for (Fanout f : rings) {
+            if (f.capacity == filter.capacity()) {
+                ring = f;
+            }
+        }
+        if (ring == null) {
+            ring = new Fanout(filter.capacity());
+            rings = append(rings, ring);
+        }
+        Subscriber s = new Subscriber(id, bundle, name, listener, filter, ring);
         s.start();
-        Subscriber[] next = Arrays.copyOf(subscribers, subscribers.length + 1);
-        next[next.length - 1] = s;
-        subscribers = next;
+        ring.members = append(ring.members, s);
+        subscribers = append(subscribers, s);
         LOG.info("Subscriber {} (service {}, bundle {}) added: {}, queue {}, thread {}", name, id,
                 bundle, filter, s.info().queueCapacity(), s.threadName());
     }
@@ -96,6 +106,17 @@ public final class EventHub implements RingReader.RecordHandler {
                 return;
             }
             subscribers = keep.toArray(NONE);
+            List<Fanout> keepRings = new ArrayList<>();
+            for (Fanout f : rings) {
+                List<Subscriber> members = new ArrayList<>(List.of(f.members));
+                if (members.remove(gone)) {
+                    f.members = members.toArray(NONE);
+                }
+                if (!members.isEmpty()) {
+                    keepRings.add(f);
+                }
+            }
+            rings = keepRings.toArray(NO_RINGS);
         }
         gone.close(CLOSE_WAIT_MILLIS);
         SubscriberInfo i = gone.info();
@@ -107,6 +128,12 @@ public final class EventHub implements RingReader.RecordHandler {
         }
         LOG.info("Subscriber {} (service {}) removed: matched {}, delivered {}, dropped {}, failures {}, left in queue {}",
                 i.name(), serviceId, i.matched(), i.delivered(), i.dropped(), i.failures(), i.queued());
+    }
+
+    private static <T> T[] append(T[] a, T x) {
+        T[] next = Arrays.copyOf(a, a.length + 1);
+        next[a.length] = x;
+        return next;
     }
 
     /** Removes every subscriber (component deactivation). */

@@ -7,8 +7,10 @@ import org.scxgamer.api.event.Lane;
 import org.scxgamer.core.kernel.Contract;
 
 /**
- * A preallocated, reused event: the reader decodes each ring record into one of these and every
- * subscriber queue holds an array of them (Disruptor entries), so nothing is allocated per event.
+ * A preallocated, reused event: the reader decodes each ring record into a slot of a shared
+ * {@link Fanout} ring, and each delivery thread copies its batch into slots of its own, so nothing
+ * is allocated per event. Only primitive fields: storing a reference into an old-generation slot on
+ * every event would cost a GC write barrier and card refinement work.
  */
 final class EventSlot implements InputEvent {
     long timestampNanos;
@@ -17,7 +19,7 @@ final class EventSlot implements InputEvent {
     int code;
     int value;
     int cpu;
-    Lane lane = Lane.NONE;
+    int lane;
     int flags;
     int ring;
     long readNanos;
@@ -30,7 +32,7 @@ final class EventSlot implements InputEvent {
         code = Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_CODE));
         value = data.getInt(offset + Contract.EVENT_VALUE);
         cpu = Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_CPU));
-        lane = Lane.ofId(Byte.toUnsignedInt(data.get(offset + Contract.EVENT_LANE)));
+        lane = Lane.ofId(Byte.toUnsignedInt(data.get(offset + Contract.EVENT_LANE))).id(); // unknown ids read as NONE
         flags = Byte.toUnsignedInt(data.get(offset + Contract.EVENT_FLAGS));
         ring = ringIndex;
         readNanos = nowNanos;
@@ -55,7 +57,7 @@ final class EventSlot implements InputEvent {
     @Override public int code() { return code; }
     @Override public int value() { return value; }
     @Override public int cpu() { return cpu; }
-    @Override public Lane lane() { return lane; }
+    @Override public Lane lane() { return Lane.ofId(lane); }
     @Override public int flags() { return flags; }
     @Override public int ring() { return ring; }
     @Override public long readNanos() { return readNanos; }

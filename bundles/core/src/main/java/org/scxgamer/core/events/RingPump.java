@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * The reader thread: drains the 16 rings into the hub, then waits with epoll (blocking mode, no CPU
  * at idle) or spins (busy-poll mode, lowest latency, one core busy).
  *
- * <p>One thread for the life of the core, whatever kernel objects it reads: each subscriber queue is
- * a single-producer Disruptor ring, which must always be written by the same thread. A kernel reload
+ * <p>One thread for the life of the core, whatever kernel objects it reads: the hub's shared rings have
+ * a single writer, which must always be the same thread. A kernel reload
  * {@link #detach()}es the old rings (the thread drains them a last time and lets go of them before
  * they may be unmapped) and {@link #attach}es the new ones.
  */

@@ -2,74 +2,75 @@ package org.scxgamer.core.events;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.SubscriberInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 
 /**
- * One listener with its own Disruptor ring and delivery thread. The reader thread calls
- * {@link #offer} (never blocks: a full ring drops and counts); the delivery thread calls the
- * listener, contains its exceptions and reports drops through {@code onDropped}.
+ * One listener reading a shared {@link Fanout} ring on a delivery thread of its own: the thread
+ * copies a batch out of the ring, claims it, calls the listener, contains its exceptions and
+ * reports drops through {@code onDropped}. The reader thread never waits for it (see {@link Fanout}).
  *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
+ * The reader counts matched and dropped, the delivery thread delivered; queued is the rest.
  */
-final class Subscriber {
+final class Subscriber implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
     /** At most one log line about a listener's exceptions per this period. */
     static final long FAILURE_LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** How long an idle delivery thread parks before it checks for unreported drops. */
-    static final long IDLE_REPORT_MILLIS = 500;
+    /** Spins before an idle delivery thread parks: catches the next publish of a burst without a wake-up. */
+    private static final int SPINS = 100;
 
     private final long serviceId;
     private final String bundle;
     private final String name;
     private final InputEventListener listener;
     private final SubscriberFilter filter;
-    private final RingBuffer<EventSlot> ring;
-    private final BatchEventProcessor<EventSlot> processor;
+    private final Fanout fanout;
     private final Thread thread;
+    /**
+     * The first slot not yet claimed: advanced by the delivery thread when it claims a batch and by the
+     * reader when it drops slots this subscriber lags behind on; -1 until the reader adopts it.
+     */
+    final Sequence claim = new Sequence(-1);
 
     // Written by the reader thread only.
-    private final AtomicLong matched = new AtomicLong();
+    /** Slot the reader adopted this subscriber at; published by the store to claim. */
+    private long start;
+    /** Slots written when the reader saw the subscriber removed, -1 before. */
+    private volatile long end = -1;
+    /** Matched events of a filtered subscriber (an unfiltered one matches every slot since start). */
+    private final AtomicLong matchedFiltered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    /** Claimed and filled but not yet published sequences (reader thread): published per batch. */
-    private long pendingLow = -1;
-    private long pendingHigh;
-    /** Highest sequence claimed so far (reader thread), -1 before the first. */
-    private long lastClaimed = -1;
-    private final int capacity;
-    private final int flushEvery;
     // Written by the delivery thread only.
+    private final EventSlot[] batch;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private long dropsReported;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_PERIOD_NANOS;
     private long failuresLogged;
+    // Shared.
+    private volatile Thread waiter;
+    private volatile boolean running = true;
 
-    Subscriber(long serviceId, String bundle, String name, InputEventListener listener, SubscriberFilter filter) {
+    Subscriber(long serviceId, String bundle, String name, InputEventListener listener, SubscriberFilter filter, Fanout fanout) {
         this.serviceId = serviceId;
         this.bundle = bundle;
         this.name = name;
         this.listener = listener;
         this.filter = filter;
-        this.ring = RingBuffer.createSingleProducer(EventSlot::new, filter.capacity(),
-                new ParkingWaitStrategy(IDLE_REPORT_MILLIS, TimeUnit.MILLISECONDS));
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new Delivery());
-        processor.setExceptionHandler(new LoggingExceptionHandler());
-        ring.addGatingSequences(processor.getSequence());
-        this.capacity = filter.capacity();
-        this.flushEvery = Math.max(1, capacity / 4);
-        this.thread = new Thread(processor, "scxgamer-listener-" + bundle + "-" + serviceId);
+        this.fanout = fanout;
+        this.batch = new EventSlot[fanout.batch];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new EventSlot();
+        }
+        this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
     }
 
@@ -77,50 +78,114 @@ final class Subscriber {
         thread.start();
     }
 
-    /**
-     * Reader thread: copies the event into this listener's queue if it matches; never blocks (a full
-     * queue drops and counts). The copy becomes visible at the next {@link #flush()}: publishing per
-     * batch wakes a parked delivery thread once per batch instead of once per event.
-     */
-    void offer(EventSlot event) {
-        if (!filter.matches(event.lane, event.type)) {
-            return;
-        }
-        matched.setOpaque(matched.getPlain() + 1);
-        // Room for one more once the consumer has passed lastClaimed + 1 - capacity. Checked with a plain
-        // volatile read: Disruptor's hasAvailableCapacity() does a fenced store on every call while
-        // the queue is full, which made a stalled subscriber slow down the reader for everyone.
-        // Single producer: capacity seen here cannot shrink before next(), so next() never waits.
-        if (processor.getSequence().get() < lastClaimed + 1 - capacity) {
-            dropped.setOpaque(dropped.getPlain() + 1);
-            return;
-        }
-        long seq = ring.next();
-        lastClaimed = seq;
-        ring.get(seq).copyFrom(event);
-        if (pendingLow < 0) {
-            pendingLow = seq;
-        }
-        pendingHigh = seq;
-        if (seq - pendingLow + 1 >= flushEvery) {
-            flush();
+    SubscriberFilter filter() {
+        return filter;
+    }
+
+    /** Reader thread: the subscriber starts at slot {@code next} (no-op once adopted). */
+    void adopt(long next) {
+        if (claim.get() < 0) {
+            start = next;
+            claim.set(next);
         }
     }
 
-    /** Reader thread: publishes what {@link #offer} queued since the last flush. */
-    void flush() {
-        if (pendingLow >= 0) {
-            ring.publish(pendingLow, pendingHigh);
-            pendingLow = -1;
+    /** Reader thread: removed from the ring with {@code written} slots written; matched stops counting. */
+    void retire(long written) {
+        if (claim.get() >= 0) {
+            end = written;
         }
     }
 
+    /** Reader thread, filtered subscribers: counts the event just written if it matches. */
+    void countIfMatches(EventSlot e) {
+        if (filter.matches(e.lane, e.type)) {
+            matchedFiltered.setOpaque(matchedFiltered.getPlain() + 1);
+        }
+    }
+
+    /** Reader thread: it took {@code n} matching events from this subscriber's queue. */
+    void dropped(long n) {
+        if (n > 0) {
+            dropped.setOpaque(dropped.getPlain() + n);
+        }
+    }
+
+    /** Reader thread, after a publish: unparks the delivery thread if it waits. */
+    void wake() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    @Override
+    public void run() {
+        boolean all = filter.matchesAll();
+        EventSlot[] b = batch;
+        while (running) {
+            long first = claim.get();
+            long available = fanout.published();
+            if (first < 0 || available < first) {
+                idle();
+                continue;
+            }
+            long last = Math.min(available, first + b.length - 1);
+            int n = (int) (last - first + 1);
+            // Copy, then claim: a claim that succeeds proves the reader did not take (and so did not overwrite) these slots.
+            for (int i = 0; i < n; i++) {
+                b[i].copyFrom(fanout.slot(first + i));
+            }
+            if (!claim.compareAndSet(first, last + 1)) {
+                continue; // the reader dropped them for lagging, and counted that
+            }
+            for (int i = 0; i < n && running; i++) {
+                EventSlot e = b[i];
+                if (all || filter.matches(e.lane, e.type)) {
+                    try {
+                        listener.onEvent(e);
+                    } catch (Throwable t) {
+                        failed(t, "onEvent");
+                    }
+                    delivered.setOpaque(delivered.getPlain() + 1);
+                }
+            }
+            reportDrops();
+        }
+    }
+
+    private boolean ready() {
+        long first = claim.get();
+        return !running || (first >= 0 && fanout.published() >= first);
+    }
+
+    /** Spins briefly, then parks until the reader publishes (it unparks) or the failure log is due. */
+    private void idle() {
+        reportDrops();
+        for (int i = 0; i < SPINS; i++) {
+            if (ready()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        waiter = thread;
+        // Re-check after announcing ourselves: a publish that missed the announcement is seen here.
+        if (!ready()) {
+            LockSupport.parkNanos(this, FAILURE_LOG_PERIOD_NANOS);
+        }
+        waiter = null;
+        // close() interrupts a listener stuck in a call; the flag must not stay set or parkNanos would return at once forever.
+        Thread.interrupted();
+        logSuppressedFailuresIfDue();
+    }
+
     /**
-     * Stops the delivery thread: halt, then interrupt a listener that does not return.
+     * Stops the delivery thread: ask, then interrupt a listener that does not return.
      * @return true if the thread ended
      */
     boolean close(long waitMillis) {
-        processor.halt();
+        running = false;
+        LockSupport.unpark(thread);
         try {
             thread.join(Math.min(waitMillis, 200));
             if (thread.isAlive()) {
@@ -141,7 +206,16 @@ final class Subscriber {
 
     long serviceId() { return serviceId; }
 
-    long matched() { return matched.getOpaque(); }
+    long matched() {
+        if (claim.get() < 0) {
+            return 0;
+        }
+        if (!filter.matchesAll()) {
+            return matchedFiltered.getOpaque();
+        }
+        long e = end;
+        return (e >= 0 ? e : fanout.written()) - start;
+    }
 
     long dropped() { return dropped.getOpaque(); }
 
@@ -149,18 +223,21 @@ final class Subscriber {
 
     long failures() { return failures.getOpaque(); }
 
-    /** Published and not yet handled (the reader flushes after every drain, so unpublished copies are transient). */
+    /** Matched and neither delivered nor dropped: waiting in the ring, claimed, or in the listener's hands. */
     int queued() {
-        return (int) Math.max(0, ring.getCursor() - processor.getSequence().get());
+        long d = delivered();
+        long x = dropped();
+        return (int) Math.max(0, matched() - d - x);
     }
 
     String threadName() { return thread.getName(); }
 
     SubscriberInfo info() {
-        // Read the consumer side first: a concurrent publish can then only make matched look larger.
+        // Consumer side first: a concurrent write can then only make matched look larger.
         long d = delivered();
-        int q = queued();
-        return new SubscriberInfo(serviceId, bundle, name, ring.getBufferSize(), matched(), d, dropped(), failures(), q);
+        long x = dropped();
+        long m = matched();
+        return new SubscriberInfo(serviceId, bundle, name, fanout.capacity, m, d, x, failures(), (int) Math.max(0, m - d - x));
     }
 
     private void failed(Throwable t, String call) {
@@ -188,6 +265,13 @@ final class Subscriber {
         }
     }
 
+    private void logSuppressedFailuresIfDue() {
+        if (failures.getPlain() > failuresLogged && System.nanoTime() - lastFailureLog >= FAILURE_LOG_PERIOD_NANOS) {
+            lastFailureLog = System.nanoTime();
+            logSuppressedFailures();
+        }
+    }
+
     private void reportDrops() {
         long d = dropped.getOpaque();
         if (d != dropsReported) {
@@ -198,60 +282,6 @@ final class Subscriber {
             } catch (Throwable t) {
                 failed(t, "onDropped");
             }
-        }
-    }
-
-    private final class Delivery implements EventHandler<EventSlot> {
-        private Sequence sequence;
-
-        @Override
-        public void setSequenceCallback(Sequence sequenceCallback) {
-            this.sequence = sequenceCallback;
-        }
-
-        @Override
-        public void onEvent(EventSlot event, long seq, boolean endOfBatch) {
-            try {
-                listener.onEvent(event);
-            } catch (Throwable t) {
-                failed(t, "onEvent");
-            }
-            delivered.setOpaque(delivered.getPlain() + 1);
-            // Free the slot now rather than at the end of the batch: keeps queued() exact and the ring emptier.
-            sequence.set(seq);
-            if (endOfBatch) {
-                reportDrops();
-            }
-        }
-
-        @Override
-        public void onTimeout(long seq) {
-            reportDrops();
-            logSuppressedFailuresIfDue();
-        }
-
-        private void logSuppressedFailuresIfDue() {
-            if (failures.getPlain() > failuresLogged && System.nanoTime() - lastFailureLog >= FAILURE_LOG_PERIOD_NANOS) {
-                lastFailureLog = System.nanoTime();
-                logSuppressedFailures();
-            }
-        }
-    }
-
-    private final class LoggingExceptionHandler implements ExceptionHandler<EventSlot> {
-        @Override
-        public void handleEventException(Throwable ex, long seq, EventSlot event) {
-            failed(ex, "delivery");
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            LOG.warn("Delivery thread {} failed to start", thread.getName(), ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            LOG.warn("Delivery thread {} failed to shut down cleanly", thread.getName(), ex);
         }
     }
 }

@@ -30,8 +30,13 @@ final class SubscriberFilter {
         this.text = text;
     }
 
-    boolean matches(Lane lane, int type) {
-        return (laneMask == 0 || (laneMask & (1 << lane.id())) != 0) && (types == null || types.get(type));
+    boolean matches(int laneId, int type) {
+        return (laneMask == 0 || (laneMask & (1 << laneId)) != 0) && (types == null || types.get(type));
+    }
+
+    /** No lane or type filter: every event matches. */
+    boolean matchesAll() {
+        return laneMask == 0 && types == null;
     }
 
     int capacity() {
