@@ -158,6 +158,75 @@ class EventHubTest {
         assertThat(hub.totals()[0]).as("removed subscribers stay in the totals").isEqualTo(4L * n);
     }
 
+    /**
+     * The shared ring under contention: delivery threads that stall at random while the reader overwrites the ring
+     * many times over. Every delivered event must be whole (its fields written together) and newer than the one
+     * before, and every event must end up delivered or dropped, counted once.
+     */
+    @Test
+    void laggingSubscribersGetWholeEventsInOrderAndEveryEventIsCountedOnce() throws Exception {
+        int n = 300_000;
+        class Checking implements InputEventListener {
+            final boolean stalls;
+            final AtomicLong got = new AtomicLong();
+            final AtomicLong bad = new AtomicLong();
+            final AtomicLong reported = new AtomicLong();
+            long last = -1;
+
+            Checking(boolean stalls) {
+                this.stalls = stalls;
+            }
+
+            @Override
+            public void onEvent(InputEvent e) {
+                long v = e.value();
+                if (e.timestampNanos() != v || e.deviceId() != v || e.code() != (v & 0xffff) || v <= last) {
+                    bad.incrementAndGet();
+                }
+                last = v;
+                got.incrementAndGet();
+                if (stalls && v % 100 == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+            }
+
+            @Override
+            public void onDropped(long count) {
+                reported.addAndGet(count);
+            }
+        }
+        Checking fast = new Checking(false), stalling = new Checking(true), keys = new Checking(true);
+        long f = add(fast, InputEventListener.QUEUE_CAPACITY, 1 << 20);
+        long s = add(stalling, InputEventListener.QUEUE_CAPACITY, 64);
+        long k = add(keys, InputEventListener.QUEUE_CAPACITY, 256, InputEventListener.TYPES, "1");
+        ByteBuffer batch = Records.buffer(100);
+        for (int i = 0; i < n; i += 100) {
+            for (int j = 0; j < 100; j++) {
+                int v = i + j;
+                Records.put(batch, j * 24, v, v, v % 3 == 0 ? EV_KEY : EV_REL, v & 0xffff, v, 0, Lane.MOUSE.id(), 0);
+                hub.onRecord(batch, j * 24, 0);
+            }
+            hub.flush();
+        }
+        for (long id : new long[] {f, s, k}) {
+            await("subscriber " + id + " settled", () -> info(id).queued() == 0);
+        }
+        assertThat(fast.got.get()).isEqualTo(n);
+        assertThat(info(s).dropped()).as("the stalling subscriber lagged more than its queue").isPositive();
+        assertThat(info(k).matched()).isEqualTo(n / 3);
+        for (Checking c : List.of(fast, stalling, keys)) {
+            assertThat(c.bad.get()).as("torn, repeated or reordered events").isZero();
+        }
+        for (long id : new long[] {f, s, k}) {
+            SubscriberInfo i = info(id);
+            assertAccounted(i);
+            assertThat(i.delivered() + i.dropped()).isEqualTo(i.matched());
+        }
+        assertThat(info(s).delivered()).isEqualTo(stalling.got.get());
+        assertThat(info(k).delivered()).isEqualTo(keys.got.get());
+        await("drops reported", () -> stalling.reported.get() == info(s).dropped() && keys.reported.get() == info(k).dropped());
+    }
+
     @Test
     void filtersSelectLanesAndTypes() throws Exception {
         Healthy mice = new Healthy(), keys = new Healthy(), mouseKeys = new Healthy(), all = new Healthy();
