@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -323,6 +324,32 @@ class PluginsTest {
     }
 
     /** Drops the bundle into deploy/ the way a user does; FileInstall installs and starts it. */
+    @Test
+    void helpDescribesEveryCommandOfTheCoreAndThePluginsWithItsParameters() throws Exception {
+        for (String bsn : MODULES.keySet()) {
+            deploy(bsn);
+        }
+        Set<String> commands = new java.util.TreeSet<>();
+        for (ServiceReference<?> r : context.getServiceReferences((String) null, "(|(osgi.command.scope=scx)(osgi.command.scope=stats)"
+                + "(osgi.command.scope=rec)(osgi.command.scope=policy))")) {
+            Object f = r.getProperty("osgi.command.function");
+            for (String fn : f instanceof String[] a ? a : new String[] {String.valueOf(f)}) {
+                commands.add(r.getProperty("osgi.command.scope") + ":" + fn);
+            }
+        }
+        assertThat(commands).contains("scx:status", "stats:show", "rec:start", "rec:stop", "policy:foreground", "policy:profile")
+                .hasSize(23);
+        for (String cmd : commands) {
+            String help = sh("help " + cmd);
+            String fn = cmd.substring(cmd.indexOf(':') + 1);
+            // Gogo's help: "NAME - DESCRIPTION", "   scope: S", "   parameters:", "      TYPE   DESCRIPTION"
+            assertThat(help).as("help %s", cmd).containsPattern("(?m)^" + fn + " - \\S.{10,}$").contains("parameters:");
+            List<String> params = help.substring(help.indexOf("parameters:")).lines().skip(1).filter(l -> !l.isBlank()).toList();
+            assertThat(params).as("parameters in help %s:%n%s", cmd, help).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.trim()).matches("\\S+ {3}\\S.*"));
+        }
+    }
+
     Bundle deploy(String bsn) throws Exception {
         Path tmp = DIR.resolve(bsn + ".jar.tmp");
         Files.copy(jar(bsn), tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -120,8 +121,9 @@ public class RecorderComponent {
         }
     }
 
-    /** rec:start [name] — starts recording to a new file in the configured folder. */
-    public synchronized String start(String... args) throws IOException {
+    @Descriptor("Start recording the event stream to a new file in the configured folder")
+    public synchronized String start(@Descriptor("[NAME] file name prefix (default 'session'): 1-64 letters, digits, '.', '_', '-'")
+            String... args) throws IOException {
         if (args.length > 1) {
             throw new IllegalArgumentException("usage: rec:start [name]");
         }
@@ -173,8 +175,8 @@ public class RecorderComponent {
         }
     }
 
-    /** rec:stop — stops the recording (and a running replay). */
-    public synchronized String stop(String... args) {
+    @Descriptor("Stop the recording and a running replay")
+    public synchronized String stop(@Descriptor("none") String... args) {
         if (args.length > 0) {
             throw new IllegalArgumentException("usage: rec:stop");
         }
@@ -204,8 +206,8 @@ public class RecorderComponent {
         return msg;
     }
 
-    /** rec:list — recordings in the folder, and what is running. */
-    public synchronized String list(String... args) throws IOException {
+    @Descriptor("List the recordings in the folder, and what is recording or replaying now")
+    public synchronized String list(@Descriptor("none") String... args) throws IOException {
         StringBuilder sb = new StringBuilder();
         Path folder = settings.folder();
         if (recording != null) {
@@ -232,8 +234,8 @@ public class RecorderComponent {
         return sb.toString();
     }
 
-    /** rec:info FILE — header, blocks, events, time span; whether it was closed cleanly or where it breaks. */
-    public String info(String... args) throws IOException {
+    @Descriptor("Header, blocks, events and time span of a recording; whether it was closed cleanly or where it breaks")
+    public String info(@Descriptor("FILE (a name in the folder, or a path)") String... args) throws IOException {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: rec:info FILE");
         }
@@ -260,8 +262,9 @@ public class RecorderComponent {
         return sb.toString();
     }
 
-    /** rec:replay FILE [--speed X|--max] [--wait] — injects the recording's events through the core. */
-    public String replay(String... args) throws InterruptedException {
+    @Descriptor("Replay a recording: inject its events through the core's kernel path")
+    public String replay(@Descriptor("FILE [--speed X (0.01 .. 1000) | --max (no pauses)] [--wait (return when done)]")
+            String... args) throws InterruptedException {
         if (args.length < 1) {
             throw new IllegalArgumentException("usage: rec:replay FILE [--speed X|--max] [--wait]");
         }
@@ -337,8 +340,8 @@ public class RecorderComponent {
         }
     }
 
-    /** rec:export FILE --format chrome-trace [--out PATH] — Trace Event JSON for Perfetto / chrome://tracing. */
-    public String export(String... args) throws IOException {
+    @Descriptor("Export a recording as Trace Event JSON for Perfetto / chrome://tracing")
+    public String export(@Descriptor("FILE --format chrome-trace [--out PATH] (default: next to FILE)") String... args) throws IOException {
         if (args.length < 1) {
             throw new IllegalArgumentException("usage: rec:export FILE --format chrome-trace [--out PATH]");
         }

@@ -3,6 +3,7 @@ package org.scxgamer.stats.impl;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -23,18 +24,18 @@ public class StatsCommands {
         this.stats = stats;
     }
 
-    /** stats:show [--json] — totals, rates (1 s / 10 s / 60 s) per lane, type and device, drops, scheduler. */
-    public String show(String... args) {
+    @Descriptor("Totals, rates (1 s / 10 s / 60 s) per lane, type and device, drops and scheduler state")
+    public String show(@Descriptor("[--json] (JSON instead of 'name: value' lines)") String... args) {
         return render(stats.show(), json(args, "show"));
     }
 
-    /** stats:latency [--json] — kernel timestamp → delivery and wake-to-run latency percentiles (ns). */
-    public String latency(String... args) {
+    @Descriptor("Latency percentiles in ns: kernel timestamp to delivery, and wake-to-run")
+    public String latency(@Descriptor("[--json] (JSON instead of 'name: value' lines)") String... args) {
         return render(stats.latency(), json(args, "latency"));
     }
 
-    /** stats:reset [--json] — clears rates, totals and histograms; kernel counters count from now. */
-    public String reset(String... args) {
+    @Descriptor("Clear rates, totals and histograms; kernel counters count from now")
+    public String reset(@Descriptor("[--json] (answer as JSON)") String... args) {
         boolean json = json(args, "reset");
         stats.reset();
         return json ? "{\"reset\":true}" : "stats reset";

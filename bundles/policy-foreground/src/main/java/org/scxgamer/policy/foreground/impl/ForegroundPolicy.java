@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -191,8 +192,8 @@ public class ForegroundPolicy {
         }
     }
 
-    /** policy:foreground [PID|auto] — show the target, set it explicitly, or go back to the rules. */
-    public String foreground(String... args) {
+    @Descriptor("Show the foreground process, set it explicitly, or go back to detecting it by the rules")
+    public String foreground(@Descriptor("[PID | auto] (no argument: show; auto or 0: detect by the rules again)") String... args) {
         if (args.length > 1) {
             throw new IllegalArgumentException("usage: policy:foreground [PID|auto]");
         }

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -211,8 +212,8 @@ public class ProfilePolicy implements EventHandler {
         }
     }
 
-    /** policy:profile [NAME] — switch the live scheduler to a profile, or show the active one. */
-    public String profile(String... args) {
+    @Descriptor("Switch the live scheduler tunables to a profile, or show the active one")
+    public String profile(@Descriptor("[NAME] (policy:profiles lists them; no argument: show the active one)") String... args) {
         if (args.length > 1) {
             throw new IllegalArgumentException("usage: policy:profile [NAME]");
         }
@@ -228,8 +229,8 @@ public class ProfilePolicy implements EventHandler {
         }
     }
 
-    /** policy:profiles — every profile with its values; '*' marks the active one. */
-    public synchronized String profiles(String... args) {
+    @Descriptor("List every profile with its values; '*' marks the active one")
+    public synchronized String profiles(@Descriptor("none") String... args) {
         if (args.length > 0) {
             throw new IllegalArgumentException("usage: policy:profiles");
         }
