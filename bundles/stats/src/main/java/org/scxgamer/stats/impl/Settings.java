@@ -2,6 +2,8 @@ package org.scxgamer.stats.impl;
 
 import java.util.Map;
 
+import org.scxgamer.common.config.ConfigValues;
+
 /** Validated configuration of PID scxgamer.stats. */
 record Settings(long latencyMaxMs, int latencyDigits, int devicesMax, int exitsMax) {
     static final long DEFAULT_LATENCY_MAX_MS = 10_000;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.scxgamer.common.json.Json;
 
 /** Gogo commands of scope {@code stats}; each accepts {@code --json} for scripts. */
 @Component(service = StatsCommands.class, property = {

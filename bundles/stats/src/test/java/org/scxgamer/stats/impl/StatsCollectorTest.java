@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.scxgamer.api.event.InputEvent;
 import org.scxgamer.api.event.Lane;
+import org.scxgamer.common.json.Json;
 
 class StatsCollectorTest {
     private static final long BASE = 1_000_000_000_000L;

@@ -10,6 +10,7 @@ import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.common.json.Json;
 
 /** The JSON the page polls (GET /scxgamer/api/status). */
 final class StatusDocument {

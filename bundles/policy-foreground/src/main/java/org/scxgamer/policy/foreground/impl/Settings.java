@@ -1,14 +1,14 @@
 package org.scxgamer.policy.foreground.impl;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+
+import org.scxgamer.common.config.ConfigValues;
 
 /** Validated configuration of PID scxgamer.policy.foreground. */
 record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers, List<Pattern> excludePatterns,
@@ -24,64 +24,19 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
 
     /** @throws IllegalArgumentException naming the first bad key, its value and what is accepted */
     static Settings from(Map<String, ?> p) {
-        return new Settings(number(p, "scan.interval.ms", DEFAULT_SCAN_MS, 100, 60_000),
-                patterns(p, "process.patterns", List.of()),
-                bool(p, "wine.markers", true),
-                patterns(p, "exclude.patterns", List.of(DEFAULT_EXCLUDE)),
-                path(p, "pid.file", ""),
-                patterns(p, "input.thread.patterns", List.of(DEFAULT_INPUT_THREADS)),
-                path(p, "proc.root", "/proc"));
-    }
-
-    private static IllegalArgumentException invalid(String key, Object v, String accepted) {
-        return new IllegalArgumentException(ForegroundPolicy.PID + ": " + key + " = '" + v + "' is invalid, accepted: " + accepted);
-    }
-
-    private static long number(Map<String, ?> p, String key, long def, long min, long max) {
-        Object v = p.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return def;
-        }
-        long n;
-        try {
-            n = v instanceof Number num ? num.longValue() : Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw invalid(key, v, "a whole number " + min + " .. " + max);
-        }
-        if (n < min || n > max) {
-            throw invalid(key, v, min + " .. " + max);
-        }
-        return n;
-    }
-
-    private static boolean bool(Map<String, ?> p, String key, boolean def) {
-        Object v = p.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return def;
-        }
-        return switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw invalid(key, v, "true, false");
-        };
-    }
-
-    private static Path path(Map<String, ?> p, String key, String def) {
-        Object v = p.get(key);
-        String s = v == null ? def : v.toString().trim();
-        if (s.isEmpty()) {
-            return null;
-        }
-        try {
-            return Path.of(s);
-        } catch (InvalidPathException e) {
-            throw invalid(key, v, "a file system path (" + e.getReason() + ")");
-        }
+        ConfigValues c = new ConfigValues(ForegroundPolicy.PID, p);
+        return new Settings(c.longIn("scan.interval.ms", DEFAULT_SCAN_MS, 100, 60_000),
+                patterns(c, "process.patterns", List.of()),
+                c.bool("wine.markers", true),
+                patterns(c, "exclude.patterns", List.of(DEFAULT_EXCLUDE)),
+                c.path("pid.file", ""),
+                patterns(c, "input.thread.patterns", List.of(DEFAULT_INPUT_THREADS)),
+                c.path("proc.root", "/proc"));
     }
 
     /** A String (one expression) or a String[] / collection (several); each must compile. */
-    private static List<Pattern> patterns(Map<String, ?> p, String key, List<String> def) {
-        Object v = p.get(key);
+    private static List<Pattern> patterns(ConfigValues values, String key, List<String> def) {
+        Object v = values.raw(key);
         List<String> items = new ArrayList<>();
         if (v == null) {
             items.addAll(def);
@@ -100,7 +55,7 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
             try {
                 out.add(Pattern.compile(s.trim()));
             } catch (PatternSyntaxException e) {
-                throw invalid(key, s, "Java regular expressions (" + e.getDescription() + " at index " + e.getIndex() + ")");
+                throw values.invalid(key, s, "Java regular expressions (" + e.getDescription() + " at index " + e.getIndex() + ")");
             }
         }
         return List.copyOf(out);

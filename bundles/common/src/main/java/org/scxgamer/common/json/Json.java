@@ -1,37 +1,54 @@
-package org.scxgamer.web.internal;
+package org.scxgamer.common.json;
 
-/** Minimal JSON writer for the status document (no JSON library in the runtime). */
-final class Json {
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Minimal JSON writer (no JSON library in the runtime): a builder for documents written field by
+ * field, and {@link #of(Object)} for trees of maps, collections and plain values. Strings escape
+ * {@code < > &} and U+2028/U+2029 too, so a document is safe to embed in HTML or script.
+ */
+public final class Json {
     private final StringBuilder sb = new StringBuilder(4096);
     private boolean first = true;
 
-    Json object() {
+    /**
+     * A tree as JSON: maps become objects (keys by {@code String.valueOf}), collections arrays, doubles
+     * have three decimals (NaN and infinities become null), other numbers and booleans stay as they
+     * are, anything else becomes its {@code toString()} string.
+     */
+    public static String of(Object tree) {
+        return new Json().tree(tree).toString();
+    }
+
+    public Json object() {
         comma();
         sb.append('{');
         first = true;
         return this;
     }
 
-    Json end() {
+    public Json end() {
         sb.append('}');
         first = false;
         return this;
     }
 
-    Json array() {
+    public Json array() {
         comma();
         sb.append('[');
         first = true;
         return this;
     }
 
-    Json endArray() {
+    public Json endArray() {
         sb.append(']');
         first = false;
         return this;
     }
 
-    Json key(String k) {
+    public Json key(String k) {
         comma();
         string(k);
         sb.append(':');
@@ -39,7 +56,7 @@ final class Json {
         return this;
     }
 
-    Json value(String v) {
+    public Json value(String v) {
         comma();
         if (v == null) {
             sb.append("null");
@@ -49,38 +66,61 @@ final class Json {
         return this;
     }
 
-    Json value(long v) {
+    public Json value(long v) {
         comma();
         sb.append(v);
         return this;
     }
 
-    Json value(double v) {
+    public Json value(double v) {
         comma();
         sb.append(Double.isFinite(v) ? Double.toString(v) : "null");
         return this;
     }
 
-    Json value(boolean v) {
+    public Json value(boolean v) {
         comma();
         sb.append(v);
         return this;
     }
 
-    Json put(String k, String v) {
+    public Json put(String k, String v) {
         return key(k).value(v);
     }
 
-    Json put(String k, long v) {
+    public Json put(String k, long v) {
         return key(k).value(v);
     }
 
-    Json put(String k, double v) {
+    public Json put(String k, double v) {
         return key(k).value(v);
     }
 
-    Json put(String k, boolean v) {
+    public Json put(String k, boolean v) {
         return key(k).value(v);
+    }
+
+    private Json tree(Object v) {
+        if (v == null) {
+            value((String) null);
+        } else if (v instanceof Map<?, ?> map) {
+            object();
+            map.forEach((k, e) -> key(String.valueOf(k)).tree(e));
+            end();
+        } else if (v instanceof Collection<?> list) {
+            array();
+            list.forEach(this::tree);
+            endArray();
+        } else if (v instanceof Double d) {
+            comma();
+            sb.append(d.isNaN() || d.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", d));
+        } else if (v instanceof Number || v instanceof Boolean) {
+            comma();
+            sb.append(v);
+        } else {
+            value(v.toString());
+        }
+        return this;
     }
 
     private void comma() {
@@ -101,7 +141,6 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    // also escape < > & so the document is safe to embed anywhere
                     if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
