@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scxgamer_hook.bpf.o: the input hook. fentry on input_event() sees every event a driver reports,
- * before the input core hands it to evdev; the shared handling code classifies it and writes it
- * to this CPU's ring. It must never block: it runs in the driver's (often interrupt) context.
+ * scxgamer_hook.bpf.o: the input hook. fentry on input_handle_event() sees every event a driver
+ * reports (input_event() calls it for each supported event), before the input core hands it to evdev;
+ * the shared handling code classifies it and writes it to this CPU's ring. It must never block: it
+ * runs in the driver's (often interrupt) context.
+ *
+ * Why not input_event() itself: it is preemptible at entry, and a fentry program preempted on a CPU
+ * is skipped (a recursion miss) when another event arrives there meanwhile. input_handle_event() runs
+ * under the device's event lock with interrupts off, so that cannot happen. Kernels without it get
+ * the program retargeted to input_event() by the loader, and the misses are counted there.
  */
 #include "scxgamer_input.bpf.h"
 
@@ -18,7 +24,7 @@ static __always_inline void scxg_read_identity(struct input_dev *dev, struct scx
 	bpf_probe_read_kernel_str(out->name, sizeof(out->name), BPF_CORE_READ(dev, name));
 }
 
-SEC("fentry/input_event")
+SEC("fentry/input_handle_event")
 int BPF_PROG(on_input_event, struct input_dev *dev, unsigned int type, unsigned int code, int value)
 {
 	struct scxg_input_state *st = scxg_input_state();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest check of the input hook: loads scxgamer_events.bpf.o, then scxgamer_hook.bpf.o sharing its
- * maps, attaches fentry/input_event, creates three uinput devices (a whitelisted AUTO mouse, a
+ * maps, attaches the fentry input hook, creates three uinput devices (a whitelisted AUTO mouse, a
  * keyboard on a fixed lane through a vendor wildcard rule, an unlisted device) and checks that
  * every written event arrives on the right lane, the unlisted one is filtered, held keys are
  * counted and boost state moves. Usage: hook_check OBJ_DIR (needs root and /dev/uinput).
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	if (!hook)
 		return 1;
 	link = bpf_program__attach(bpf_object__find_program_by_name(hook, "on_input_event"));
-	check(link != NULL, "on_input_event attaches to fentry/input_event (%s)", link ? "attached" : strerror(errno));
+	check(link != NULL, "on_input_event attaches to fentry/input_handle_event (%s)", link ? "attached" : strerror(errno));
 	if (!link)
 		return 1;
 

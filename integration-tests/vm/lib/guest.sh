@@ -26,9 +26,15 @@ SCXG_TMP=$(mktemp -d /tmp/scxg-test.XXXXXX)
 declare -A _BG_PID=() _BG_FD=()
 
 # fail REASON: the test fails with REASON (kept as the failure message in the JUnit report).
+# A test may define diagnose(): fail() runs it once, so the log shows the state that made the test fail.
 fail() {
   printf 'FAIL: %s\n' "$*" >&2
   printf '%s\n' "$*" >> "$SCXG_TEST_DIR/fail"
+  if declare -F diagnose > /dev/null && [ -z "${_diagnosed:-}" ]; then
+    _diagnosed=1
+    echo "--- diagnose (state at the failure)"
+    diagnose 2>&1 || true
+  fi
   exit 1
 }
 

@@ -6,7 +6,7 @@ public enum Part {
     BUFFERS,
     /** The SEC("syscall") program that pushes given events through the real handling code. */
     INJECTOR,
-    /** fentry/input_event: every real keyboard, mouse and controller event. */
+    /** fentry on the input core (input_handle_event): every real keyboard, mouse and controller event. */
     INPUT_HOOK,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER

@@ -17,7 +17,8 @@ public interface ScxControl {
     Map<String, String> kernelFacts();
 
     /**
-     * Named counters, at least: events.seen, events.injected, events.hook, events.submitted,
+     * Named counters, at least: events.seen, events.injected, events.hook, events.missed.hook (events the
+     * kernel did not hand to the hook because it was already running on that CPU), events.submitted,
      * events.filtered, events.read, events.delivered, events.dropped.kernel, events.dropped.subscribers,
      * lane.mouse, lane.keyboard, lane.controller, keys.pressed, keys.released, keys.held, boosts,
      * ring.N.dropped.

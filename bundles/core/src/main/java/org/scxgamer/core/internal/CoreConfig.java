@@ -29,7 +29,7 @@ import org.osgi.service.metatype.annotations.Option;
                     + "action mouse, keyboard, controller, auto, ignore). Unlisted devices are filtered. Applied live.")
     String[] whitelist() default {"usb:*:*=auto", "bluetooth:*:*=auto", "i8042:*:*=auto", "virtual:*:*=ignore"};
 
-    @AttributeDefinition(name = "Input hook enabled", description = "fentry/input_event. Needs a kernel reload (done automatically).")
+    @AttributeDefinition(name = "Input hook enabled", description = "The fentry input hook on the input core (input_handle_event). Needs a kernel reload (done automatically).")
     boolean hook_enabled() default true;
 
     @AttributeDefinition(name = "Scheduler enabled", description = "The sched_ext scheduler. Needs a kernel reload (done automatically).")

@@ -69,6 +69,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private final RingPump pump;
     /** Kernel input counters of closed kernels, so counters stay monotonic across reloads. */
     private final long[] carriedStats = new long[Contract.STAT_COUNT];
+    private long carriedHookMisses;
 
     // Monitor state (under lock).
     private List<PartStatus> lastParts = List.of();
@@ -241,6 +242,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             for (int i = 0; i < carriedStats.length && i < last.length; i++) {
                 carriedStats[i] += last[i];
             }
+            carriedHookMisses += k.hookMisses();
             for (int r = 0; r < Contract.RING_COUNT; r++) {
                 lastRingDrops[r] = 0;
             }
@@ -489,6 +491,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
 
     private Map<String, Long> countersLocked() {
         long[] st = carriedStats.clone();
+        long hookMisses = carriedHookMisses;
         Kernel k = kernel;
         Map<String, Long> inputState = Map.of();
         if (k != null && state(Part.BUFFERS) == PartState.ACTIVE) {
@@ -497,11 +500,13 @@ final class CoreRuntime implements ScxControl, InputEventService {
                 st[i] += now[i];
             }
             inputState = k.inputState();
+            hookMisses += k.hookMisses();
         }
         long[] t = hub.totals();
         Map<String, Long> c = new LinkedHashMap<>();
         c.put("events.seen", st[Contract.STAT_SEEN]);
         c.put("events.hook", st[Contract.STAT_FROM_HOOK]);
+        c.put("events.missed.hook", hookMisses);
         c.put("events.injected", st[Contract.STAT_INJECTED]);
         c.put("events.submitted", st[Contract.STAT_SUBMITTED]);
         c.put("events.filtered", st[Contract.STAT_FILTERED]);

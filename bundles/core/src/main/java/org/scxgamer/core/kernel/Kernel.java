@@ -31,6 +31,12 @@ public interface Kernel extends AutoCloseable {
     /** Input counters summed over CPUs, indexed by {@link Contract} STAT_* indices. */
     long[] inputStats();
 
+    /**
+     * Events the kernel did not hand to the input hook because the hook was already running on that CPU
+     * (the program's recursion_misses); 0 without an attached hook.
+     */
+    long hookMisses();
+
     InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence);
 
     /** Replaces the whitelist map and bumps the rules generation. */

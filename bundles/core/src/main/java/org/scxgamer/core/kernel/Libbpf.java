@@ -25,6 +25,10 @@ final class Libbpf {
     static final int TEST_RUN_OPTS_CTX_SIZE_IN = 48;
     static final int TEST_RUN_OPTS_RETVAL = 56;
 
+    /** struct bpf_prog_info (uapi linux/bpf.h): its size and the offset of u64 recursion_misses. */
+    static final int PROG_INFO_SIZE = 232;
+    static final int PROG_INFO_RECURSION_MISSES = 208;
+
     /** struct bpf_object_open_opts, leading fields: size_t sz; const char *object_name. */
     static final int OPEN_OPTS_SIZE = 16;
 
@@ -78,6 +82,10 @@ final class Libbpf {
     static native int bpf_program__set_autoload(Pointer prog, byte autoload);
 
     static native int bpf_program__fd(Pointer prog);
+
+    static native int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFuncName);
+
+    static native int bpf_prog_get_info_by_fd(int progFd, Pointer info, Pointer infoLen);
 
     static native Pointer bpf_program__attach(Pointer prog);
 

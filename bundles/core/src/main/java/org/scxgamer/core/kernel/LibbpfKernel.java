@@ -62,7 +62,7 @@ public final class LibbpfKernel implements Kernel {
     /**
      * What to load.
      * @param ringBytes data size of each of the 16 rings: a power of two, a page multiple, at most 512 MiB
-     * @param inputHook attach fentry/input_event
+     * @param inputHook attach the fentry input hook
      * @param scheduler load and attach the sched_ext scheduler
      * @param injector load the SEC("syscall") injector
      * @param objects where the BPF objects come from
@@ -112,6 +112,14 @@ public final class LibbpfKernel implements Kernel {
     private static final int MAX_HANDLED_PER_RUN = 1 << 16;
     private static final long SCHED_ENABLE_WAIT_MS = 1000;
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    /**
+     * The input hook's attach point: the input core calls it for every event with the device's event lock
+     * held and interrupts off, so the hook cannot be preempted there and re-entered on its CPU (a re-entered
+     * fentry program is skipped by the kernel: the event would be missed).
+     */
+    static final String HOOK_TARGET = "input_handle_event";
+    /** For kernels where {@link #HOOK_TARGET} is not traceable: every driver event passes here too, preemptibly. */
+    static final String HOOK_FALLBACK_TARGET = "input_event";
 
     private final Options options;
     private final Map<Part, PartStatus> parts = new EnumMap<>(Part.class);
@@ -124,6 +132,7 @@ public final class LibbpfKernel implements Kernel {
     private LoadedObject sched;
     private boolean schedUsed;
     private Pointer hookLink;
+    private int hookFd = -1;
     private Pointer schedLink;
     private int injectFd = -1;
     private MappedRings rings;
@@ -222,27 +231,43 @@ public final class LibbpfKernel implements Kernel {
         }
         if (!Files.exists(VMLINUX_BTF)) {
             set(Part.INPUT_HOOK, PartState.UNAVAILABLE, "kernel has no BTF (" + VMLINUX_BTF
-                    + " missing): fentry/input_event needs CONFIG_DEBUG_INFO_BTF");
+                    + " missing): the fentry input hook needs CONFIG_DEBUG_INFO_BTF");
             return;
         }
+        String target = HOOK_TARGET;
         try {
-            hook = load(Contract.HOOK_OBJECT, obj -> { });
+            try {
+                hook = load(Contract.HOOK_OBJECT, obj -> { });
+            } catch (LibbpfException e) {
+                if (!missingFunction(e, HOOK_TARGET)) {
+                    throw e;
+                }
+                LOG.warn("Kernel has no traceable {}: hooking {} instead, where an event that arrives while the hook is "
+                        + "preempted on the same CPU is missed by the kernel (counted in events.missed.hook)", HOOK_TARGET, HOOK_FALLBACK_TARGET);
+                target = HOOK_FALLBACK_TARGET;
+                hook = load(Contract.HOOK_OBJECT, obj -> check(Libbpf.bpf_program__set_attach_target(
+                        program(obj, Contract.HOOK_PROGRAM), 0, HOOK_FALLBACK_TARGET), "retargeting the input hook to " + HOOK_FALLBACK_TARGET));
+            }
             LibbpfLog.begin();
             Pointer link = Libbpf.bpf_program__attach(program(hook.obj, Contract.HOOK_PROGRAM));
             if (link == null) {
-                throw new LibbpfException("attaching " + Contract.HOOK_PROGRAM + " to input_event", Native.getLastError(), LibbpfLog.lines());
+                throw new LibbpfException("attaching " + Contract.HOOK_PROGRAM + " to " + target, Native.getLastError(), LibbpfLog.lines());
             }
             hookLink = link;
-            set(Part.INPUT_HOOK, PartState.ACTIVE, "attached to input_event");
+            hookFd = Libbpf.bpf_program__fd(program(hook.obj, Contract.HOOK_PROGRAM));
+            set(Part.INPUT_HOOK, PartState.ACTIVE, "attached to " + target);
         } catch (LibbpfException | IllegalStateException e) {
             set(Part.INPUT_HOOK, loadFailure(e), hookReason(e));
         }
     }
 
+    private static boolean missingFunction(LibbpfException e, String function) {
+        return (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) && e.libbpfSays().contains(function);
+    }
+
     private static String hookReason(RuntimeException e) {
-        if (e instanceof LibbpfException le && (le.errno() == Errno.ESRCH || le.errno() == Errno.ENOENT)
-                && le.libbpfSays().contains("input_event")) {
-            return "kernel has no input_event function to hook (" + le.getMessage() + ")";
+        if (e instanceof LibbpfException le && missingFunction(le, HOOK_FALLBACK_TARGET)) {
+            return "kernel has neither " + HOOK_TARGET + " nor " + HOOK_FALLBACK_TARGET + " to hook (" + le.getMessage() + ")";
         }
         return reason(e);
     }
@@ -509,6 +534,20 @@ public final class LibbpfKernel implements Kernel {
     @Override
     public long[] inputStats() {
         return percpuSum(Contract.INPUT_STATS_MAP);
+    }
+
+    @Override
+    public synchronized long hookMisses() {
+        if (hookFd < 0) {
+            return 0;
+        }
+        Memory info = new Memory(Libbpf.PROG_INFO_SIZE);
+        info.clear();
+        Memory length = new Memory(4);
+        length.setInt(0, Libbpf.PROG_INFO_SIZE);
+        LibbpfLog.begin();
+        check(Libbpf.bpf_prog_get_info_by_fd(hookFd, info, length), "reading the input hook's program info");
+        return info.getLong(Libbpf.PROG_INFO_RECURSION_MISSES);
     }
 
     @Override
@@ -1130,6 +1169,7 @@ public final class LibbpfKernel implements Kernel {
         if (hookLink != null) {
             Libbpf.bpf_link__destroy(hookLink);
             hookLink = null;
+            hookFd = -1;
         }
         if (rings != null) {
             rings.close();

@@ -132,6 +132,14 @@ final class FakeKernel implements Kernel {
         return stats.clone();
     }
 
+    /** What the fake reports as hook recursion misses. */
+    volatile long hookMisses;
+
+    @Override
+    public long hookMisses() {
+        return hookMisses;
+    }
+
     @Override
     public synchronized InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence) {
         long submitted = 0, dropped = 0, filtered = 0;

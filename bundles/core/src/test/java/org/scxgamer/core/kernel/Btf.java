@@ -28,7 +28,7 @@ final class Btf {
         }
     }
 
-    private record Type(int kind, String name, int sizeOrType, int vlen, int[] extra) {
+    private record Type(int kind, String name, int sizeOrType, int vlen, int[] extra, boolean kindFlag) {
     }
 
     private final List<Type> types = new ArrayList<>();
@@ -38,13 +38,24 @@ final class Btf {
     /** DATASEC name → variable names */
     final Map<String, List<String>> datasecs = new HashMap<>();
 
+    /** The contract's structs (scxg_*) of a BPF object. */
     static Btf of(byte[] object) {
         Elf elf = new Elf(object);
         Elf.Section s = elf.section(".BTF");
-        return new Btf(ByteBuffer.wrap(object, s.offset(), s.size()).slice().order(ByteOrder.LITTLE_ENDIAN));
+        return new Btf(ByteBuffer.wrap(object, s.offset(), s.size()).slice().order(ByteOrder.LITTLE_ENDIAN), "scxg_");
     }
 
-    private Btf(ByteBuffer b) {
+    /**
+     * One struct of a raw BTF blob such as the kernel's /sys/kernel/btf/vmlinux; its bit fields are left out
+     * of {@link Struct#members()}.
+     */
+    static Btf raw(byte[] blob, String struct) {
+        return new Btf(ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN), struct);
+    }
+
+    /** @param wanted contract mode ("scxg_": every scxg_* struct, no bit fields allowed) or one struct's name */
+    private Btf(ByteBuffer b, String wanted) {
+        boolean contract = wanted.equals("scxg_");
         if (Short.toUnsignedInt(b.getShort(0)) != 0xeb9f) {
             throw new IllegalArgumentException("bad BTF magic");
         }
@@ -60,6 +71,7 @@ final class Btf {
             int info = b.getInt(at + 4);
             int kind = (info >>> 24) & 0x1f;
             int vlen = info & 0xffff;
+            boolean kindFlag = info < 0;
             int sizeOrType = b.getInt(at + 8);
             at += 12;
             int words = switch (kind) {
@@ -76,7 +88,7 @@ final class Btf {
                 extra[i] = b.getInt(at + 4 * i);
             }
             at += 4 * words;
-            types.add(new Type(kind, name, sizeOrType, vlen, extra));
+            types.add(new Type(kind, name, sizeOrType, vlen, extra, kindFlag));
             if (kind == KIND_ENUM) {
                 Map<String, Long> values = new LinkedHashMap<>();
                 for (int i = 0; i < vlen; i++) {
@@ -86,12 +98,16 @@ final class Btf {
             }
         }
         for (Type t : types) {
-            if (t != null && t.kind == KIND_STRUCT && t.name.startsWith("scxg_")) {
+            if (t != null && t.kind == KIND_STRUCT && (contract ? t.name.startsWith("scxg_") : t.name.equals(wanted))) {
                 List<Member> members = new ArrayList<>();
                 for (int i = 0; i < t.vlen; i++) {
-                    int bitOffset = t.extra[3 * i + 2];
-                    if (bitOffset % 8 != 0) {
+                    int bitOffset = t.kindFlag ? t.extra[3 * i + 2] & 0xffffff : t.extra[3 * i + 2];
+                    boolean bitField = bitOffset % 8 != 0 || (t.kindFlag && t.extra[3 * i + 2] >>> 24 != 0);
+                    if (bitField && contract) {
                         throw new IllegalArgumentException("bit field in " + t.name + ": the contract has none");
+                    }
+                    if (bitField) {
+                        continue;
                     }
                     members.add(new Member(str(strings, t.extra[3 * i]), bitOffset / 8, size(t.extra[3 * i + 1])));
                 }
