@@ -20,9 +20,8 @@ class ShellTest {
             for (String plugin : List.of("org.scxgamer.recorder.jar", "org.scxgamer.stats.jar")) {
                 Files.copy(RuntimeProcess.ROOT.resolve("runtime/target/plugins").resolve(plugin), rt.home.resolve("deploy").resolve(plugin));
             }
-            // The recorder's default folder is relative to the working directory: keep it in the runtime folder.
+            // The recorder's default folder is taken from the runtime folder (scxgamer.home).
             Path recordings = rt.home.resolve("data/recordings");
-            Files.writeString(rt.home.resolve("etc/scxgamer.recorder.cfg"), "folder = " + recordings + "\n");
             rt.start(false, List.of());
             rt.await(Duration.ofSeconds(60), () -> rt.command("lb -s org.scxgamer.stats").contains("|Active"), "the stats plugin to be active");
             long id = bundleId(rt.command("lb -s org.scxgamer.stats"));

@@ -102,7 +102,8 @@ public class RecorderComponent {
 
     private void apply(Map<String, ?> props, boolean first) {
         try {
-            settings = Settings.from(props);
+            String home = context == null ? null : context.getProperty("scxgamer.home");
+            settings = Settings.from(props, home == null || home.isBlank() ? null : Path.of(home));
             synchronized (this) {
                 if (!first && recording != null) {
                     LOG.info("{}: new configuration applies from the next recording", PID);

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(id = RecorderComponent.PID, name = "scxgamer recorder",
         description = "Records the event stream to checksummed files; replays and exports them")
 @interface RecorderConfig {
-    @AttributeDefinition(description = "Folder of the recordings (relative paths from the working directory)")
+    @AttributeDefinition(description = "Folder of the recordings (a relative path is taken from the runtime folder, scxgamer.home)")
     String folder() default Settings.DEFAULT_FOLDER;
 
     @AttributeDefinition(description = "Block payload size: a crash loses at most one block; 32768 .. 4194304 bytes", min = "32768", max = "4194304")

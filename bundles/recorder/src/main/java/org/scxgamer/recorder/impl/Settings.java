@@ -18,8 +18,21 @@ record Settings(Path folder, int blockBytes, int flushMs, long rotateBytes, long
 
     /** @throws IllegalArgumentException naming the first bad key and what it accepts */
     static Settings from(Map<String, ?> p) {
+        return from(p, null);
+    }
+
+    /**
+     * @param home the runtime's folder (framework property scxgamer.home) a relative folder is resolved
+     *        against, so recordings land in the runtime whatever directory it was started from; null: the
+     *        working directory
+     * @throws IllegalArgumentException naming the first bad key and what it accepts
+     */
+    static Settings from(Map<String, ?> p, Path home) {
         ConfigValues c = new ConfigValues(RecorderComponent.PID, p);
         Path folder = c.path("folder", DEFAULT_FOLDER);
+        if (home != null && !folder.isAbsolute()) {
+            folder = home.resolve(folder);
+        }
         int queue = (int) c.longIn("queue.capacity", DEFAULT_QUEUE_CAPACITY, 1024, 1 << 20);
         return new Settings(folder,
                 (int) c.longIn("block.bytes", DEFAULT_BLOCK_BYTES, 32 << 10, 4 << 20),

@@ -339,6 +339,9 @@ class RecorderTest {
         assertThatThrownBy(() -> Settings.from(Map.of("sync", "maybe"))).hasMessage(
                 "scxgamer.recorder: sync = 'maybe' is invalid, accepted: true, false");
         assertThat(Settings.from(Map.of("queue.capacity", "3000")).queueCapacity()).isEqualTo(4096);
+        Path home = Path.of("/opt/scxgamer");
+        assertThat(Settings.from(Map.of(), home).folder()).isEqualTo(home.resolve(Settings.DEFAULT_FOLDER));
+        assertThat(Settings.from(Map.of("folder", "/var/rec"), home).folder()).isEqualTo(Path.of("/var/rec"));
         assertThat(Format.MAX_BLOCK_BYTES).isEqualTo(4 << 20);
     }
 
