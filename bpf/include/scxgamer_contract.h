@@ -182,7 +182,8 @@ struct scxg_tunables {
 /* Scheduler hints from userspace (map `sched_hints`, one entry). */
 struct scxg_sched_hints {
 	u32 foreground_tgid;         /* 0: none; threads of this process are SCXG_CLASS_FOREGROUND */
-	u32 reserved;
+	u32 reader_tid;              /* 0: none; the core's ring reader: scheduled as SCXG_CLASS_INPUT, never sampled
+	                              * to the rings (its own samples would wake it again), counted in sched_stats */
 };
 
 /* Scheduler per-CPU counters (map `sched_stats`): one u64 each. */
@@ -195,8 +196,18 @@ enum scxg_sched_stat {
 	SCXG_SCHED_BEHAVIOUR_CLASSIFIED, /* tasks that became SCXG_CLASS_INPUT by their wake behaviour */
 	SCXG_SCHED_WAKE_SAMPLES,         /* wake-to-run samples written to a ring */
 	SCXG_SCHED_WAKE_SAMPLES_DROPPED, /* wake-to-run samples dropped: ring full */
+	SCXG_SCHED_WAKE_SAMPLES_THROTTLED, /* wake-to-run samples not offered: over this CPU's sample budget */
+	SCXG_SCHED_READER_WAKEUPS,       /* wakeups of the ring reader (sched_hints.reader_tid) that reached a CPU */
+	SCXG_SCHED_READER_WAKE_NS,       /* their wake-to-run time, summed (ns) */
+	SCXG_SCHED_READER_WAKE_SLOW,     /* those that waited longer than SCXG_READER_WAKE_SLOW_NS */
 	SCXG_SCHED_STAT_COUNT,
 };
+
+/* Wake-to-run samples: at most SCXG_WAKE_SAMPLE_BUDGET per CPU per SCXG_WAKE_SAMPLE_WINDOW_NS (throttled beyond). */
+#define SCXG_WAKE_SAMPLE_WINDOW_NS  10000000ULL   /* 10 ms */
+#define SCXG_WAKE_SAMPLE_BUDGET     20            /* 2000 samples/s per CPU */
+/* A ring reader wakeup waiting longer than this counts as slow (SCXG_SCHED_READER_WAKE_SLOW). */
+#define SCXG_READER_WAKE_SLOW_NS    1000000ULL    /* 1 ms */
 
 /* Scheduler exit information (one entry), copied from ops.exit's scx_exit_info. */
 #define SCXG_EXIT_REASON_LEN 128

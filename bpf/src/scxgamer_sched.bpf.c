@@ -54,6 +54,7 @@ struct task_ctx {
 	u8 cls;              /* enum scxg_task_class, as of the last enqueue */
 	u8 boosted;          /* the last enqueue was boosted */
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
+	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
 };
 
 struct {
@@ -67,6 +68,8 @@ struct {
 struct cpu_state {
 	u64 deadline;        /* of the running task */
 	u64 started_ns;      /* when it started running */
+	u64 sample_window_ns; /* start of the current wake-sample budget window */
+	u32 samples;          /* wake samples offered in that window */
 	u8 busy;
 	u8 rank;
 	u8 boosted;
@@ -77,13 +80,18 @@ _Static_assert((SCXG_MAX_CPUS & (SCXG_MAX_CPUS - 1)) == 0, "the mask in cpu_stat
 static u64 vtime_now;
 static u32 nr_cpus;
 
-static __always_inline void sched_count(u32 idx)
+static __always_inline void sched_add(u32 idx, u64 v)
 {
 	u32 zero = 0;
 	u64 *counters = bpf_map_lookup_elem(&sched_stats, &zero);
 
 	if (counters)
-		scxg_count(counters, idx);
+		__atomic_fetch_add(&counters[idx], v, __ATOMIC_RELAXED);
+}
+
+static __always_inline void sched_count(u32 idx)
+{
+	sched_add(idx, 1);
 }
 
 static __always_inline struct cpu_state *cpu_state_of(u32 cpu)
@@ -116,16 +124,23 @@ static __always_inline u8 class_rank(u8 cls)
 	}
 }
 
-/* Explicit classes from policy bundles win; then the foreground process; then behaviour. */
+/*
+ * The core's ring reader is part of the input path: an input handler whatever a policy says, so a
+ * saturated machine cannot starve it into ring drops. Then explicit classes from policy bundles;
+ * then the foreground process; then behaviour. Sets tctx->reader.
+ */
 static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tctx)
 {
 	u32 tid = p->pid, zero = 0;
-	struct scxg_sched_hints *hints;
-	u8 *cls = bpf_map_lookup_elem(&task_classes, &tid);
+	struct scxg_sched_hints *hints = bpf_map_lookup_elem(&sched_hints, &zero);
+	u8 *cls;
 
+	tctx->reader = hints && hints->reader_tid && hints->reader_tid == tid;
+	if (tctx->reader)
+		return SCXG_CLASS_INPUT;
+	cls = bpf_map_lookup_elem(&task_classes, &tid);
 	if (cls && *cls < SCXG_CLASS_COUNT)
 		return *cls;
-	hints = bpf_map_lookup_elem(&sched_hints, &zero);
 	if (hints && hints->foreground_tgid && hints->foreground_tgid == (u32)p->tgid)
 		return SCXG_CLASS_FOREGROUND;
 	return tctx->behaviour_input ? SCXG_CLASS_INPUT : SCXG_CLASS_DEFAULT;
@@ -356,14 +371,27 @@ void BPF_PROG(scxgamer_runnable, struct task_struct *p, u64 enq_flags)
 		tctx->behaviour_input = 0;
 }
 
-/* Wake-to-run latency of an input handler, as a record on this CPU's ring (full ring: drop + count). */
-static __always_inline void wake_sample(struct task_struct *p, struct task_ctx *tctx, u64 now)
+/*
+ * Wake-to-run latency of an input handler, as a record on this CPU's ring (full ring: drop + count).
+ * Each CPU offers at most SCXG_WAKE_SAMPLE_BUDGET samples per window, the rest are counted as
+ * throttled: samples share the rings with input and must never crowd it out.
+ */
+static __always_inline void wake_sample(struct task_struct *p, struct task_ctx *tctx, struct cpu_state *cs, u64 now)
 {
 	u64 *counters = scxg_input_counters();
 	u64 latency = now - tctx->wake_ns;
 
-	if (!counters)
+	if (!counters || !cs)
 		return;
+	if (now - cs->sample_window_ns >= SCXG_WAKE_SAMPLE_WINDOW_NS) {
+		cs->sample_window_ns = now;
+		cs->samples = 0;
+	}
+	if (cs->samples >= SCXG_WAKE_SAMPLE_BUDGET) {
+		sched_count(SCXG_SCHED_WAKE_SAMPLES_THROTTLED);
+		return;
+	}
+	cs->samples++;
 	if (scxg_emit(counters, now, p->pid, SCXG_TYPE_SCHED_WAKE, tctx->cls, scxg_min(latency, S32_MAX),
 		      SCXG_LANE_SCHED, tctx->boosted ? SCXG_FLAG_BOOSTED : 0))
 		sched_count(SCXG_SCHED_WAKE_SAMPLES);
@@ -382,8 +410,15 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 		return;
 	tctx->run_start_ns = now;
 	if (tctx->wake_ns) {
-		if (tctx->cls == SCXG_CLASS_INPUT)
-			wake_sample(p, tctx, now);
+		/* The reader is counted, not sampled: a record would wake it again, and so on. */
+		if (tctx->reader) {
+			sched_count(SCXG_SCHED_READER_WAKEUPS);
+			sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
+			if (now - tctx->wake_ns > SCXG_READER_WAKE_SLOW_NS)
+				sched_count(SCXG_SCHED_READER_WAKE_SLOW);
+		} else if (tctx->cls == SCXG_CLASS_INPUT) {
+			wake_sample(p, tctx, cs, now);
+		}
 		tctx->wake_ns = 0;
 	}
 	if (vtime_before(vtime_now, tctx->vruntime))

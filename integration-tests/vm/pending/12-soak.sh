@@ -26,6 +26,17 @@ done
 jvm=$(pgrep -f -- "-Dscxgamer.home=$RT_HOME" | head -1)
 [ -n "$jvm" ] || fail "cannot find the runtime's JVM process"
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$jvm/status"; }
+# The core's own threads (ring reader, subscriber delivery) as the kernel accounts them: tid, name,
+# CPU ns, runqueue wait ns, timeslices (schedstat). Their share under saturation is what decides drops.
+core_threads() {
+  local t
+  for t in /proc/$jvm/task/*; do
+    case $(cat "$t/comm" 2> /dev/null) in
+      scxgamer-ring-r*) echo "${t##*/} reader $(cat "$t/schedstat")" ;;
+      scxgamer-listen*) echo "${t##*/} listener $(cat "$t/schedstat")" ;;
+    esac
+  done
+}
 
 # The writer is SCHED_FIFO: it stands in for the hardware, which no CPU load slows down.
 bg_start mouse chrt -f 50 "$SCXG_TOOLS/uinput-dev" --type mouse --id usb:046d:c077 --name "scxgamer soak mouse" --script
@@ -51,6 +62,7 @@ bg_send mouse "moves $((rate * (warm + soak + 60))) $rate"
 sleep "$warm"
 rss1=$(rss) seq1=$(cat /sys/kernel/sched_ext/enable_seq) exits1=$(rt_cmd scx:sched | grep -c '^exit: ' || true)
 echo "after ${warm} s warm-up: JVM RSS ${rss1} KiB"
+threads1=$(core_threads)
 mkfifo "$SCXG_TMP/never"
 # Sample the scheduler state every second while the soak runs.
 ( exec 3<> "$SCXG_TMP/never"; while :; do read -r s < /sys/kernel/sched_ext/state; echo "$s"; read -t 1 -u 3 || :; done ) \
@@ -58,6 +70,13 @@ mkfifo "$SCXG_TMP/never"
 sampler=$!
 sleep "$soak"
 kill "$sampler"; wait "$sampler" 2> /dev/null || true
+threads2=$(core_threads)
+# Per thread over the soak: CPU share, and the mean runqueue wait per timeslice (wake-to-run or
+# preempted-to-run): the reader's is the delay between a ring filling and the reader draining it.
+join <(sort <<< "$threads1") <(sort <<< "$threads2") | awk -v s="$soak" '{
+  run = $7 - $3; wait = $8 - $4; n = $9 - $5
+  printf "thread %s %s: cpu %.1f %% of one CPU, runqueue wait %.0f ms over %d slices (mean %.0f us)\n", $1, $2, run / s / 1e7, wait / 1e6, n, n ? wait / n / 1e3 : 0
+}'
 kill -INT "${_BG_PID[mouse]}"
 wrote=$(bg_wait_line mouse '^wrote ' 30)
 echo "$wrote"

@@ -1,5 +1,9 @@
 package org.scxgamer.core.events;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.scxgamer.core.kernel.RingReader;
@@ -30,6 +34,9 @@ public final class RingPump implements Runnable {
     /** What the thread reads now; written by the thread under lock. */
     private RingReader current;
     private boolean stopped;
+    /** Linux thread id of the reader thread (0: unknown), set when it starts. */
+    private volatile int tid;
+    private final CountDownLatch started = new CountDownLatch(1);
 
     public RingPump(EventHub hub) {
         this.hub = hub;
@@ -104,6 +111,29 @@ public final class RingPump implements Runnable {
         }
     }
 
+    /**
+     * Linux thread id of the reader thread, for the scheduler hint that favours it; 0 if it cannot be
+     * read. Waits (briefly, once) for the thread to start.
+     */
+    public int tid() {
+        try {
+            started.await(HANDOVER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return tid;
+    }
+
+    private static int currentTid() {
+        try {
+            // "/proc/thread-self" links to "PID/task/TID".
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ring reader: cannot read its thread id from /proc/thread-self ({}); the scheduler cannot favour it", e.toString());
+            return 0;
+        }
+    }
+
     /** Whether the thread currently reads rings. */
     public boolean reading() {
         return wanted != null;
@@ -111,6 +141,8 @@ public final class RingPump implements Runnable {
 
     @Override
     public void run() {
+        tid = currentTid();
+        started.countDown();
         long lastError = 0;
         RingReader rings = null;
         while (true) {

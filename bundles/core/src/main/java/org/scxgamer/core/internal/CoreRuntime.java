@@ -260,6 +260,23 @@ final class CoreRuntime implements ScxControl, InputEventService {
         }
         pump.attach(k.rings(), settings.busyPoll());
         publisher.eventService(true);
+        favourReader(k);
+    }
+
+    /**
+     * The reader is part of the input path: the scheduler runs it as an input handler (without
+     * sampling it), so a saturated machine does not starve it into ring drops.
+     */
+    private void favourReader(Kernel k) {
+        int tid = pump.tid();
+        if (tid <= 0) {
+            return;
+        }
+        try {
+            k.setReaderThread(tid);
+        } catch (RuntimeException e) {
+            LOG.warn("Ring reader thread {} not named to the scheduler, it competes as an ordinary thread: {}", tid, e.getMessage());
+        }
     }
 
     /** @return whether the reader let go of the rings (they may be closed) */
@@ -540,6 +557,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
             c.put("sched.behaviour.classified", sched[Contract.SCHED_STAT_BEHAVIOUR_CLASSIFIED]);
             c.put("sched.wake.samples", sched[Contract.SCHED_STAT_WAKE_SAMPLES]);
             c.put("sched.wake.samples.dropped", sched[Contract.SCHED_STAT_WAKE_SAMPLES_DROPPED]);
+            c.put("sched.wake.samples.throttled", sched[Contract.SCHED_STAT_WAKE_SAMPLES_THROTTLED]);
+            c.put("sched.reader.wakeups", sched[Contract.SCHED_STAT_READER_WAKEUPS]);
+            c.put("sched.reader.wake.ns", sched[Contract.SCHED_STAT_READER_WAKE_NS]);
+            c.put("sched.reader.wake.slow", sched[Contract.SCHED_STAT_READER_WAKE_SLOW]);
         }
         return c;
     }

@@ -167,7 +167,7 @@ public final class Contract {
     // struct scxg_sched_hints
     public static final int SCHED_HINTS_SIZE = 8;
     public static final int SCHED_HINTS_FOREGROUND_TGID = 0;
-    public static final int SCHED_HINTS_RESERVED = 4;
+    public static final int SCHED_HINTS_READER_TID = 4;
 
     // enum scxg_sched_stat
     public static final int SCHED_STAT_ENQUEUED = 0;
@@ -178,7 +178,11 @@ public final class Contract {
     public static final int SCHED_STAT_BEHAVIOUR_CLASSIFIED = 5;
     public static final int SCHED_STAT_WAKE_SAMPLES = 6;
     public static final int SCHED_STAT_WAKE_SAMPLES_DROPPED = 7;
-    public static final int SCHED_STAT_COUNT = 8;
+    public static final int SCHED_STAT_WAKE_SAMPLES_THROTTLED = 8;
+    public static final int SCHED_STAT_READER_WAKEUPS = 9;
+    public static final int SCHED_STAT_READER_WAKE_NS = 10;
+    public static final int SCHED_STAT_READER_WAKE_SLOW = 11;
+    public static final int SCHED_STAT_COUNT = 12;
 
     /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
     public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";

@@ -83,6 +83,13 @@ public interface Kernel extends AutoCloseable {
 
     int foreground();
 
+    /**
+     * Names the core's ring reader thread to the scheduler (0: none): it is scheduled as an input
+     * handler and its wake-to-run is counted in the SCHED_STAT_READER_* counters instead of sampled.
+     * The hint lives in a shared map: it holds whether the scheduler is attached or not.
+     */
+    void setReaderThread(int tid);
+
     /** Detaches and frees everything. Idempotent. Stop the ring reader thread first: the rings are unmapped. */
     @Override
     void close();

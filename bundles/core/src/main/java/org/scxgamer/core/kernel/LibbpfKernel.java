@@ -1138,13 +1138,26 @@ public final class LibbpfKernel implements Kernel {
         if (tgid < 0) {
             throw new IllegalArgumentException("process id " + tgid + " is not valid (0 clears the foreground)");
         }
+        setHint(Contract.SCHED_HINTS_FOREGROUND_TGID, tgid);
+    }
+
+    @Override
+    public synchronized void setReaderThread(int tid) {
+        if (tid < 0) {
+            throw new IllegalArgumentException("thread id " + tid + " is not valid (0 clears the reader thread)");
+        }
+        setHint(Contract.SCHED_HINTS_READER_TID, tid);
+    }
+
+    /** Read-modify-write of one sched_hints field (callers hold the monitor: no lost update between fields). */
+    private void setHint(int offset, int value) {
         BpfMap map = map(Contract.SCHED_HINTS_MAP);
         Memory key = new Memory(4);
         key.setInt(0, 0);
-        Memory value = new Memory(map.valueSize);
-        lookup(map, key, value);
-        value.setInt(Contract.SCHED_HINTS_FOREGROUND_TGID, tgid);
-        update(map, key, value);
+        Memory hints = new Memory(map.valueSize);
+        lookup(map, key, hints);
+        hints.setInt(offset, value);
+        update(map, key, hints);
     }
 
     @Override

@@ -178,6 +178,9 @@ class CoreRuntimeTest {
         await("all 15 delivered", () -> got.get() == 15);
         assertThat(rt.counters().get("events.read")).isEqualTo(15);
         assertThat(readerThreads()).hasSize(1);
+        // Each kernel's scheduler hint names that same reader thread by its Linux thread id.
+        assertThat(first.readerTid).isPositive().isEqualTo(kernel().readerTid);
+        assertThat(Files.readString(Path.of("/proc/self/task/" + first.readerTid + "/comm")).strip()).isEqualTo("scxgamer-ring-r");
     }
 
     @Test

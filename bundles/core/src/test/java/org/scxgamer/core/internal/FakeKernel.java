@@ -47,6 +47,7 @@ final class FakeKernel implements Kernel {
     volatile boolean closed;
     final Map<Integer, TaskClass> classes = new ConcurrentHashMap<>();
     volatile int foreground;
+    volatile int readerTid;
 
     FakeKernel(int ringCapacity, PartState hook, PartState scheduler) {
         this.ringCapacity = ringCapacity;
@@ -263,6 +264,11 @@ final class FakeKernel implements Kernel {
     @Override
     public int foreground() {
         return foreground;
+    }
+
+    @Override
+    public void setReaderThread(int tid) {
+        readerTid = tid;
     }
 
     @Override

@@ -65,7 +65,7 @@ class ContractDriftTest {
                     m("dropped", INJECT_ARGS_DROPPED, 8), m("filtered", INJECT_ARGS_FILTERED, 8),
                     m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)),
             s("scxg_sched_hints", SCHED_HINTS_SIZE, m("foreground_tgid", SCHED_HINTS_FOREGROUND_TGID, 4),
-                    m("reserved", SCHED_HINTS_RESERVED, 4)));
+                    m("reader_tid", SCHED_HINTS_READER_TID, 4)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -92,10 +92,12 @@ class ContractDriftTest {
                 "SCXG_CLASS_COUNT", (long) CLASS_COUNT));
         Map<String, Long> sched = new LinkedHashMap<>();
         String[] schedNames = {"ENQUEUED", "DIRECT_DISPATCHED", "SHARED_DISPATCHED", "BOOSTED", "PREEMPT_KICKS",
-                "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "STAT_COUNT"};
+                "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "WAKE_SAMPLES_THROTTLED", "READER_WAKEUPS",
+                "READER_WAKE_NS", "READER_WAKE_SLOW", "STAT_COUNT"};
         int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
                 SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
-                SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_COUNT};
+                SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_WAKE_SAMPLES_THROTTLED, SCHED_STAT_READER_WAKEUPS,
+                SCHED_STAT_READER_WAKE_NS, SCHED_STAT_READER_WAKE_SLOW, SCHED_STAT_COUNT};
         for (int i = 0; i < schedNames.length; i++) {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }
