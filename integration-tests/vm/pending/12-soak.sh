@@ -84,7 +84,7 @@ total_events=$(field events "$wrote")
 # What the kernel side counted, shown before the delivery check so a shortfall is explained (kernel drops,
 # an ejection) rather than only timed out.
 sleep 2
-rt_cmd scx:stats | grep -E '^(events\.|lane\.mouse|ring\.[0-9]+\.dropped: [1-9]|sched\.wake)'
+rt_cmd scx:stats | grep -E '^(events\.|lane\.mouse|ring\.[0-9]+\.dropped: [1-9]|sched\.(wake|reader))'
 rt_cmd scx:sched | grep -E '^(state|restarts|exit):'
 wait_for "[ \"\$(sed -n 's/^soak: .* mouse=\([0-9]*\).*/\1/p' <<< \"\$(rt_cmd probe:counts)\")\" = $total_events ]" 120 \
   "the probe received all $total_events written events"

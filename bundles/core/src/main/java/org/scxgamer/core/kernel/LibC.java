@@ -49,6 +49,8 @@ final class LibC {
 
     static native int sched_getcpu();
 
+    static native int setpriority(int which, int who, int prio);
+
     static native long sysconf(int name);
 
     static native String strerror(int errnum);
