@@ -49,8 +49,9 @@ enum scxg_event_flags {
 	SCXG_FLAG_CONTINUOUS = 1 << 2, /* continuous-input mode was on */
 };
 
-/* Record type of scheduler samples on SCXG_LANE_SCHED: value = wake-to-run ns (clamped to S32_MAX),
- * device_id = tid, code = task class, flags SCXG_FLAG_BOOSTED if the wakeup was boosted. */
+/* Record type of scheduler samples on SCXG_LANE_SCHED, for threads classed SCXG_CLASS_INPUT in task_classes
+ * only: value = wake-to-run ns (clamped to S32_MAX), device_id = tid, code = task class, flags
+ * SCXG_FLAG_BOOSTED if the wakeup was boosted. */
 #define SCXG_TYPE_SCHED_WAKE 0xf001
 
 /* One ring-buffer record. */

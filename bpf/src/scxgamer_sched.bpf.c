@@ -55,6 +55,7 @@ struct task_ctx {
 	u8 boosted;          /* the last enqueue was boosted */
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
 	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
+	u8 sampled;          /* classed SCXG_CLASS_INPUT in task_classes: its wake-to-run goes to the rings */
 };
 
 struct {
@@ -127,7 +128,11 @@ static __always_inline u8 class_rank(u8 cls)
 /*
  * The core's ring reader is part of the input path: an input handler whatever a policy says, so a
  * saturated machine cannot starve it into ring drops. Then explicit classes from policy bundles;
- * then the foreground process; then behaviour. Sets tctx->reader.
+ * then the foreground process; then behaviour. Sets tctx->reader and tctx->sampled.
+ *
+ * Only explicitly classed input handlers are sampled: a thread woken by records (the reader, the
+ * core's delivery threads, which behaviour may well class as input handlers) would otherwise
+ * produce a record per wakeup and wake itself again through the rings.
  */
 static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tctx)
 {
@@ -136,11 +141,14 @@ static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tct
 	u8 *cls;
 
 	tctx->reader = hints && hints->reader_tid && hints->reader_tid == tid;
+	tctx->sampled = 0;
 	if (tctx->reader)
 		return SCXG_CLASS_INPUT;
 	cls = bpf_map_lookup_elem(&task_classes, &tid);
-	if (cls && *cls < SCXG_CLASS_COUNT)
+	if (cls && *cls < SCXG_CLASS_COUNT) {
+		tctx->sampled = *cls == SCXG_CLASS_INPUT;
 		return *cls;
+	}
 	if (hints && hints->foreground_tgid && hints->foreground_tgid == (u32)p->tgid)
 		return SCXG_CLASS_FOREGROUND;
 	return tctx->behaviour_input ? SCXG_CLASS_INPUT : SCXG_CLASS_DEFAULT;
@@ -416,7 +424,7 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 			sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
 			if (now - tctx->wake_ns > SCXG_READER_WAKE_SLOW_NS)
 				sched_count(SCXG_SCHED_READER_WAKE_SLOW);
-		} else if (tctx->cls == SCXG_CLASS_INPUT) {
+		} else if (tctx->sampled) {
 			wake_sample(p, tctx, cs, now);
 		}
 		tctx->wake_ns = 0;
