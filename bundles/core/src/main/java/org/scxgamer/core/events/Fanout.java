@@ -27,7 +27,8 @@ final class Fanout {
     private final int stealExtra;
     private final int flushEvery;
     private final int mask;
-    private final EventSlot[] slots;
+    /** capacity entries of {@link EventSlot#WORDS} longs. */
+    private final long[] entries;
     /** Highest published sequence: delivery threads read up to here. */
     private final Sequence cursor = new Sequence(-1);
     /** Slots written so far (reader thread writes; read by {@link Subscriber#matched()}). */
@@ -50,13 +51,10 @@ final class Fanout {
         // Publishing wakes parked delivery threads: often enough that they work while the reader drains,
         // seldom enough that wake-ups stay rare per event.
         this.flushEvery = Math.max(1, Math.min(capacity / 4, 4096));
-        this.slots = new EventSlot[capacity];
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new EventSlot();
-        }
+        this.entries = new long[capacity * EventSlot.WORDS];
     }
 
-    /** Reader thread: decodes one record into the next slot. */
+    /** Reader thread: copies one record into the next slot. */
     void write(ByteBuffer data, int offset, int ring, long now) {
         Subscriber[] m = members;
         if (m != adopted) {
@@ -66,10 +64,13 @@ final class Fanout {
         if (n > safeUntil) {
             makeRoom(n);
         }
-        EventSlot e = slots[(int) n & mask];
-        e.decode(data, offset, ring, now);
-        for (Subscriber s : filtered) {
-            s.countIfMatches(e);
+        int i = ((int) n & mask) * EventSlot.WORDS;
+        EventSlot.pack(data, offset, ring, now, entries, i);
+        if (filtered.length > 0) {
+            int lane = EventSlot.lane(entries, i), type = EventSlot.type(entries, i);
+            for (Subscriber s : filtered) {
+                s.countIfMatches(lane, type);
+            }
         }
         written.setOpaque(n + 1);
         if (pendingLow < 0) {
@@ -159,16 +160,22 @@ final class Fanout {
         }
         long c = 0;
         for (long q = from; q < to; q++) {
-            EventSlot e = slots[(int) q & mask];
-            if (s.filter().matches(e.lane, e.type)) {
+            int i = ((int) q & mask) * EventSlot.WORDS;
+            if (s.filter().matches(EventSlot.lane(entries, i), EventSlot.type(entries, i))) {
                 c++;
             }
         }
         return c;
     }
 
-    EventSlot slot(long sequence) {
-        return slots[(int) sequence & mask];
+    /** Copies the entries of slots first .. first + n - 1 (n at most capacity) into {@code to} from index 0. */
+    void copy(long first, int n, long[] to) {
+        int from = (int) first & mask;
+        int head = Math.min(n, capacity - from);
+        System.arraycopy(entries, from * EventSlot.WORDS, to, 0, head * EventSlot.WORDS);
+        if (head < n) {
+            System.arraycopy(entries, 0, to, head * EventSlot.WORDS, (n - head) * EventSlot.WORDS);
+        }
     }
 
     long published() {

@@ -55,7 +55,9 @@ final class Subscriber implements Runnable {
     private final AtomicLong matchedFiltered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     // Written by the delivery thread only.
-    private final EventSlot[] batch;
+    /** The claimed batch, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
+    private final long[] batch;
+    private final EventSlot event = new EventSlot();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private long dropsReported;
@@ -72,10 +74,7 @@ final class Subscriber implements Runnable {
         this.listener = listener;
         this.filter = filter;
         this.fanout = fanout;
-        this.batch = new EventSlot[fanout.batch];
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = new EventSlot();
-        }
+        this.batch = new long[fanout.batch * EventSlot.WORDS];
         this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
     }
@@ -104,8 +103,8 @@ final class Subscriber implements Runnable {
     }
 
     /** Reader thread, filtered subscribers: counts the event just written if it matches. */
-    void countIfMatches(EventSlot e) {
-        if (filter.matches(e.lane, e.type)) {
+    void countIfMatches(int lane, int type) {
+        if (filter.matches(lane, type)) {
             matchedFiltered.setOpaque(matchedFiltered.getPlain() + 1);
         }
     }
@@ -132,7 +131,9 @@ final class Subscriber implements Runnable {
             LOG.warn("Delivery thread {} keeps the default priority: {}", thread.getName(), failed);
         }
         boolean all = filter.matchesAll();
-        EventSlot[] b = batch;
+        long[] b = batch;
+        int most = fanout.batch;
+        EventSlot e = event;
         while (running) {
             long first = claim.get();
             long available = fanout.published();
@@ -140,18 +141,16 @@ final class Subscriber implements Runnable {
                 idle();
                 continue;
             }
-            long last = Math.min(available, first + b.length - 1);
+            long last = Math.min(available, first + most - 1);
             int n = (int) (last - first + 1);
             // Copy, then claim: a claim that succeeds proves the reader did not take (and so did not overwrite) these slots.
-            for (int i = 0; i < n; i++) {
-                b[i].copyFrom(fanout.slot(first + i));
-            }
+            fanout.copy(first, n, b);
             if (!claim.compareAndSet(first, last + 1)) {
                 continue; // the reader dropped them for lagging, and counted that
             }
-            for (int i = 0; i < n && running; i++) {
-                EventSlot e = b[i];
-                if (all || filter.matches(e.lane, e.type)) {
+            for (int i = 0; i < n * EventSlot.WORDS && running; i += EventSlot.WORDS) {
+                if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
+                    e.unpack(b, i);
                     try {
                         listener.onEvent(e);
                     } catch (Throwable t) {
