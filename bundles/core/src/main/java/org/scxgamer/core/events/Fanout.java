@@ -12,9 +12,9 @@ import com.lmax.disruptor.Sequence;
  * <p>Nothing a subscriber does can make the reader wait or slow down the others. A delivery thread
  * takes a batch by copying it out of the ring and then claiming it (compare-and-set of its claim
  * sequence, which fails if the reader took those slots meanwhile). A subscriber may hold at most
- * {@link #capacity} events (its claimed batch plus the unclaimed slots behind the reader); when it
- * falls further behind, the reader claims the oldest unclaimed slots itself, in chunks, and counts
- * the matching ones as dropped for that subscriber. The reader overwrites a slot only after every
+ * {@link #capacity} events (what it claimed and has not delivered plus the unclaimed slots behind the
+ * reader); when it falls further behind, the reader claims the oldest unclaimed slots itself, in
+ * chunks, and counts the matching ones as dropped for that subscriber. The reader overwrites a slot only after every
  * subscriber's claim has passed it, so a successful claim always covers an intact copy.
  *
  * <p>Reader-thread state is plain fields; the ring and the reader's claims need no lock.
@@ -132,16 +132,17 @@ final class Fanout {
     }
 
     /**
-     * Reader thread, before writing slot {@code n}: every subscriber may keep at most capacity - batch
-     * unclaimed slots (it holds at most batch claimed ones), which also keeps slot n - capacity, about
-     * to be overwritten, behind every claim. Claims the oldest slots of those that lag further.
+     * Reader thread, before writing slot {@code n}: a subscriber may hold at most capacity events, the
+     * ones it claimed and has not delivered plus the unclaimed slots behind the reader; this also keeps
+     * slot n - capacity, about to be overwritten, behind every claim. Claims the oldest slots of a
+     * subscriber that lags further, in chunks, and counts them as dropped.
      */
     private void makeRoom(long n) {
-        long keepFrom = n + 1 - capacity + batch;
         long min = Long.MAX_VALUE;
         for (Subscriber s : adopted) {
             long e;
-            while ((e = s.claim.get()) < keepFrom) {
+            long keepFrom;
+            while ((e = s.claim.get()) < (keepFrom = n + 1 - capacity + s.held())) {
                 long to = Math.min(n, keepFrom + stealExtra);
                 if (s.claim.compareAndSet(e, to)) {
                     s.dropped(countMatching(s, e, to));
@@ -151,6 +152,7 @@ final class Fanout {
             }
             min = Math.min(min, e);
         }
+        // A subscriber holds at most batch claimed events: until then no claim needs a look.
         safeUntil = min == Long.MAX_VALUE ? Long.MAX_VALUE : min + capacity - batch - 1;
     }
 

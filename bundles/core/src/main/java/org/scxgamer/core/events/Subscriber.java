@@ -1,6 +1,7 @@
 package org.scxgamer.core.events;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,6 +60,8 @@ final class Subscriber implements Runnable {
     private final long[] batch;
     private final EventSlot event = new EventSlot();
     private final AtomicLong delivered = new AtomicLong();
+    /** Events of the current claim not yet delivered (announced before the claim, so the reader never sees too few). */
+    private final AtomicInteger held = new AtomicInteger();
     private final AtomicLong failures = new AtomicLong();
     private long dropsReported;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_PERIOD_NANOS;
@@ -145,10 +148,13 @@ final class Subscriber implements Runnable {
             int n = (int) (last - first + 1);
             // Copy, then claim: a claim that succeeds proves the reader did not take (and so did not overwrite) these slots.
             fanout.copy(first, n, b);
+            held.set(n);
             if (!claim.compareAndSet(first, last + 1)) {
+                held.set(0);
                 continue; // the reader dropped them for lagging, and counted that
             }
             for (int i = 0; i < n * EventSlot.WORDS && running; i += EventSlot.WORDS) {
+                held.setOpaque(n - i / EventSlot.WORDS);
                 if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
                     e.unpack(b, i);
                     try {
@@ -159,8 +165,14 @@ final class Subscriber implements Runnable {
                     delivered.setOpaque(delivered.getPlain() + 1);
                 }
             }
+            held.setOpaque(0);
             reportDrops();
         }
+    }
+
+    /** Reader thread: claimed events the delivery thread has not finished. */
+    int held() {
+        return held.get();
     }
 
     private boolean ready() {
