@@ -7,8 +7,8 @@ import org.scxgamer.api.event.Lane;
 import org.scxgamer.core.kernel.Contract;
 
 /**
- * The event a listener gets: one reused instance per delivery thread, filled from a {@link Fanout}
- * ring entry just before each call, so nothing is allocated per event.
+ * The event a listener gets: one reused instance per delivery thread, a view of one entry of the batch
+ * the thread copied out of a {@link Fanout} ring, moved before each call; nothing is allocated per event.
  *
  * <p>A ring entry is {@link #WORDS} longs: the record's three little-endian 8-byte words as the
  * kernel wrote them (timestamp; device id, type, code; value, cpu, lane, flags) and the read time
@@ -25,16 +25,18 @@ final class EventSlot implements InputEvent {
     private static final int FLAGS_SHIFT = (Contract.EVENT_FLAGS - Contract.EVENT_VALUE) * 8;
     private static final int LANES = Lane.values().length;
 
-    long timestampNanos;
-    int deviceId;
-    int type;
-    int code;
-    int value;
-    int cpu;
-    int lane;
-    int flags;
-    int ring;
-    long readNanos;
+    /** The entries this event reads (a delivery thread's claimed batch) and its first word there. */
+    private final long[] entries;
+    private int at;
+
+    EventSlot(long[] entries) {
+        this.entries = entries;
+    }
+
+    /** Makes this the event of entry {@code i} of the array given at construction. */
+    void at(int i) {
+        at = i;
+    }
 
     /**
      * Copies one scxg_event record (little-endian buffer) at {@code offset} into ring entry {@code i}.
@@ -57,33 +59,16 @@ final class EventSlot implements InputEvent {
         return (int) (entries[i + 1] >>> TYPE_SHIFT) & 0xffff;
     }
 
-    /** Fills this event from ring entry {@code i}. */
-    void unpack(long[] entries, int i) {
-        timestampNanos = entries[i];
-        long w1 = entries[i + 1];
-        deviceId = (int) w1;
-        type = (int) (w1 >>> TYPE_SHIFT) & 0xffff;
-        code = (int) (w1 >>> CODE_SHIFT) & 0xffff;
-        long w2 = entries[i + 2];
-        value = (int) w2;
-        cpu = (int) (w2 >>> CPU_SHIFT) & 0xffff;
-        lane = lane(entries, i);
-        flags = (int) (w2 >>> FLAGS_SHIFT) & 0xff;
-        long w3 = entries[i + 3];
-        ring = (int) w3 & 0xf;
-        readNanos = w3 >>> 4;
-    }
-
-    @Override public long timestampNanos() { return timestampNanos; }
-    @Override public int deviceId() { return deviceId; }
-    @Override public int type() { return type; }
-    @Override public int code() { return code; }
-    @Override public int value() { return value; }
-    @Override public int cpu() { return cpu; }
-    @Override public Lane lane() { return Lane.ofId(lane); }
-    @Override public int flags() { return flags; }
-    @Override public int ring() { return ring; }
-    @Override public long readNanos() { return readNanos; }
+    @Override public long timestampNanos() { return entries[at]; }
+    @Override public int deviceId() { return (int) entries[at + 1]; }
+    @Override public int type() { return type(entries, at); }
+    @Override public int code() { return (int) (entries[at + 1] >>> CODE_SHIFT) & 0xffff; }
+    @Override public int value() { return (int) entries[at + 2]; }
+    @Override public int cpu() { return (int) (entries[at + 2] >>> CPU_SHIFT) & 0xffff; }
+    @Override public Lane lane() { return Lane.ofId(lane(entries, at)); }
+    @Override public int flags() { return (int) (entries[at + 2] >>> FLAGS_SHIFT) & 0xff; }
+    @Override public int ring() { return (int) entries[at + 3] & 0xf; }
+    @Override public long readNanos() { return entries[at + 3] >>> 4; }
 
     @Override
     public String toString() {

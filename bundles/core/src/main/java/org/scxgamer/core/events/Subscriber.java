@@ -58,7 +58,7 @@ final class Subscriber implements Runnable {
     // Written by the delivery thread only.
     /** The claimed batch, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
     private final long[] batch;
-    private final EventSlot event = new EventSlot();
+    private final EventSlot event;
     private final AtomicLong delivered = new AtomicLong();
     /** Events of the current claim not yet delivered (announced before the claim, so the reader never sees too few). */
     private final AtomicInteger held = new AtomicInteger();
@@ -78,6 +78,7 @@ final class Subscriber implements Runnable {
         this.filter = filter;
         this.fanout = fanout;
         this.batch = new long[fanout.batch * EventSlot.WORDS];
+        this.event = new EventSlot(batch);
         this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
     }
@@ -156,7 +157,7 @@ final class Subscriber implements Runnable {
             for (int i = 0; i < n * EventSlot.WORDS && running; i += EventSlot.WORDS) {
                 held.setOpaque(n - i / EventSlot.WORDS);
                 if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
-                    e.unpack(b, i);
+                    e.at(i);
                     try {
                         listener.onEvent(e);
                     } catch (Throwable t) {
