@@ -40,10 +40,15 @@ def start_runtime():
                 prompt = time.monotonic() - start
         # Ask until every bundle is ACTIVE (the prompt comes before the last bundles finish starting).
         ready = None
+        fragments = set()  # fragments stay Resolved: they never start
         while ready is None:
             out = gogo(p, "lb")
             rows = [l for l in out.splitlines() if l.count("|") >= 3]
-            if rows[1:] and all("|Active" in l for l in rows[1:]):
+            for l in rows[1:]:
+                bid = l.split("|")[0].strip()
+                if "|Resolved" in l and bid not in fragments and "Fragment-Host" in gogo(p, "headers " + bid):
+                    fragments.add(bid)
+            if rows[1:] and all("|Active" in l or l.split("|")[0].strip() in fragments for l in rows[1:]):
                 ready = time.monotonic() - start
             elif time.monotonic() - start > 30:
                 raise RuntimeError("bundles not all ACTIVE after 30 s:\n" + out)

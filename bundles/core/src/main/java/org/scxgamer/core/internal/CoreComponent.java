@@ -62,7 +62,17 @@ public class CoreComponent {
             t.setDaemon(true);
             return t;
         });
-        monitor.scheduleWithFixedDelay(runtime::tick, CoreRuntime.TICK_MILLIS, CoreRuntime.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        monitor.schedule(this::monitorRound, runtime.tickMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void monitorRound() {
+        try {
+            runtime.tick();
+        } finally {
+            if (!monitor.isShutdown()) {
+                monitor.schedule(this::monitorRound, runtime.tickMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     @Modified

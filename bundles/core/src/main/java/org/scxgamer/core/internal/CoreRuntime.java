@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The core's state machine, free of OSGi so it can be tested against a fake kernel: owns the kernel
  * (open, reload, close), the ring reader, the tunables and whitelist, and the scheduler monitor
- * ({@link #tick()}, called every {@link #TICK_MILLIS} ms). Control-plane changes are serialised by
+ * ({@link #tick()}, called every {@link #tickMillis()} ms). Control-plane changes are serialised by
  * one lock; the event path (reader → subscribers) never takes it.
  */
 final class CoreRuntime implements ScxControl, InputEventService {
     private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
+    /** Monitor period while a scheduler is attached or a restart is due: its exit is noticed within this. */
     static final long TICK_MILLIS = 200;
+    /** Monitor period otherwise (part changes, overflow reports): fewer wake-ups of an idle daemon. */
+    static final long IDLE_TICK_MILLIS = 1_000;
     /** At most one overflow report (log line + Event Admin burst) per this period. */
     static final long OVERFLOW_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A scheduler that stays attached this long gets its restart attempts back. */
@@ -289,6 +292,16 @@ final class CoreRuntime implements ScxControl, InputEventService {
     }
 
     // ---- scheduler monitor ----------------------------------------------------------------------
+
+    /** Delay before the next monitor round. */
+    long tickMillis() {
+        lock.lock();
+        try {
+            return schedulerExpected || restartAt >= 0 ? TICK_MILLIS : IDLE_TICK_MILLIS;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** One monitor round: part changes, kernel overflow, scheduler exit detection and restarts. */
     void tick() {
