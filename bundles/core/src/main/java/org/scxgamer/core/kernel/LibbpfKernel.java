@@ -555,13 +555,21 @@ public final class LibbpfKernel implements Kernel {
         return percpuSum(Contract.SCHED_STATS_MAP);
     }
 
+    /** Reused by {@link #percpuSum} (under this object's lock): the core's monitor reads counters every tick. */
+    private Memory percpuValues;
+    private Memory zeroKey;
+
     private synchronized long[] percpuSum(String mapName) {
         BpfMap map = map(mapName);
         int stride = (map.valueSize + 7) & ~7;
-        Memory values = new Memory((long) stride * possibleCpus);
-        Memory key = new Memory(4);
-        key.setInt(0, 0);
-        lookup(map, key, values);
+        long bytes = (long) stride * possibleCpus;
+        if (percpuValues == null || percpuValues.size() < bytes) {
+            percpuValues = new Memory(bytes);
+            zeroKey = new Memory(4);
+            zeroKey.setInt(0, 0);
+        }
+        Memory values = percpuValues;
+        lookup(map, zeroKey, values);
         long[] sum = new long[map.valueSize / 8];
         for (int cpu = 0; cpu < possibleCpus; cpu++) {
             for (int i = 0; i < sum.length; i++) {
