@@ -193,7 +193,8 @@ enum scxg_sched_stat {
 	SCXG_SCHED_DIRECT_DISPATCHED,    /* inserted straight into a local DSQ: an idle CPU's, or a preempted one's */
 	SCXG_SCHED_SHARED_DISPATCHED,    /* inserted into the shared vtime DSQ */
 	SCXG_SCHED_BOOSTED,              /* enqueues that got an input boost (earlier deadline, boosted slice) */
-	SCXG_SCHED_PREEMPT_KICKS,        /* SCX_KICK_PREEMPT sent: a CPU ran a lower class, or a waking task's deadline was far ahead */
+	SCXG_SCHED_PREEMPT_KICKS,        /* preemptions: a boosted task inserted with SCX_ENQ_PREEMPT on a CPU running a lower class,
+	                                  * or SCX_KICK_PREEMPT sent because a waking task's deadline was far ahead */
 	SCXG_SCHED_BEHAVIOUR_CLASSIFIED, /* tasks that became SCXG_CLASS_INPUT by their wake behaviour */
 	SCXG_SCHED_WAKE_SAMPLES,         /* wake-to-run samples written to a ring */
 	SCXG_SCHED_WAKE_SAMPLES_DROPPED, /* wake-to-run samples dropped: ring full */

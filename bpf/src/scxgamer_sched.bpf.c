@@ -319,8 +319,12 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, PREEMPT_MARGIN_NS, &lower) : -1;
 	if (cpu >= 0 && lower && t.preempt) {
-		scxg_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
-		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		/*
+		 * SCX_ENQ_PREEMPT preempts when p lands on that CPU's local DSQ, at its head. A separate kick
+		 * could be handled before the (deferred) move to a remote CPU: the victim then picked another
+		 * task with a fresh slice and p waited behind it (wake-to-run p50 ~2 ms under saturation).
+		 */
+		scxg_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags | SCX_ENQ_PREEMPT);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
 		sched_count(SCXG_SCHED_PREEMPT_KICKS);
 		return;
