@@ -329,14 +329,11 @@ class PluginsTest {
         for (String bsn : MODULES.keySet()) {
             deploy(bsn);
         }
-        Set<String> commands = new java.util.TreeSet<>();
-        for (ServiceReference<?> r : context.getServiceReferences((String) null, "(|(osgi.command.scope=scx)(osgi.command.scope=stats)"
-                + "(osgi.command.scope=rec)(osgi.command.scope=policy))")) {
-            Object f = r.getProperty("osgi.command.function");
-            for (String fn : f instanceof String[] a ? a : new String[] {String.valueOf(f)}) {
-                commands.add(r.getProperty("osgi.command.scope") + ":" + fn);
-            }
-        }
+        // A bundle is ACTIVE before Declarative Services has registered all of its command components.
+        Set<String> commands = await("23 commands registered", 10_000, () -> {
+            Set<String> found = commands();
+            return found.size() >= 23 ? found : null;
+        });
         assertThat(commands).contains("scx:status", "stats:show", "rec:start", "rec:stop", "policy:foreground", "policy:profile")
                 .hasSize(23);
         for (String cmd : commands) {
@@ -348,6 +345,24 @@ class PluginsTest {
             assertThat(params).as("parameters in help %s:%n%s", cmd, help).isNotEmpty()
                     .allSatisfy(l -> assertThat(l.trim()).matches("\\S+ {3}\\S.*"));
         }
+    }
+
+    Set<String> commands() {
+        Set<String> commands = new java.util.TreeSet<>();
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getServiceReferences((String) null, "(|(osgi.command.scope=scx)(osgi.command.scope=stats)"
+                    + "(osgi.command.scope=rec)(osgi.command.scope=policy))");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<?> r : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object f = r.getProperty("osgi.command.function");
+            for (String fn : f instanceof String[] a ? a : new String[] {String.valueOf(f)}) {
+                commands.add(r.getProperty("osgi.command.scope") + ":" + fn);
+            }
+        }
+        return commands;
     }
 
     Bundle deploy(String bsn) throws Exception {
