@@ -165,9 +165,13 @@ log=$results/vng.log
 boot_start=$(now)
 # vng checks --rwdir paths relative to the current folder, so it must start from /. timeout makes its own
 # process group (vng, qemu), which the trap ends if this script is interrupted.
-(cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G \
-  -a "modprobe.blacklist=$noload" --rwdir "$guest" -- \
-  "$guest_env $guest_cmd") >> "$log" 2>&1 < /dev/null &
+# -v sends the guest's serial console (kernel messages) to vng.log instead of /dev/null; loglevel=5 keeps
+# warnings and worse (oops, panic, hung tasks, OOM kills, sched_ext ejections) and drops the boot chatter.
+# QEMU reopens /proc/self/fd/1 and /2 once per chardev with O_TRUNC: into a file they would overwrite each
+# other from offset 0, into one pipe their lines arrive in order.
+(cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G -v \
+  -a "loglevel=5 modprobe.blacklist=$noload" --rwdir "$guest" -- \
+  "$guest_env $guest_cmd") > >(exec cat >> "$log") 2>&1 < /dev/null &
 vng_pid=$!
 trap 'kill -TERM -- -$vng_pid 2> /dev/null' EXIT
 trap 'exit 130' INT TERM
