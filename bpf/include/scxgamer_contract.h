@@ -202,6 +202,7 @@ enum scxg_sched_stat {
 	SCXG_SCHED_READER_WAKEUPS,       /* wakeups of the ring reader (sched_hints.reader_tid) that reached a CPU */
 	SCXG_SCHED_READER_WAKE_NS,       /* their wake-to-run time, summed (ns) */
 	SCXG_SCHED_READER_WAKE_SLOW,     /* those that waited longer than SCXG_READER_WAKE_SLOW_NS */
+	SCXG_SCHED_PREEMPT_LOWER,        /* a boosted task put on the CPU of a running lower class (preempt tunable on) */
 	SCXG_SCHED_STAT_COUNT,
 };
 

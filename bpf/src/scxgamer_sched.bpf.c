@@ -327,6 +327,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags | SCX_ENQ_PREEMPT);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
 		sched_count(SCXG_SCHED_PREEMPT_KICKS);
+		sched_count(SCXG_SCHED_PREEMPT_LOWER);
 		return;
 	}
 	scxg_dsq_insert_vtime(p, SHARED_DSQ, slice, deadline, enq_flags);

@@ -182,7 +182,8 @@ public final class Contract {
     public static final int SCHED_STAT_READER_WAKEUPS = 9;
     public static final int SCHED_STAT_READER_WAKE_NS = 10;
     public static final int SCHED_STAT_READER_WAKE_SLOW = 11;
-    public static final int SCHED_STAT_COUNT = 12;
+    public static final int SCHED_STAT_PREEMPT_LOWER = 12;
+    public static final int SCHED_STAT_COUNT = 13;
 
     /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
     public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";
