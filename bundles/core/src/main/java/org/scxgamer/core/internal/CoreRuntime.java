@@ -85,6 +85,8 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private long restartAt = -1;
     private volatile int restarts;
     private final Deque<ExitInfo> exits = new ArrayDeque<>();
+    /** The kernel's exit info last put into {@link #exits}, so one exit is never reported twice. */
+    private ExitInfo lastReported;
 
     CoreRuntime(KernelOpener opener, SchedExtSysfs sysfs, EventSink events, ServicePublisher publisher, EventHub hub) {
         this.opener = opener;
@@ -389,6 +391,11 @@ final class CoreRuntime implements ScxControl, InputEventService {
         }
         if (!k.schedulerAttached()) {
             LOG.warn("Scheduler not attached ({}): {}", why, status(Part.SCHEDULER).reason());
+            // Ejected while enabling (e.g. the error recurs at once): an exit like any other.
+            ExitInfo exit = k.lastExit();
+            if (exit != null && !exit.equals(lastReported)) {
+                reportExit(exit);
+            }
             return false;
         }
         schedulerExpected = true;
@@ -402,20 +409,26 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private void schedulerLeft(Kernel k) {
         schedulerExpected = false;
         ExitInfo exit = k.lastExit();
-        if (exit == null) {
+        if (exit == null || exit.equals(lastReported)) {
             exit = new ExitInfo(Instant.now(), 0, 0, "unknown", "the scheduler is no longer attached and left no exit info");
         }
+        // Our link is stale now: drop it so a later attach starts clean.
+        k.detachScheduler();
+        reportExit(exit);
+        scheduleRestart(exit);
+    }
+
+    /** Exit history, log and Event Admin. */
+    private void reportExit(ExitInfo exit) {
+        lastReported = exit;
         exits.addLast(exit);
         while (exits.size() > EXIT_HISTORY) {
             exits.removeFirst();
         }
-        // Our link is stale now: drop it so a later attach starts clean.
-        k.detachScheduler();
         LOG.warn("Scheduler left the kernel: kind {} ({}), code {}, reason: {}{}", exit.kind(), exitKindName(exit.kind()),
                 "0x" + Long.toHexString(exit.exitCode()), exit.reason(), exit.message().isEmpty() ? "" : ", message: " + exit.message());
         events.post(Topics.SCHEDULER_EXITED, Map.of(Topics.EXIT_KIND, exit.kind(), Topics.EXIT_CODE, exit.exitCode(),
                 Topics.REASON, exit.reason(), Topics.MESSAGE, exit.message()));
-        scheduleRestart(exit);
     }
 
     private void scheduleRestart(ExitInfo exit) {
@@ -574,6 +587,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             c.put("sched.reader.wakeups", sched[Contract.SCHED_STAT_READER_WAKEUPS]);
             c.put("sched.reader.wake.ns", sched[Contract.SCHED_STAT_READER_WAKE_NS]);
             c.put("sched.reader.wake.slow", sched[Contract.SCHED_STAT_READER_WAKE_SLOW]);
+            c.put("sched.preempt.lower", sched[Contract.SCHED_STAT_PREEMPT_LOWER]);
         }
         return c;
     }

@@ -236,6 +236,28 @@ class CoreRuntimeTest {
     }
 
     @Test
+    void ejectionsWhileRestartingAreReportedAsExitsAndTheAttemptsStayBounded() throws Exception {
+        start(Map.of(ConfigParser.SCHEDULER_RESTART, "always", ConfigParser.RESTART_MAX_ATTEMPTS, 3,
+                ConfigParser.RESTART_BACKOFF_MS, 100));
+        FakeKernel k = kernel();
+        k.ejectOnAttach = true;
+        k.eject(new ExitInfo(Instant.now(), 1025, 0, "scx_bpf_error", "first"));
+        long end = System.nanoTime() + Duration.ofMillis(1500).toNanos(); // backoff 100 + 200 + 400 ms
+        while (System.nanoTime() < end) {
+            rt.tick();
+            Thread.sleep(20);
+        }
+        assertThat(k.attachCalls).as("one attach at start, then exactly max attempts").isEqualTo(1 + 3);
+        assertThat(rt.scheduler().exits()).extracting(ExitInfo::message)
+                .containsExactly("first", "ejected while enabling, attach 2", "ejected while enabling, attach 3",
+                        "ejected while enabling, attach 4");
+        assertThat(postedOn(Topics.SCHEDULER_EXITED)).hasSize(4);
+        assertThat(rt.scheduler().restarts()).isZero();
+        rt.tick();
+        assertThat(rt.scheduler().exits()).as("no exit reported twice").hasSize(4);
+    }
+
+    @Test
     void stopDetachesTheSchedulerAndClosesTheKernel() throws Exception {
         start(Map.of());
         FakeKernel k = kernel();

@@ -44,6 +44,8 @@ final class FakeKernel implements Kernel {
     volatile ExitInfo lastExit;
     volatile int attachCalls;
     volatile boolean attachFails;
+    /** The kernel ejects every attach while enabling it, as with an error that recurs at once. */
+    volatile boolean ejectOnAttach;
     volatile boolean closed;
     final Map<Integer, TaskClass> classes = new ConcurrentHashMap<>();
     volatile int foreground;
@@ -211,6 +213,10 @@ final class FakeKernel implements Kernel {
         if (attachFails) {
             parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.UNAVAILABLE,
                     "another sched_ext scheduler is active: other"));
+            return;
+        }
+        if (ejectOnAttach) {
+            eject(new ExitInfo(java.time.Instant.now(), 1025, 0, "scx_bpf_error", "ejected while enabling, attach " + attachCalls));
             return;
         }
         parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.ACTIVE, ""));
