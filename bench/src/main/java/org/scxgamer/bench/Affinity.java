@@ -7,6 +7,11 @@ import com.sun.jna.NativeLibrary;
 /** Pins the calling thread: the injector writes to ring (cpu % 16), and the C reference pins the same way. */
 final class Affinity {
     private static final int CPU_SET_SIZE = 128;
+    /**
+     * Read once, before any pinning: availableProcessors() follows the calling thread's affinity, so after a pin it
+     * says 1 and "unpinning" would pin to CPU 0 for good (and every thread started afterwards would inherit that).
+     */
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     static {
         Native.register(Affinity.class, NativeLibrary.getInstance("c"));
@@ -15,7 +20,7 @@ final class Affinity {
     private static native int sched_setaffinity(int pid, long size, Memory mask);
 
     static int cpus() {
-        return Runtime.getRuntime().availableProcessors();
+        return CPUS;
     }
 
     /** Pins the calling thread to {@code cpu}, or lets it run anywhere when {@code cpu < 0}. */

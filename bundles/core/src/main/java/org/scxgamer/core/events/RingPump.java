@@ -26,8 +26,9 @@ public final class RingPump implements Runnable {
     static final long AWAIT_MILLIS = 1_000;
     static final long HANDOVER_MILLIS = 5_000;
     /**
-     * The reader's nice value: weight ~9x a default thread's. It must keep up with input while every CPU
-     * is busy, which a fair share does not give it (soak under TCG: it needs about half a CPU).
+     * The reader's nice value in blocking mode: weight ~9x a default thread's. It must keep up with input
+     * while every CPU is busy, which a fair share does not give it (soak under TCG: it needs about half a
+     * CPU). In busy-poll mode it runs at the default nice value.
      */
     static final int READER_NICE = -10;
 
@@ -149,13 +150,19 @@ public final class RingPump implements Runnable {
     public void run() {
         tid = currentTid();
         started.countDown();
-        String failed = ThreadPriority.setCurrentThreadNice(READER_NICE);
-        if (failed != null) {
-            LOG.warn("Ring reader keeps the default priority, under CPU saturation it may fall behind into ring drops: {}", failed);
-        }
         long lastError = 0;
         RingReader rings = null;
+        int nice = Integer.MIN_VALUE;
         while (true) {
+            // Busy-poll keeps a CPU busy by design; at a raised priority it would also starve whatever else runs there.
+            int wantNice = busyPoll ? 0 : READER_NICE;
+            if (wantNice != nice) {
+                String failed = ThreadPriority.setCurrentThreadNice(wantNice);
+                if (failed != null && nice == Integer.MIN_VALUE) {
+                    LOG.warn("Ring reader keeps the default priority, under CPU saturation it may fall behind into ring drops: {}", failed);
+                }
+                nice = wantNice;
+            }
             if (rings == null || wanted != rings) {
                 if (rings != null) {
                     // What the kernel wrote before the switch still reaches the subscribers.
