@@ -28,7 +28,7 @@ public final class RingPump implements Runnable {
     /**
      * The reader's nice value in blocking mode: weight ~9x a default thread's. It must keep up with input
      * while every CPU is busy, which a fair share does not give it (soak under TCG: it needs about half a
-     * CPU). In busy-poll mode it runs at the default nice value.
+     * CPU). In busy-poll mode it keeps the nice value it was started with.
      */
     static final int READER_NICE = -10;
 
@@ -152,10 +152,11 @@ public final class RingPump implements Runnable {
         started.countDown();
         long lastError = 0;
         RingReader rings = null;
+        int inherited = ThreadPriority.currentThreadNice();
         int nice = Integer.MIN_VALUE;
         while (true) {
             // Busy-poll keeps a CPU busy by design; at a raised priority it would also starve whatever else runs there.
-            int wantNice = busyPoll ? 0 : READER_NICE;
+            int wantNice = busyPoll ? inherited : READER_NICE;
             if (wantNice != nice) {
                 String failed = ThreadPriority.setCurrentThreadNice(wantNice);
                 if (failed != null && nice == Integer.MIN_VALUE) {

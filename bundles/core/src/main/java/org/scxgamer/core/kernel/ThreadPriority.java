@@ -1,5 +1,9 @@
 package org.scxgamer.core.kernel;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import com.sun.jna.Native;
 
 /**
@@ -21,6 +25,17 @@ public final class ThreadPriority {
         int errno = Native.getLastError();
         return "setpriority(" + nice + ") failed: " + LibC.strerror(errno) + (errno == Errno.EPERM || errno == Errno.EACCES
                 ? " (needs root or CAP_SYS_NICE)" : "");
+    }
+
+    /** The calling thread's nice value (field 19 of /proc/thread-self/stat), or 0 if it cannot be read. */
+    public static int currentThreadNice() {
+        try {
+            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[16]); // fields from 3 (state) on: nice is the 19th
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private ThreadPriority() {
