@@ -14,8 +14,8 @@ import com.lmax.disruptor.Sequence;
  * sequence, which fails if the reader took those slots meanwhile). A subscriber may hold at most
  * {@link #capacity} events (what it claimed and has not delivered plus the unclaimed slots behind the
  * reader); when it falls further behind, the reader claims the oldest unclaimed slots itself, in
- * chunks, and counts the matching ones as dropped for that subscriber. The reader overwrites a slot only after every
- * subscriber's claim has passed it, so a successful claim always covers an intact copy.
+ * chunks, and counts the matching ones as dropped for that subscriber. The reader overwrites a slot
+ * only after every subscriber's claim has passed it, so a successful claim always covers an intact copy.
  *
  * <p>Reader-thread state is plain fields; the ring and the reader's claims need no lock.
  */
