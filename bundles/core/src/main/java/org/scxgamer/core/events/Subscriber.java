@@ -149,9 +149,7 @@ final class Subscriber implements Runnable {
             int n = (int) (last - first + 1);
             // Copy, then claim: a claim that succeeds proves the reader did not take (and so did not overwrite) these slots.
             fanout.copy(first, n, b);
-            held.set(n);
-            if (!claim.compareAndSet(first, last + 1)) {
-                held.set(0);
+            if (!take(first, n)) {
                 continue; // the reader dropped them for lagging, and counted that
             }
             for (int i = 0; i < n * EventSlot.WORDS && running; i += EventSlot.WORDS) {
@@ -169,6 +167,20 @@ final class Subscriber implements Runnable {
             held.setOpaque(0);
             reportDrops();
         }
+    }
+
+    /**
+     * Delivery thread: claims the {@code n} slots from {@code first} on, announcing them as held first so the
+     * reader never counts too few against the capacity.
+     * @return false if the reader took slots from first on meanwhile (a copy of them may be stale)
+     */
+    boolean take(long first, int n) {
+        held.set(n);
+        if (claim.compareAndSet(first, first + n)) {
+            return true;
+        }
+        held.set(0);
+        return false;
     }
 
     /** Reader thread: claimed events the delivery thread has not finished. */
