@@ -24,7 +24,8 @@ public interface InputEventListener {
     void onEvent(InputEvent event);
 
     /**
-     * Called when the core had to drop events for this listener because its queue was full.
+     * Called when the core had to drop events for this listener because its queue was full: a listener
+     * that falls behind by more than its queue loses its oldest waiting events, so it resumes with recent input.
      * @param count events dropped since the last call
      */
     default void onDropped(long count) {
