@@ -95,7 +95,7 @@ class EventServiceTest {
         ProbeSubscriber healthy = probe("healthy", "healthy", Map.of(InputEventListener.QUEUE_CAPACITY, BURST_QUEUE));
         probe("sleeper", "sleep", Map.of(InputEventListener.QUEUE_CAPACITY, 64));
         probe("blocked", "block", Map.of(InputEventListener.QUEUE_CAPACITY, 64));
-        probe("thrower", "throw", Map.of());
+        probe("thrower", "throw", Map.of(InputEventListener.QUEUE_CAPACITY, BURST_QUEUE)); // every exception counted: no drops
         long n = 30_000;
         injectMouse(n);
 
