@@ -159,6 +159,16 @@ guest_cmd=$(printf '%q ' bash "$vm/lib/guest-runner.sh" "$guest" "${tests[@]}")
 # Under TCG, udev's coldplug loading drivers for QEMU's emulated PC (AHCI, CD-ROM, watchdogs, KVM, ...)
 # costs seconds; no test uses them. evdev and uinput stay loadable.
 noload=ahci,libahci,sr_mod,cdrom,sg,lpc_ich,i2c_i801,iTCO_wdt,i6300esb,pcspkr,kvm_amd,kvm_intel,kvm,powernow_k8,acpi_cpufreq,psmouse,serio_raw,joydev
+# QEMU before 8.1 can keep running a stale translation of kernel code that another vCPU just patched (fixed
+# upstream by "accel/tcg: Always lock pages before translation"): a static-key flip, which every sched_ext
+# enable and disable does in __schedule, then hits the patch's int3 after the kernel has finished with it,
+# "Oops: int3" and a panic. One TCG thread for both vCPUs cannot race with itself.
+qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+tcg_opts=()
+if [ -n "$qemu_version" ] && [ "$(awk '{print ($1 * 100 + $2 < 801)}' <<< "$qemu_version")" = 1 ]; then
+  tcg_opts=("--qemu-opts=-accel tcg,thread=single")
+  say "QEMU ${qemu_version/ /.} < 8.1: single-threaded TCG (multi-threaded TCG crashes the guest when it patches kernel code)"
+fi
 say "booting $kernel under TCG (2 vCPUs, 2 GiB) to run ${#tests[@]} test(s); limits: boot ${boot_limit} s, all ${total_limit} s"
 log=$results/vng.log
 : > "$log"
@@ -169,7 +179,7 @@ boot_start=$(now)
 # warnings and worse (oops, panic, hung tasks, OOM kills, sched_ext ejections) and drops the boot chatter.
 # QEMU reopens /proc/self/fd/1 and /2 once per chardev with O_TRUNC: into a file they would overwrite each
 # other from offset 0, into one pipe their lines arrive in order.
-(cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G -v \
+(cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus 2 --memory 2G -v "${tcg_opts[@]}" \
   -a "loglevel=5 modprobe.blacklist=$noload" --rwdir "$guest" -- \
   "$guest_env $guest_cmd") > >(exec cat >> "$log") 2>&1 < /dev/null &
 vng_pid=$!
