@@ -213,6 +213,7 @@ sched=$(rt_cmd scx:sched)
 echo "$sched"
 assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "kind 1026" "scx:sched: the last exit is a watchdog stall (SCX_EXIT_ERROR_STALL)"
 assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "stall" "scx:sched: the stall's reason"
+rt_wait stats:show 'exits\.seen\[[0-9]+\]\.reason: runnable task stall' 20 "the Event Admin exit event of the stall reached the stats bundle" > /dev/null
 rt_wait scx:status '^scheduler +ACTIVE' 200 "the restart policy attached the scheduler again after the stall" > /dev/null
 
 # ---- repeated errors: bounded restart attempts with doubling backoff, then it stays down ----
