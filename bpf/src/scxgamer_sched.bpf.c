@@ -232,10 +232,22 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 	s32 prev = scx_bpf_task_cpu(p), victim = -1;
 	u64 latest = tctx->deadline + margin, now = bpf_ktime_get_ns();
 	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
+	struct cpu_state *cs;
 
+	/*
+	 * A boosted wakeup takes the waker's CPU first: no IPI to another CPU. The waker is usually the
+	 * input path: an interrupt over a lower class, or a writer of a higher sched class (no SCX task
+	 * running here: busy == 0) that p then follows, from the head of the local DSQ, as the default
+	 * scheduler's wake-affine placement does.
+	 */
+	cpu = bpf_get_smp_processor_id();
+	cs = cpu_state_of(cpu);
+	if (tctx->boosted && cs && cpu < nr_cpus && !cs->boosted && (!cs->busy || cs->rank < rank) &&
+	    bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+		*lower = true;
+		return cpu;
+	}
 	bpf_for(i, 0, scan) {
-		struct cpu_state *cs;
-
 		/* Start at the task's previous CPU: its caches are warm. */
 		cpu = (u32)(prev + i) % nr_cpus;
 		cs = cpu_state_of(cpu);
