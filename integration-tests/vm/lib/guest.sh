@@ -254,8 +254,10 @@ rt_cmd() {
   _alive "${_BG_PID[rt]}" || fail "the runtime exited before the Gogo command '$cmd'; its output:"$'\n'"$(_tail rt)"
   bg_send rt "echo SCXG-BEGIN-$id" "$cmd" "echo SCXG-END-$id"
   bg_wait_line rt "^(g! )*SCXG-END-$id\$" "$timeout" > /dev/null
+  # awk reads to the end: exiting at the marker would make sed fail on the closed pipe (EPIPE: SIGPIPE is
+  # ignored here), and with pipefail so would this command.
   sed -e 's/\r$//' -e 's/^\(g! \)*//' "$SCXG_TMP/rt.out" \
-    | awk -v b="SCXG-BEGIN-$id" -v e="SCXG-END-$id" '$0 == e {exit} on {print} $0 == b {on = 1}'
+    | awk -v b="SCXG-BEGIN-$id" -v e="SCXG-END-$id" 'done {next} $0 == e {done = 1; next} on {print} $0 == b {on = 1}'
 }
 
 # rt_stop [GRACE_SEC]: ends the runtime (stdin EOF makes Gogo stop the framework), TERM/KILL after GRACE.
