@@ -20,10 +20,14 @@ final class Detector {
 
     private final ProcFs proc;
     private final Settings settings;
-    /** Verdicts per process, kept while the process lives: argv, exe and environment rarely change. */
+    /**
+     * Verdicts per process, kept while the process lives and runs the same program: argv, exe and environment
+     * rarely change. A new comm means an exec: a process judged between fork and exec (as its parent's
+     * program) is judged again once it runs the game.
+     */
     private final Map<Integer, Verdict> verdicts = new HashMap<>();
 
-    private record Verdict(long startTime, String name, String rule) {
+    private record Verdict(long startTime, String comm, String name, String rule) {
     }
 
     Detector(ProcFs proc, Settings settings) {
@@ -53,13 +57,14 @@ final class Detector {
         Target byMarker = null;
         Map<Integer, Verdict> seen = new HashMap<>();
         for (int pid : proc.pids()) {
-            long start = proc.startTime(pid);
+            ProcFs.Stat st = proc.stat(pid);
+            long start = st.startTime();
             if (start < 0) {
                 continue;
             }
             Verdict v = verdicts.get(pid);
-            if (v == null || v.startTime() != start) {
-                v = judge(pid, start);
+            if (v == null || v.startTime() != start || !v.comm().equals(st.comm())) {
+                v = judge(pid, start, st.comm());
             }
             seen.put(pid, v);
             if (v.rule() == null) {
@@ -98,12 +103,11 @@ final class Detector {
         return s < 0 ? null : new Target(pid, s, proc.comm(pid), "pid file " + settings.pidFile());
     }
 
-    private Verdict judge(int pid, long start) {
-        String comm = proc.comm(pid);
+    private Verdict judge(int pid, long start, String comm) {
         List<String> argv = proc.cmdline(pid);
         if (argv.isEmpty()) {
             // Kernel threads and zombies have no argv: never a game.
-            return new Verdict(start, comm, null);
+            return new Verdict(start, comm, comm, null);
         }
         String arg0 = baseName(argv.get(0));
         String exe = baseName(proc.exe(pid));
@@ -115,23 +119,23 @@ final class Detector {
         // Exclusions look at comm and argv[0] only: a game under Wine has exe wine64-preloader.
         for (String n : List.of(comm, arg0)) {
             if (any(settings.excludePatterns(), n)) {
-                return new Verdict(start, display, null);
+                return new Verdict(start, comm, display, null);
             }
         }
         for (String n : names) {
             for (Pattern p : settings.processPatterns()) {
                 if (p.matcher(n).matches()) {
-                    return new Verdict(start, display, "pattern " + p.pattern());
+                    return new Verdict(start, comm, display, "pattern " + p.pattern());
                 }
             }
         }
         if (settings.wineMarkers()) {
             String marker = marker(pid, arg0, exe);
             if (marker != null) {
-                return new Verdict(start, display, marker);
+                return new Verdict(start, comm, display, marker);
             }
         }
-        return new Verdict(start, display, null);
+        return new Verdict(start, comm, display, null);
     }
 
     private String marker(int pid, String arg0, String exe) {

@@ -79,21 +79,31 @@ final class ProcFs {
 
     /** Start time (clock ticks after boot, field 22 of stat): with the pid it identifies a process across pid reuse; -1 if gone. */
     long startTime(int pid) {
+        return stat(pid).startTime();
+    }
+
+    /** What stat says about a process: its start time (-1 if gone) and comm, which an exec changes. */
+    record Stat(long startTime, String comm) {
+    }
+
+    Stat stat(int pid) {
         String stat = text(root.resolve(Integer.toString(pid)).resolve("stat"));
         // comm (field 2) may hold spaces and parentheses: fields are counted after the last ')'.
+        int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return -1;
+        if (open < 0 || close < open) {
+            return new Stat(-1, "");
         }
+        String comm = stat.substring(open + 1, close);
         String[] f = stat.substring(close + 1).trim().split("\\s+");
         // f[0] is field 3 (state), so field 22 is f[19].
         if (f.length < 20) {
-            return -1;
+            return new Stat(-1, comm);
         }
         try {
-            return Long.parseLong(f[19]);
+            return new Stat(Long.parseLong(f[19]), comm);
         } catch (NumberFormatException e) {
-            return -1;
+            return new Stat(-1, comm);
         }
     }
 

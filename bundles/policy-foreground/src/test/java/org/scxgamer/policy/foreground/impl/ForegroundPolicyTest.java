@@ -185,6 +185,19 @@ class ForegroundPolicyTest {
     }
 
     @Test
+    void aProcessSeenBetweenForkAndExecIsJudgedAgainAfterTheExec() {
+        proc.process(1000, 900, "bash", new String[] {"bash", "-c", "exec vmgame"}, "/usr/bin/bash");
+        ForegroundPolicy p = policy("process.patterns", "vmgame");
+        p.scan();
+        assertThat(foreground.get()).isZero();
+        proc.remove(1000);
+        proc.process(1000, 900, "vmgame", new String[] {"/tmp/vmgame", "--thread", "vmgame-input"}, "/tmp/vmgame");
+        p.scan();
+        assertThat(foreground.get()).isEqualTo(1000);
+        assertThat(p.foreground()).contains("foreground: pid 1000 (vmgame) by pattern vmgame");
+    }
+
+    @Test
     void threadsThatAppearOrVanishAreFollowed() {
         proc.process(1000, 900, "Game.exe", new String[] {"C:\\Game.exe"}, null);
         ForegroundPolicy p = policy("input.thread.patterns", "Input.*");
