@@ -1,7 +1,7 @@
 package org.scxgamer.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.scxgamer.itest.FileInstallTest.await;
+import static org.scxgamer.itest.Poll.await;
 
 import java.util.ArrayList;
 import java.util.Hashtable;

@@ -1,6 +1,7 @@
 package org.scxgamer.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.scxgamer.itest.Poll.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -108,20 +108,6 @@ class FileInstallTest {
 
     private Optional<Bundle> find(String bsn) {
         return Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst();
-    }
-
-    static <T> T await(String what, long millis, Supplier<T> probe) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + millis + " ms waiting for " + what);
-            }
-            Thread.sleep(25);
-        }
     }
 
     static void writeBundle(Path path, String bsn) throws IOException {

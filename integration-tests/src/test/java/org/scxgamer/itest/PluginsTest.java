@@ -2,7 +2,7 @@ package org.scxgamer.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.scxgamer.itest.FileInstallTest.DIR;
-import static org.scxgamer.itest.FileInstallTest.await;
+import static org.scxgamer.itest.Poll.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

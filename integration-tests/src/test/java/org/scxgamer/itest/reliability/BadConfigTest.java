@@ -1,7 +1,7 @@
 package org.scxgamer.itest.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.scxgamer.itest.reliability.Poll.await;
+import static org.scxgamer.itest.Poll.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package org.scxgamer.itest.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.scxgamer.itest.reliability.Poll.await;
+import static org.scxgamer.itest.Poll.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

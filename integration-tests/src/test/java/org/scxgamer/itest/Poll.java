@@ -1,13 +1,14 @@
-package org.scxgamer.itest.reliability;
+package org.scxgamer.itest;
 
 import java.util.function.Supplier;
 
-final class Poll {
+/** Waiting in tests without fixed sleeps. */
+public final class Poll {
     private Poll() {
     }
 
     /** Polls until probe gives a value; fails naming what it waited for. */
-    static <T> T await(String what, long millis, Supplier<T> probe) throws InterruptedException {
+    public static <T> T await(String what, long millis, Supplier<T> probe) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
         while (true) {
             T value = probe.get();
