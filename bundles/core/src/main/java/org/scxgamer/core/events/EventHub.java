@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.scxgamer.api.event.InputEventListener;
@@ -14,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscriber registry and the reader's record handler: decodes each record once into a shared
- * {@link Fanout} ring per queue capacity in use (usually one), from which every subscriber's delivery
- * thread reads. Rings and subscribers are kept in copy-on-write arrays so the reader never locks; the
+ * The subscriber registry and the reader's record handler: copies each record once into a shared
+ * Disruptor ring ({@link Fanout}) per queue capacity in use (usually one), which every subscriber's
+ * delivery thread consumes. Rings and subscribers are kept in copy-on-write arrays so the reader never locks; the
  * hub outlives kernel reloads so counters stay monotonic.
  */
 public final class EventHub implements RingReader.RecordHandler {
@@ -79,7 +80,7 @@ public final class EventHub implements RingReader.RecordHandler {
             }
         }
         if (ring == null) {
-            ring = new Fanout(filter.capacity());
+            ring = new Fanout(filter.capacity(), Subscriber.FAILURE_LOG_PERIOD_NANOS, TimeUnit.NANOSECONDS);
             rings = append(rings, ring);
         }
         Subscriber s = new Subscriber(id, bundle, name, listener, filter, ring);

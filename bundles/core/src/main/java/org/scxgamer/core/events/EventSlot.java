@@ -25,7 +25,7 @@ final class EventSlot implements InputEvent {
     private static final int FLAGS_SHIFT = (Contract.EVENT_FLAGS - Contract.EVENT_VALUE) * 8;
     private static final int LANES = Lane.values().length;
 
-    /** The entries this event reads (a delivery thread's claimed batch) and its first word there. */
+    /** The entries this event reads (the batch a delivery thread took) and its first word there. */
     private final long[] entries;
     private int at;
 

@@ -1,37 +1,39 @@
 package org.scxgamer.core.events;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
 
 /**
- * One shared ring for the subscribers that asked for the same queue capacity: the reader writes each
- * event once, every subscriber's delivery thread reads it from there with a sequence of its own.
+ * One Disruptor ring shared by the subscribers that asked for the same queue capacity: the reader is
+ * its single producer and writes each event once; every subscriber is a consumer with a gating
+ * sequence of its own ({@link Subscriber#consumed}).
  *
- * <p>Nothing a subscriber does can make the reader wait or slow down the others. A delivery thread
- * takes a batch by copying it out of the ring and then claiming it (compare-and-set of its claim
- * sequence, which fails if the reader took those slots meanwhile). A subscriber may hold at most
- * {@link #capacity} events (what it claimed and has not delivered plus the unclaimed slots behind the
- * reader); when it falls further behind, the reader claims the oldest unclaimed slots itself, in
- * chunks, and counts the matching ones as dropped for that subscriber. The reader overwrites a slot
- * only after every subscriber's claim has passed it, so a successful claim always covers an intact copy.
+ * <p>Nothing a subscriber does can make the reader wait or slow down the others. In a plain Disruptor
+ * the slowest consumer gates the producer; here, when the ring has no room because a subscriber lags
+ * by its whole capacity, the reader moves that subscriber's sequence past its oldest events itself (in
+ * chunks, compare-and-set) and counts the matching ones as dropped for it. A delivery thread therefore
+ * takes a batch by copying it out of the ring first and then advancing its sequence with
+ * compare-and-set, which fails if the reader took those events meanwhile: a successful advance proves
+ * the copy was intact, because the reader overwrites a slot only once every gating sequence has passed it.
  *
- * <p>Reader-thread state is plain fields; the ring and the reader's claims need no lock.
+ * <p>Reader-thread state is plain fields; the ring and the sequences need no lock.
  */
 final class Fanout {
     final int capacity;
-    /** Most slots one delivery thread claims at once. */
+    /** Most events one delivery thread takes at once. */
     final int batch;
-    /** Slots the reader claims for a lagging subscriber beyond the minimum: one steal per chunk, not per event. */
-    private final int stealExtra;
+    /** Events the reader takes from a lagging subscriber at once: one compare-and-set per chunk, not per event. */
+    private final int chunk;
     private final int flushEvery;
-    private final int mask;
-    /** capacity entries of {@link EventSlot#WORDS} longs. */
-    private final long[] entries;
-    /** Highest published sequence: delivery threads read up to here. */
-    private final Sequence cursor = new Sequence(-1);
-    /** Slots written so far (reader thread writes; read by {@link Subscriber#matched()}). */
+    /** Entries of {@link EventSlot#WORDS} longs, allocated once (primitive arrays: no GC write barrier per event). */
+    private final RingBuffer<long[]> ring;
+    private final ParkingWaitStrategy waiting;
+    /** Events written so far (reader thread writes; read by {@link Subscriber#matched()}). */
     private final AtomicLong written = new AtomicLong();
     /** Changed copy-on-write under the hub's lock; the reader adopts each new array on its next event. */
     volatile Subscriber[] members = new Subscriber[0];
@@ -40,72 +42,76 @@ final class Fanout {
     private Subscriber[] adopted = new Subscriber[0];
     private Subscriber[] filtered = new Subscriber[0];
     private long pendingLow = -1;
-    /** Highest sequence that can be written without looking at the subscribers' claims. */
-    private long safeUntil = Long.MAX_VALUE;
 
-    Fanout(int capacity) {
+    /**
+     * @param capacity a power of two
+     * @param idleTimeout how long a parked delivery thread waits before it returns to report drops and failures
+     */
+    Fanout(int capacity, long idleTimeout, TimeUnit unit) {
         this.capacity = capacity;
-        this.mask = capacity - 1;
         this.batch = Math.max(1, Math.min(256, capacity / 64));
-        this.stealExtra = capacity / 64 - 1;
+        this.chunk = Math.max(1, capacity / 64);
         // Publishing wakes parked delivery threads: often enough that they work while the reader drains,
         // seldom enough that wake-ups stay rare per event.
         this.flushEvery = Math.max(1, Math.min(capacity / 4, 4096));
-        this.entries = new long[capacity * EventSlot.WORDS];
+        this.waiting = new ParkingWaitStrategy(idleTimeout, unit);
+        this.ring = RingBuffer.createSingleProducer(() -> new long[EventSlot.WORDS], capacity, waiting);
     }
 
     /** Reader thread: copies one record into the next slot. */
-    void write(ByteBuffer data, int offset, int ring, long now) {
+    void write(ByteBuffer data, int offset, int ringIndex, long now) {
         Subscriber[] m = members;
         if (m != adopted) {
             adopt(m);
         }
-        long n = written.getPlain();
-        if (n > safeUntil) {
-            makeRoom(n);
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            dropOldest(written.getPlain());
+            seq = ring.next(); // every gating sequence is past the slot now: never waits
         }
-        int i = ((int) n & mask) * EventSlot.WORDS;
-        EventSlot.pack(data, offset, ring, now, entries, i);
+        long[] entry = ring.get(seq);
+        EventSlot.pack(data, offset, ringIndex, now, entry, 0);
         if (filtered.length > 0) {
-            int lane = EventSlot.lane(entries, i), type = EventSlot.type(entries, i);
+            int lane = EventSlot.lane(entry, 0), type = EventSlot.type(entry, 0);
             for (Subscriber s : filtered) {
                 s.countIfMatches(lane, type);
             }
         }
-        written.setOpaque(n + 1);
+        written.setOpaque(seq + 1);
         if (pendingLow < 0) {
-            pendingLow = n;
+            pendingLow = seq;
         }
-        if (n - pendingLow + 1 >= flushEvery) {
+        if (seq - pendingLow + 1 >= flushEvery) {
             publish();
         }
     }
 
     /** Reader thread: makes what {@link #write} stored since the last call visible and wakes parked delivery threads. */
     void publish() {
-        if (pendingLow < 0) {
-            return;
-        }
-        pendingLow = -1;
-        // A volatile store: ordered before the waiter reads below (a delivery thread announces itself,
-        // then re-reads the cursor before it parks).
-        cursor.setVolatile(written.getPlain() - 1);
-        for (Subscriber s : adopted) {
-            s.wake();
+        if (pendingLow >= 0) {
+            pendingLow = -1;
+            ring.publish(written.getPlain() - 1);
         }
     }
 
-    /** New subscribers start at the next slot; removed ones stop counting. */
+    /** Reader thread: new subscribers start at the next slot and gate the ring; removed ones stop. */
     private void adopt(Subscriber[] m) {
-        long n = written.getPlain();
+        publish(); // a new sequence starts at the cursor: nothing may be written and unpublished
+        long next = written.getPlain();
         for (Subscriber s : adopted) {
             if (!contains(m, s)) {
-                s.retire(n);
+                ring.removeGatingSequence(s.consumed);
+                s.retire(next);
             }
         }
         int f = 0;
         for (Subscriber s : m) {
-            s.adopt(n);
+            if (!contains(adopted, s)) {
+                s.adopt(next);
+                ring.addGatingSequences(s.consumed);
+            }
             if (!s.filter().matchesAll()) {
                 f++;
             }
@@ -119,7 +125,6 @@ final class Fanout {
         }
         adopted = m;
         filtered = fl;
-        safeUntil = -1; // recomputed at the next write
     }
 
     private static boolean contains(Subscriber[] a, Subscriber s) {
@@ -132,56 +137,60 @@ final class Fanout {
     }
 
     /**
-     * Reader thread, before writing slot {@code n}: a subscriber may hold at most capacity events, the
-     * ones it claimed and has not delivered plus the unclaimed slots behind the reader; this also keeps
-     * slot n - capacity, about to be overwritten, behind every claim. Claims the oldest slots of a
-     * subscriber that lags further, in chunks, and counts them as dropped.
+     * Reader thread, before writing sequence {@code n} into a full ring: every subscriber still holding
+     * the event to be overwritten (n - capacity) loses its oldest chunk of events, counted as dropped.
      */
-    private void makeRoom(long n) {
-        long min = Long.MAX_VALUE;
+    private void dropOldest(long n) {
+        long overwritten = n - capacity;
         for (Subscriber s : adopted) {
-            long e;
-            long keepFrom;
-            while ((e = s.claim.get()) < (keepFrom = n + 1 - capacity + s.held())) {
-                long to = Math.min(n, keepFrom + stealExtra);
-                if (s.claim.compareAndSet(e, to)) {
-                    s.dropped(countMatching(s, e, to));
-                    e = to;
+            long c;
+            while ((c = s.consumed.get()) < overwritten) {
+                long to = Math.min(n - 1, overwritten + chunk - 1);
+                if (s.consumed.compareAndSet(c, to)) {
+                    s.dropped(countMatching(s, c + 1, to));
                     break;
                 }
             }
-            min = Math.min(min, e);
         }
-        // A subscriber holds at most batch claimed events: until then no claim needs a look.
-        safeUntil = min == Long.MAX_VALUE ? Long.MAX_VALUE : min + capacity - batch - 1;
     }
 
+    /** Events of sequences from .. to (inclusive) that match the subscriber's filter. */
     private long countMatching(Subscriber s, long from, long to) {
         if (s.filter().matchesAll()) {
-            return to - from;
+            return to - from + 1;
         }
         long c = 0;
-        for (long q = from; q < to; q++) {
-            int i = ((int) q & mask) * EventSlot.WORDS;
-            if (s.filter().matches(EventSlot.lane(entries, i), EventSlot.type(entries, i))) {
+        for (long q = from; q <= to; q++) {
+            long[] e = ring.get(q);
+            if (s.filter().matches(EventSlot.lane(e, 0), EventSlot.type(e, 0))) {
                 c++;
             }
         }
         return c;
     }
 
-    /** Copies the entries of slots first .. first + n - 1 (n at most capacity) into {@code to} from index 0. */
+    /** Copies the entries of sequences first .. first + n - 1 (n at most capacity) into {@code to} from index 0. */
     void copy(long first, int n, long[] to) {
-        int from = (int) first & mask;
-        int head = Math.min(n, capacity - from);
-        System.arraycopy(entries, from * EventSlot.WORDS, to, 0, head * EventSlot.WORDS);
-        if (head < n) {
-            System.arraycopy(entries, 0, to, head * EventSlot.WORDS, (n - head) * EventSlot.WORDS);
+        for (int k = 0, i = 0; k < n; k++, i += EventSlot.WORDS) {
+            long[] e = ring.get(first + k);
+            to[i] = e[0];
+            to[i + 1] = e[1];
+            to[i + 2] = e[2];
+            to[i + 3] = e[3];
         }
     }
 
-    long published() {
-        return cursor.get();
+    /** A barrier for one delivery thread: waits (spin, then park) until the reader publishes past a sequence. */
+    SequenceBarrier newBarrier() {
+        return ring.newBarrier();
+    }
+
+    void register(Thread deliveryThread) {
+        waiting.register(deliveryThread);
+    }
+
+    void unregister(Thread deliveryThread) {
+        waiting.unregister(deliveryThread);
     }
 
     long written() {

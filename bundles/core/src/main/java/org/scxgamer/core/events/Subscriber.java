@@ -1,7 +1,6 @@
 package org.scxgamer.core.events;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -11,12 +10,16 @@ import org.scxgamer.core.kernel.ThreadPriority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
 
 /**
- * One listener reading a shared {@link Fanout} ring on a delivery thread of its own: the thread
- * copies a batch out of the ring, claims it, calls the listener, contains its exceptions and
- * reports drops through {@code onDropped}. The reader thread never waits for it (see {@link Fanout}).
+ * One listener consuming a shared {@link Fanout} ring on a delivery thread of its own: the thread
+ * waits on the ring's barrier, copies a batch out of the ring, advances its sequence past it, calls the
+ * listener, contains its exceptions and reports drops through {@code onDropped}. The reader thread never
+ * waits for it (see {@link Fanout}).
  *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
@@ -24,10 +27,8 @@ import com.lmax.disruptor.Sequence;
  */
 final class Subscriber implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
-    /** At most one log line about a listener's exceptions per this period. */
+    /** At most one log line about a listener's exceptions per this period; also how long an idle thread parks. */
     static final long FAILURE_LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Spins before an idle delivery thread parks: catches the next publish of a burst without a wake-up. */
-    private static final int SPINS = 100;
     /**
      * Nice value of delivery threads: weight ~3x a default thread's, below the ring reader's. A healthy
      * listener keeps up while every CPU is busy; all listeners get the same, so none gains on another.
@@ -40,34 +41,31 @@ final class Subscriber implements Runnable {
     private final InputEventListener listener;
     private final SubscriberFilter filter;
     private final Fanout fanout;
+    private final SequenceBarrier barrier;
     private final Thread thread;
     /**
-     * The first slot not yet claimed: advanced by the delivery thread when it claims a batch and by the
-     * reader when it drops slots this subscriber lags behind on; -1 until the reader adopts it.
+     * The last event taken from the ring, the ring's gating sequence for this subscriber: advanced by the
+     * delivery thread when it takes a batch and by the reader when it drops events this subscriber lags on.
      */
-    final Sequence claim = new Sequence(-1);
+    final Sequence consumed = new Sequence();
 
     // Written by the reader thread only.
-    /** Slot the reader adopted this subscriber at; published by the store to claim. */
-    private long start;
-    /** Slots written when the reader saw the subscriber removed, -1 before. */
+    /** Sequence the reader adopted this subscriber at, -1 before. */
+    private volatile long start = -1;
+    /** Events written when the reader saw the subscriber removed, -1 before. */
     private volatile long end = -1;
-    /** Matched events of a filtered subscriber (an unfiltered one matches every slot since start). */
+    /** Matched events of a filtered subscriber (an unfiltered one matches every event since start). */
     private final AtomicLong matchedFiltered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     // Written by the delivery thread only.
-    /** The claimed batch, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
+    /** The batch taken, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
     private final long[] batch;
     private final EventSlot event;
     private final AtomicLong delivered = new AtomicLong();
-    /** Events of the current claim not yet delivered (announced before the claim, so the reader never sees too few). */
-    private final AtomicInteger held = new AtomicInteger();
     private final AtomicLong failures = new AtomicLong();
     private long dropsReported;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_PERIOD_NANOS;
     private long failuresLogged;
-    // Shared.
-    private volatile Thread waiter;
     private volatile boolean running = true;
 
     Subscriber(long serviceId, String bundle, String name, InputEventListener listener, SubscriberFilter filter, Fanout fanout) {
@@ -77,10 +75,12 @@ final class Subscriber implements Runnable {
         this.listener = listener;
         this.filter = filter;
         this.fanout = fanout;
+        this.barrier = fanout.newBarrier();
         this.batch = new long[fanout.batch * EventSlot.WORDS];
         this.event = new EventSlot(batch);
         this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
+        fanout.register(thread);
     }
 
     void start() {
@@ -91,17 +91,15 @@ final class Subscriber implements Runnable {
         return filter;
     }
 
-    /** Reader thread: the subscriber starts at slot {@code next} (no-op once adopted). */
+    /** Reader thread, once the ring gates on {@link #consumed}: the subscriber's first event is sequence {@code next}. */
     void adopt(long next) {
-        if (claim.get() < 0) {
-            start = next;
-            claim.set(next);
-        }
+        start = next;
+        LockSupport.unpark(thread);
     }
 
-    /** Reader thread: removed from the ring with {@code written} slots written; matched stops counting. */
+    /** Reader thread: removed from the ring with {@code written} events written; matched stops counting. */
     void retire(long written) {
-        if (claim.get() >= 0) {
+        if (start >= 0) {
             end = written;
         }
     }
@@ -120,40 +118,37 @@ final class Subscriber implements Runnable {
         }
     }
 
-    /** Reader thread, after a publish: unparks the delivery thread if it waits. */
-    void wake() {
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
-    }
-
     @Override
     public void run() {
         String failed = ThreadPriority.setCurrentThreadNice(DELIVERY_NICE);
         if (failed != null) {
             LOG.warn("Delivery thread {} keeps the default priority: {}", thread.getName(), failed);
         }
+        while (running && start < 0) {
+            LockSupport.parkNanos(this, FAILURE_LOG_PERIOD_NANOS); // the reader adopts at its next event, then unparks
+            Thread.interrupted();
+        }
         boolean all = filter.matchesAll();
         long[] b = batch;
         int most = fanout.batch;
         EventSlot e = event;
         while (running) {
-            long first = claim.get();
-            long available = fanout.published();
-            if (first < 0 || available < first) {
-                idle();
+            long last = consumed.get();
+            long available;
+            try {
+                available = barrier.waitFor(last + 1);
+            } catch (TimeoutException idle) {
+                reportDrops();
+                logSuppressedFailuresIfDue();
                 continue;
+            } catch (AlertException | InterruptedException closing) {
+                break;
             }
-            long last = Math.min(available, first + most - 1);
-            int n = (int) (last - first + 1);
-            // Copy, then claim: a claim that succeeds proves the reader did not take (and so did not overwrite) these slots.
-            fanout.copy(first, n, b);
-            if (!take(first, n)) {
+            int n = (int) Math.min(available - last, most);
+            if (!take(last, n)) {
                 continue; // the reader dropped them for lagging, and counted that
             }
             for (int i = 0; i < n * EventSlot.WORDS && running; i += EventSlot.WORDS) {
-                held.setOpaque(n - i / EventSlot.WORDS);
                 if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
                     e.at(i);
                     try {
@@ -164,53 +159,19 @@ final class Subscriber implements Runnable {
                     delivered.setOpaque(delivered.getPlain() + 1);
                 }
             }
-            held.setOpaque(0);
             reportDrops();
         }
     }
 
     /**
-     * Delivery thread: claims the {@code n} slots from {@code first} on, announcing them as held first so the
-     * reader never counts too few against the capacity.
-     * @return false if the reader took slots from first on meanwhile (a copy of them may be stale)
+     * Delivery thread: copies the {@code n} events after {@code last} into the batch, then advances
+     * {@link #consumed} past them. Copy first: an advance that succeeds proves the reader did not take
+     * (and so did not overwrite) them meanwhile.
+     * @return false if the reader took events after last meanwhile (the copy may be stale)
      */
-    boolean take(long first, int n) {
-        held.set(n);
-        if (claim.compareAndSet(first, first + n)) {
-            return true;
-        }
-        held.set(0);
-        return false;
-    }
-
-    /** Reader thread: claimed events the delivery thread has not finished. */
-    int held() {
-        return held.get();
-    }
-
-    private boolean ready() {
-        long first = claim.get();
-        return !running || (first >= 0 && fanout.published() >= first);
-    }
-
-    /** Spins briefly, then parks until the reader publishes (it unparks) or the failure log is due. */
-    private void idle() {
-        reportDrops();
-        for (int i = 0; i < SPINS; i++) {
-            if (ready()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        waiter = thread;
-        // Re-check after announcing ourselves: a publish that missed the announcement is seen here.
-        if (!ready()) {
-            LockSupport.parkNanos(this, FAILURE_LOG_PERIOD_NANOS);
-        }
-        waiter = null;
-        // close() interrupts a listener stuck in a call; the flag must not stay set or parkNanos would return at once forever.
-        Thread.interrupted();
-        logSuppressedFailuresIfDue();
+    boolean take(long last, int n) {
+        fanout.copy(last + 1, n, batch);
+        return consumed.compareAndSet(last, last + n);
     }
 
     /**
@@ -219,6 +180,7 @@ final class Subscriber implements Runnable {
      */
     boolean close(long waitMillis) {
         running = false;
+        barrier.alert();
         LockSupport.unpark(thread);
         try {
             thread.join(Math.min(waitMillis, 200));
@@ -230,6 +192,7 @@ final class Subscriber implements Runnable {
             Thread.currentThread().interrupt();
         }
         logSuppressedFailures();
+        fanout.unregister(thread);
         if (thread.isAlive()) {
             LOG.warn("Listener {} (service {}, bundle {}) did not return within {} ms of its removal, not even when interrupted; "
                     + "its delivery thread {} is left as a daemon", name, serviceId, bundle, waitMillis, thread.getName());
@@ -241,14 +204,15 @@ final class Subscriber implements Runnable {
     long serviceId() { return serviceId; }
 
     long matched() {
-        if (claim.get() < 0) {
+        long s = start;
+        if (s < 0) {
             return 0;
         }
         if (!filter.matchesAll()) {
             return matchedFiltered.getOpaque();
         }
         long e = end;
-        return (e >= 0 ? e : fanout.written()) - start;
+        return (e >= 0 ? e : fanout.written()) - s;
     }
 
     long dropped() { return dropped.getOpaque(); }
@@ -257,7 +221,7 @@ final class Subscriber implements Runnable {
 
     long failures() { return failures.getOpaque(); }
 
-    /** Matched and neither delivered nor dropped: waiting in the ring, claimed, or in the listener's hands. */
+    /** Matched and neither delivered nor dropped: waiting in the ring, taken, or in the listener's hands. */
     int queued() {
         long d = delivered();
         long x = dropped();

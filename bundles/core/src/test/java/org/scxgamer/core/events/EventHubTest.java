@@ -141,8 +141,9 @@ class EventHubTest {
         blockedInside.await();
         SubscriberInfo bi = info(b);
         assertThat(bi.delivered()).isZero();
-        assertThat(bi.queued()).isEqualTo(64);
-        assertThat(bi.dropped()).isEqualTo(n - 64);
+        // A full queue (64 waiting) plus the event the listener is stuck in (taken from the ring, not delivered).
+        assertThat(bi.queued()).isEqualTo(64 + 1);
+        assertThat(bi.dropped()).isEqualTo(n - 64 - 1);
 
         for (long id : new long[] {h, s, b, t}) {
             SubscriberInfo i = info(id);
