@@ -5,7 +5,7 @@
 #   bench/run.sh [--quick] [--no-vm] [--profile]
 #   --quick    2 runs and short windows: a look, not a report (docs/BENCHMARKS.md is left alone)
 #   --no-vm    skip part 8
-#   --profile  also record JFR execution samples of parts 1+2 and of part 6 (bench/target/results/profile*.txt)
+#   --profile  also record JFR execution samples (every 1 ms, bench/profile.jfc) of parts 1+2 and of part 6 (bench/target/results/profile*.txt)
 # Needs root (BPF), the toolchain (scripts/install-toolchain.sh) and a downloaded Maven repository.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -56,11 +56,11 @@ fi
 
 if [ "$profile" = 1 ]; then
   echo "bench: profile of parts 1 and 2 (JFR)" >&2
-  java -XX:StartFlightRecording=filename="$out/bench.jfr",settings=profile "${java_opts[@]}" org.scxgamer.bench.Bench \
+  java -XX:StartFlightRecording=filename="$out/bench.jfr",settings=bench/profile.jfc "${java_opts[@]}" org.scxgamer.bench.Bench \
     --runs 3 --events "$events" --parts 1,2 > /dev/null 2>&1
   bench/jfr-top.py "$out/bench.jfr" > "$out/profile.txt"
   echo "bench: profile of part 6 (JFR)" >&2
-  java -XX:StartFlightRecording=filename="$out/bench-6.jfr",settings=profile "${java_opts[@]}" org.scxgamer.bench.Bench \
+  java -XX:StartFlightRecording=filename="$out/bench-6.jfr",settings=bench/profile.jfc "${java_opts[@]}" org.scxgamer.bench.Bench \
     --runs 3 --events "$events" --parts 6 > /dev/null 2>&1
   bench/jfr-top.py "$out/bench-6.jfr" > "$out/profile-6.txt"
 fi

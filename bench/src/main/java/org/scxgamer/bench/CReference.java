@@ -38,9 +38,9 @@ final class CReference {
                 Long.parseLong(ev.group(1)), Long.parseLong(ev.group(2)));
     }
 
-    Latency latency(int rateHz, int seconds, boolean busy, int producerCpu) {
+    Latency latency(int rateHz, int seconds, boolean busy, int producerCpu, int consumerCpu) {
         List<String> args = new ArrayList<>(List.of("--latency", Integer.toString(rateHz), "--seconds", Integer.toString(seconds),
-                "--cpu", "-1", "--producer-cpu", Integer.toString(producerCpu), "--ring-size", Integer.toString(1 << 20)));
+                "--cpu", Integer.toString(consumerCpu), "--producer-cpu", Integer.toString(producerCpu), "--ring-size", Integer.toString(1 << 20)));
         if (busy) {
             args.add("--busy");
         }

@@ -259,6 +259,13 @@ final class Parts {
                    long injected, long delivered, long cInjected, long cReceived) {
     }
 
+    /**
+     * Where both sides' consuming threads run in part 3: CPU 0, the producer on CPU 1. Placement decides the
+     * latency on a VM whose idle vCPUs halt: waking a thread on the other, idle CPU costs tens of µs, on the
+     * producer's own CPU a few, and left unpinned each side lands wherever its history puts it.
+     */
+    static final int CONSUMER_CPU = 0;
+
     static Latency latency(Rig rig, CReference c, int rateHz, boolean busy, int runs, int seconds) {
         double[] p50 = new double[runs], p99 = new double[runs], p999 = new double[runs];
         double[] c50 = new double[runs], c99 = new double[runs], c999 = new double[runs];
@@ -266,14 +273,14 @@ final class Parts {
         long injected = 0, delivered = 0, cInjected = 0, cReceived = 0;
         int producerCpu = Affinity.cpus() > 1 ? 1 : 0;
         for (int r = 0; r < runs; r++) {
-            CReference.Latency cl = c.latency(rateHz, seconds, busy, producerCpu);
+            CReference.Latency cl = c.latency(rateHz, seconds, busy, producerCpu, CONSUMER_CPU);
             c50[r] = cl.p50();
             c99[r] = cl.p99();
             c999[r] = cl.p999();
             cInjected += cl.injected();
             cReceived += cl.received();
             long[] counts = new long[2];
-            Listeners.Latency l = javaLatency(rig, rateHz, busy, seconds, producerCpu, counts);
+            Listeners.Latency l = javaLatency(rig, rateHz, busy, seconds, producerCpu, CONSUMER_CPU, counts);
             p50[r] = l.histogram.getValueAtPercentile(50);
             p99[r] = l.histogram.getValueAtPercentile(99);
             p999[r] = l.histogram.getValueAtPercentile(99.9);
@@ -291,18 +298,20 @@ final class Parts {
 
     /** JIT warm-up of the reader/hub/subscriber path before timed latency runs. */
     static void latencyWarmup(Rig rig) {
-        javaLatency(rig, 8000, false, 1, Affinity.cpus() > 1 ? 1 : 0, new long[2]);
+        javaLatency(rig, 8000, false, 1, Affinity.cpus() > 1 ? 1 : 0, CONSUMER_CPU, new long[2]);
     }
 
     /**
      * One event per period from a producer pinned to {@code producerCpu} (absolute deadlines, a missed one is
-     * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener.
-     * counts = {injected, delivered}.
+     * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener;
+     * the reader and delivery threads inherit {@code consumerCpu} from this thread. counts = {injected, delivered}.
      */
-    private static Listeners.Latency javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, long[] counts) {
+    private static Listeners.Latency javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, int consumerCpu,
+                                                 long[] counts) {
         rig.drainAll();
         EventHub hub = new EventHub();
         Listeners.Latency l = new Listeners.Latency();
+        Affinity.pin(consumerCpu);
         hub.add(l, Listeners.props(8192), "bench");
         Pump pump = new Pump(rig.rings, hub, busy);
         long submitted = 0, injected = 0;
