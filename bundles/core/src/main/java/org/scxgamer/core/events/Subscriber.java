@@ -66,6 +66,7 @@ final class Subscriber implements Runnable {
     private long dropsReported;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_PERIOD_NANOS;
     private long failuresLogged;
+    /** Cleared by {@link #close}. */
     private volatile boolean running = true;
 
     Subscriber(long serviceId, String bundle, String name, InputEventListener listener, SubscriberFilter filter, Fanout fanout) {
