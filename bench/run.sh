@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark in one run (docs/BENCHMARKS.md explains them): builds (offline, no tests), runs
-# parts 1-6 (Java harness, C reference interleaved), 7 (footprint of the runtime) and 8 (scheduler,
-# sched_ext guest under QEMU), and writes the generated section of docs/BENCHMARKS.md.
+# parts 1-6 (Java harness, C reference interleaved), 2b (event hub alone, JMH), 7 (footprint of the
+# runtime) and 8 (scheduler, sched_ext guest under QEMU), and writes the generated section of docs/BENCHMARKS.md.
 #   bench/run.sh [--quick] [--no-vm] [--profile]
 #   --quick    2 runs and short windows: a look, not a report (docs/BENCHMARKS.md is left alone)
 #   --no-vm    skip part 8
@@ -10,9 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 runs=5 events=3000000 lat=5 over=10 starts=5 idle=60 vm_seconds=10 vm=1 profile=0 write_doc=1
+jmh=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
 for a in "$@"; do
   case "$a" in
-    --quick) runs=2 events=1000000 lat=2 over=3 starts=2 idle=10 vm_seconds=4 write_doc=0 ;;
+    --quick) runs=2 events=1000000 lat=2 over=3 starts=2 idle=10 vm_seconds=4 write_doc=0 jmh=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
     --no-vm) vm=0 ;;
     --profile) profile=1 ;;
     -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -35,6 +36,10 @@ java_opts=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dscxgamer.bench.consum
 echo "bench: parts 1-6" >&2
 java "${java_opts[@]}" org.scxgamer.bench.Bench --runs "$runs" --events "$events" --latency-seconds "$lat" \
   --overload-seconds "$over" --out "$out/parts-1-6.md" > /dev/null
+
+echo "bench: part 2b (event hub alone, JMH ${jmh[*]} -prof gc)" >&2
+java "${java_opts[@]}" org.openjdk.jmh.Main '^org\.scxgamer\.bench\.HubBenchmark\.' "${jmh[@]}" -prof gc -foe true \
+  -rf text -rff "$out/part-2b.txt" > "$out/part-2b.log"
 
 echo "bench: part 7 (footprint: $starts start-ups, ${idle} s idle)" >&2
 bench/footprint.py "$starts" "$idle" > "$out/part-7.md"
@@ -75,6 +80,12 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "jobs, so wall-clock numbers are noisy; thread CPU time is reported beside them and the verdicts use it where marked."
   echo
   cat "$out/parts-1-6.md"
+  echo
+  echo "Part 2b (event hub alone, JMH \`${jmh[*]} -prof gc\`; ns/op = ns per event, gc.alloc.rate.norm = bytes per event):"
+  echo
+  echo '```'
+  cat "$out/part-2b.txt"
+  echo '```'
   echo
   echo "Part 7 (footprint) and 8 (scheduler):"
   echo

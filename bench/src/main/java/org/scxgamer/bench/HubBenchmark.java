@@ -1,0 +1,136 @@
+package org.scxgamer.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.scxgamer.api.event.InputEventListener;
+import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.core.events.EventHub;
+import org.scxgamer.core.kernel.Contract;
+
+/**
+ * Part 2b: the core's {@link EventHub} alone under JMH, no kernel: the benchmark thread plays the ring
+ * reader and hands records to {@link EventHub#onRecord} with a {@link EventHub#flush} every {@link #BATCH}
+ * records (one drain's worth), delivered to 1 or 4 counting subscribers with the default queue capacity.
+ * One operation is one event, so the score is ns per event and {@code -prof gc}'s
+ * {@code gc.alloc.rate.norm} is bytes per event (JMH counts every thread, the delivery threads too).
+ *
+ * <p>Delivery is inside the measurement: before writing a batch the writer waits until every subscriber
+ * has received all but {@link #IN_FLIGHT} of the events written so far, so over an iteration the writer
+ * cannot get more than that ahead of the slowest subscriber and the score is the rate of the whole
+ * pipeline (the events still in flight when an iteration ends are a few thousand of millions). The
+ * bound is half a queue, so nothing is ever dropped; the iteration's tear-down waits for the rest and
+ * fails the run if any event was lost or dropped. Waiting for every batch to be delivered in full
+ * instead would serialize writer and subscribers (the writer idle while they drain), which is neither how
+ * the reader runs nor the hub's throughput. The writer yields while it waits: on a 2-CPU machine a
+ * spinning writer would take the CPU the delivery threads need.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HubBenchmark {
+    /** Records per flush, like one drain of the rings. */
+    static final int BATCH = 256;
+    static final int QUEUE = InputEventListener.DEFAULT_QUEUE_CAPACITY;
+    /** Most events written and not yet delivered to every subscriber: half a queue, so none is dropped. */
+    static final int IN_FLIGHT = QUEUE / 2;
+    /** A subscriber that makes no progress for this long fails the run instead of hanging it. */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @Param({"1", "4"})
+    public int subscribers;
+
+    private EventHub hub;
+    private Listeners.Counting[] listeners;
+    private long[] ids;
+    private final ByteBuffer records = ByteBuffer.allocateDirect(BATCH * Contract.EVENT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private long written;
+
+    @Setup(Level.Trial)
+    public void start() {
+        long ts = System.nanoTime();
+        for (int i = 0; i < BATCH; i++) {
+            int o = i * Contract.EVENT_SIZE;
+            // Mouse frames as the injector writes them: REL_X, REL_Y, SYN_REPORT.
+            int type = i % 3 == 2 ? Rig.EV_SYN : Rig.EV_REL, code = i % 3 == 1 ? Rig.REL_Y : Rig.REL_X;
+            records.putLong(o + Contract.EVENT_TIMESTAMP_NS, ts + i);
+            records.putInt(o + Contract.EVENT_DEVICE_ID, 1);
+            records.putShort(o + Contract.EVENT_TYPE, (short) type);
+            records.putShort(o + Contract.EVENT_CODE, (short) code);
+            records.putInt(o + Contract.EVENT_VALUE, type == Rig.EV_SYN ? 0 : i);
+            records.putShort(o + Contract.EVENT_CPU, (short) 0);
+            records.put(o + Contract.EVENT_LANE, (byte) Contract.LANE_MOUSE);
+            records.put(o + Contract.EVENT_FLAGS, (byte) Contract.FLAG_INJECTED);
+        }
+        hub = new EventHub();
+        listeners = new Listeners.Counting[subscribers];
+        ids = new long[subscribers];
+        for (int i = 0; i < subscribers; i++) {
+            listeners[i] = new Listeners.Counting(0, 0);
+            var props = Listeners.props(QUEUE);
+            ids[i] = (Long) props.get("service.id");
+            hub.add(listeners[i], props, "bench");
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void deliver() {
+        awaitDelivered(written - IN_FLIGHT + BATCH);
+        for (int i = 0, o = 0; i < BATCH; i++, o += Contract.EVENT_SIZE) {
+            hub.onRecord(records, o, 0);
+        }
+        hub.flush();
+        written += BATCH;
+    }
+
+    /** Every event written in the iteration reached every subscriber, none dropped. */
+    @TearDown(Level.Iteration)
+    public void settle() {
+        awaitDelivered(written);
+        for (SubscriberInfo s : hub.subscribers()) {
+            if (s.delivered() != written || s.dropped() != 0) {
+                throw new IllegalStateException("subscriber " + s.serviceId() + ": " + s.delivered() + " delivered, "
+                        + s.dropped() + " dropped of " + written + " written");
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        for (long id : ids) {
+            hub.remove(id);
+        }
+    }
+
+    /** Yields until every subscriber counted at least {@code target} events. */
+    private void awaitDelivered(long target) {
+        for (Listeners.Counting l : listeners) {
+            long seen = l.count(), since = 0;
+            while (seen < target) {
+                Thread.yield();
+                long c = l.count();
+                if (c != seen) {
+                    seen = c;
+                    since = 0;
+                } else if (since == 0) {
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > STALL_NANOS) {
+                    throw new IllegalStateException("a subscriber stalled at " + c + " of " + target + " events");
+                }
+            }
+        }
+    }
+}
