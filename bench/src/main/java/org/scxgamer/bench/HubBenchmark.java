@@ -3,7 +3,6 @@ package org.scxgamer.bench;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,7 +49,7 @@ public class HubBenchmark {
     static final int IN_FLIGHT = QUEUE / 2;
     /** How long the writer parks while it waits (parked, it leaves the CPU to the delivery threads). */
     static final long PARK_NANOS = 20_000;
-    /** A subscriber that makes no progress for this long fails the run instead of hanging it. */
+    /** A subscriber that has not caught up within this long fails the run instead of hanging it. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @Param({"1", "4"})
@@ -133,19 +132,7 @@ public class HubBenchmark {
     /** Parks until every subscriber counted at least {@code target} events. */
     private void awaitDelivered(long target) {
         for (Listeners.Counting l : listeners) {
-            long seen = l.count(), since = 0;
-            while (seen < target) {
-                LockSupport.parkNanos(PARK_NANOS);
-                long c = l.count();
-                if (c != seen) {
-                    seen = c;
-                    since = 0;
-                } else if (since == 0) {
-                    since = System.nanoTime();
-                } else if (System.nanoTime() - since > STALL_NANOS) {
-                    throw new IllegalStateException("a subscriber stalled at " + c + " of " + target + " events");
-                }
-            }
+            l.awaitCount(target, STALL_NANOS, PARK_NANOS);
         }
     }
 }

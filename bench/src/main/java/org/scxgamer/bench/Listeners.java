@@ -84,15 +84,20 @@ final class Listeners {
 
         /** Waits (parking, not spinning: two cores) until the count reached the target; returns when it did. */
         long awaitTarget(long timeoutNanos) {
+            awaitCount(target, timeoutNanos, 100_000);
+            return reachedAt;
+        }
+
+        /** Parks {@code parkNanos} at a time until the count reached {@code n}; fails after {@code timeoutNanos}. */
+        void awaitCount(long n, long timeoutNanos, long parkNanos) {
             long deadline = System.nanoTime() + timeoutNanos;
-            while (count() < target) {
+            while (count() < n) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("subscriber got " + count() + " of " + target + " events within "
+                    throw new IllegalStateException("subscriber got " + count() + " of " + n + " events within "
                             + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
                 }
-                LockSupport.parkNanos(100_000);
+                LockSupport.parkNanos(parkNanos);
             }
-            return reachedAt;
         }
     }
 
