@@ -83,7 +83,7 @@ public final class Bench {
         if (c.parts().contains(1) || c.parts().contains(2) || c.parts().contains(4) || c.parts().contains(6)) {
             try (Rig rig = new Rig(Parts.BIG_RING)) {
                 if (c.parts().contains(1)) {
-                    say(progress, "1. drain throughput: Java MappedRings vs C ring_buffer__poll, " + c.runs() + " runs");
+                    say(progress, "1. drain throughput: Java MappedRings vs C ring_buffer__consume, " + c.runs() + " runs");
                     drain = Parts.drain(rig, ref, c.runs(), c.events());
                 }
                 if (c.parts().contains(2)) {
@@ -147,9 +147,9 @@ public final class Bench {
         StringBuilder notes = new StringBuilder();
         if (r.drain() != null) {
             Parts.Drain d = r.drain();
-            t.append(f("| 1 | drain, wall ns/event | %s | C ring_buffer__poll %s | Java ÷ C %s | ≤ 1.0 | (wall) |%n",
+            t.append(f("| 1 | drain, wall ns/event | %s | C ring_buffer__consume %s | Java ÷ C %s | ≤ 1.0 | (wall) |%n",
                     d.javaNs().format("%.2f"), d.cNs().format("%.2f"), d.ratio().format("%.2f")));
-            t.append(f("| 1 | drain, thread CPU ns/event | %s | C ring_buffer__poll %s | Java ÷ C %s | ≤ 1.0 | %s |%n",
+            t.append(f("| 1 | drain, thread CPU ns/event | %s | C ring_buffer__consume %s | Java ÷ C %s | ≤ 1.0 | %s |%n",
                     d.javaCpuNs().format("%.2f"), d.cCpuNs().format("%.2f"), d.cpuRatio().format("%.2f"),
                     met(d.cpuRatio().median() <= 1.0)));
             notes.append(f("- 1: Java drained %d of %d injected (bad or out of order: %d); C %d of %d.%n",
