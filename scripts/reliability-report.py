@@ -25,7 +25,9 @@ scenarios = {
 }
 # Tests elsewhere in the suite that cover part of a scenario: listed with their result in this build.
 covered_by = {
-    "1": [("org.scxgamer.core.internal.ConfigParserTest", None, "every key's validation, unknown keys, escaping (unit)"),
+    "1": [("org.scxgamer.core.internal.CoreSettingsTest", None, "every key's validation, unknown keys, escaping (unit)"),
+          ("org.scxgamer.common.config.ConfigReaderTest", None,
+           "the configuration reader every bundle uses: all problems at once, file and key named, did-you-mean (unit)"),
           ("org.scxgamer.systest.RunningRuntimeTest", "invalidWebConfigurationIsReportedAndThePreviousOneStays",
            "plugin PID scxgamer.web: out-of-range port and foreign host refused, previous configuration stays")],
     "2": [("org.scxgamer.itest.EventServiceTest", "slowBlockedAndThrowingSubscribersNeverCostTheHealthyOneAnEvent",

@@ -175,7 +175,7 @@ struct scxg_tunables {
 	u32 class_boost_shift[SCXG_CLASS_COUNT]; /* deadline = vtime + (slice >> shift) while boosted */
 	u32 preempt;                 /* 1: boosted wakeups may preempt a lower class when no CPU is idle */
 	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
-	u32 debug_error;             /* debug knob: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
+	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
 	u32 reserved;
 	u64 seq_end;
 };

@@ -19,11 +19,17 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define SHARED_DSQ 0
-/* debug_error == 2 parks background-class tasks here; nothing consumes it, so the watchdog fires. */
-#define STALL_DSQ 1
-#define DEBUG_ERROR_STALL 2
 #define SCXG_MAX_CPUS 1024
 #define SCXG_WEIGHT_DFL 100
+
+/*
+ * Debug only, not product behaviour: the debug_error tunable (0 in production) lets tests make the
+ * scheduler fail on purpose. DEBUG_ERROR_FORCE calls scx_bpf_error(); DEBUG_ERROR_STALL parks
+ * background-class tasks on DEBUG_STALL_DSQ, which nothing consumes, so the watchdog fires.
+ */
+#define DEBUG_ERROR_FORCE 1
+#define DEBUG_ERROR_STALL 2
+#define DEBUG_STALL_DSQ 1
 
 /* Behaviour classification: judge a task over this many wakeups. */
 #define BEHAVIOUR_WAKEUPS 20
@@ -214,7 +220,7 @@ static __always_inline u64 task_deadline(struct task_ctx *tctx, const struct scx
 	return tctx->deadline;
 }
 
-/* Debug stall (debug_error == 2): background-class tasks are never run, a safe way to trigger the watchdog. */
+/* Debug only (DEBUG_ERROR_STALL): background-class tasks are never run, a safe way to trigger the watchdog. */
 static __always_inline bool debug_stalled(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
 	return t->debug_error == DEBUG_ERROR_STALL && tctx && task_class(p, tctx) == SCXG_CLASS_BACKGROUND;
@@ -300,10 +306,10 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	sched_count(SCXG_SCHED_ENQUEUED);
 	scxg_tunables_read(&t);
 	if (debug_stalled(p, tctx, &t)) {
-		scxg_dsq_insert(p, STALL_DSQ, t.slice_ns, enq_flags);
+		scxg_dsq_insert(p, DEBUG_STALL_DSQ, t.slice_ns, enq_flags);
 		return;
 	}
-	if (t.debug_error == 1) {
+	if (t.debug_error == DEBUG_ERROR_FORCE) {
 		scx_bpf_error("scxgamer: debug_error tunable is %u: forced scheduler error for testing", t.debug_error);
 		return;
 	}
@@ -510,7 +516,7 @@ s32 BPF_PROG(scxgamer_init)
 		nr_cpus = SCXG_MAX_CPUS;
 	s32 ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
 
-	return ret ? ret : scx_bpf_create_dsq(STALL_DSQ, -1);
+	return ret ? ret : scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
 }
 
 /* Copies the kernel's exit info for userspace; the seq bump comes last and announces it. */

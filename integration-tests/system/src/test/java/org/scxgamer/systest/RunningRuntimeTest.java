@@ -126,8 +126,8 @@ class RunningRuntimeTest {
         try {
             runtime.await(Duration.ofSeconds(10), () -> runtime.log().contains("web: invalid configuration scxgamer.web"),
                     "the configuration error");
-            assertThat(runtime.log()).contains("web: invalid configuration scxgamer.web (file:" + cfg + "): port = '70000' is out of range: "
-                    + "accepted 1 .. 65535; the previous configuration stays in force");
+            assertThat(runtime.log()).contains("web: invalid configuration scxgamer.web (file:" + cfg + "): port = '70000': out of range; "
+                    + "accepted: 1 .. 65535; metrics.host = 'example.org': not an IP address; ").contains("; the previous configuration stays in force");
             assertThat(Http.get(RuntimeProcess.METRICS, runtime.basicAuth()).statusCode()).isEqualTo(200);
             assertThat(Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", runtime.basicAuth()).statusCode()).isEqualTo(200);
         } finally {

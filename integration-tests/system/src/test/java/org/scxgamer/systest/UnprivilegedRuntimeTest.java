@@ -110,10 +110,10 @@ class UnprivilegedRuntimeTest {
     void pluginConfigurationErrorsNameFileAndKeyAndThePreviousOneStays() throws Exception {
         Path cfg = rt.home.resolve("etc/scxgamer.web.cfg");
         List<String[]> cases = List.of(
-                new String[] {"text for a number", "session.minutes = abc\n", "session.minutes = 'abc' is out of range"},
-                new String[] {"port 0", "metrics.port = 0\n", "metrics.port = '0' is out of range: accepted 1 .. 65535"},
-                new String[] {"maybe for a boolean", "enabled = maybe\n", "enabled = 'maybe' is not a boolean"},
-                new String[] {"newline escape forging a log line", "user = a\\nERROR forged\n", "user = 'a\\u000aERROR forged'"},
+                new String[] {"text for a number", "session.minutes = abc\n", "session.minutes = 'abc': not a whole number; accepted: 1 .. 10080 minutes"},
+                new String[] {"port 0", "metrics.port = 0\n", "metrics.port = '0': out of range; accepted: 1 .. 65535"},
+                new String[] {"maybe for a boolean", "enabled = maybe\n", "enabled = 'maybe': accepted: true, false"},
+                new String[] {"newline escape forging a log line", "user = a\\nERROR forged\n", "user = 'a\\nERROR forged'"},
                 new String[] {"1 MiB host", "host = " + "1".repeat(1 << 20) + "\n", "(1048576 characters)"});
         StringBuilder rows = new StringBuilder("| case | logged (excerpt) |\n|---|---|\n");
         try {

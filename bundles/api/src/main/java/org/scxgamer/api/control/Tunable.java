@@ -1,10 +1,18 @@
 package org.scxgamer.api.control;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /**
  * Live scheduler and input tunables. The key is the configuration property name (PID scxgamer.core)
  * and the Gogo name; values are whole numbers in the given unit, checked against [min, max].
+ * <p>
+ * Two kinds: the product's tunables ({@link #product()}: what users and policies tune), and debug-only
+ * knobs ({@link #debugOnly()}, keys starting with {@code debug.}) that exist so tests can make the
+ * scheduler fail on purpose. Profiles and tuning tools leave the debug knobs alone.
  */
 public enum Tunable {
+    // ---- product tunables ----
     INPUT_WINDOW_US("input.window.us", 5_000, 100, 1_000_000, "us", "Global input window opened by each boosting event"),
     MOUSE_BOOST_US("boost.mouse.us", 8_000, 0, 10_000_000, "us", "Mouse lane expiry after a mouse event"),
     KEYBOARD_BOOST_US("boost.keyboard.us", 1_000_000, 0, 10_000_000, "us", "Keyboard lane expiry after a key event"),
@@ -18,7 +26,12 @@ public enum Tunable {
     FOREGROUND_BOOST_SHIFT("boost.foreground.shift", 2, 0, 16, "shift", "Deadline shortening (slice >> shift) of foreground threads while boosted"),
     PREEMPT("preempt", 1, 0, 1, "bool", "Boosted wakeups may preempt a lower class when no CPU is idle"),
     BEHAVIOUR_CLASSIFY("classify.behaviour", 1, 0, 1, "bool", "Class threads that mostly wake inside input windows as input handlers"),
-    DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug: 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");
+    // ---- debug-only knobs (tests make the scheduler fail on purpose; never set in production) ----
+    /** Debug only: 1 makes the scheduler call scx_bpf_error(), 2 parks background-class threads until the watchdog ejects it. */
+    DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug only (tests): 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");
+
+    private static final String DEBUG_PREFIX = "debug.";
+    private static final List<Tunable> PRODUCT = Stream.of(values()).filter(t -> !t.debugOnly()).toList();
 
     private final String key;
     private final long defaultValue;
@@ -47,6 +60,16 @@ public enum Tunable {
     public String unit() { return unit; }
 
     public String description() { return description; }
+
+    /** Whether this is a debug-only knob (forces scheduler failures for tests), not a product tunable. */
+    public boolean debugOnly() {
+        return key.startsWith(DEBUG_PREFIX);
+    }
+
+    /** The product's tunables, in declaration order: every tunable that is not {@link #debugOnly()}. */
+    public static List<Tunable> product() {
+        return PRODUCT;
+    }
 
     /** The tunable with this key, or null. */
     public static Tunable ofKey(String key) {

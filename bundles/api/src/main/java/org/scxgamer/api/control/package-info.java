@@ -3,5 +3,5 @@
  * scheduler state and task classes, plus the Event Admin topics the core posts.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.scxgamer.api.control;

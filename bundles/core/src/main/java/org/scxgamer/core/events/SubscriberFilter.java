@@ -2,12 +2,12 @@ package org.scxgamer.core.events;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
 import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.Lane;
+import org.scxgamer.common.config.ConfigReader;
 
 /**
  * What a listener asked for through its service properties ({@link InputEventListener#LANES},
@@ -56,7 +56,7 @@ final class SubscriberFilter {
     static SubscriberFilter of(Object lanesProp, Object typesProp, Object capacityProp) {
         int mask = 0;
         List<String> laneNames = new ArrayList<>();
-        for (String s : strings(lanesProp)) {
+        for (String s : ConfigReader.strings(lanesProp)) {
             Lane lane;
             try {
                 lane = Lane.valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -69,7 +69,7 @@ final class SubscriberFilter {
         }
         BitSet types = null;
         List<Integer> typeList = new ArrayList<>();
-        for (String s : strings(typesProp)) {
+        for (String s : ConfigReader.strings(typesProp)) {
             int t;
             try {
                 t = Integer.decode(s.trim());
@@ -103,29 +103,5 @@ final class SubscriberFilter {
         }
         String text = (mask == 0 ? "all lanes" : "lanes=" + laneNames) + " " + (types == null ? "all types" : "types=" + typeList);
         return new SubscriberFilter(mask, types, capacity, text);
-    }
-
-    private static List<String> strings(Object prop) {
-        List<String> out = new ArrayList<>();
-        if (prop == null) {
-            return out;
-        }
-        if (prop instanceof String s) {
-            for (String part : s.split(",")) {
-                if (!part.isBlank()) {
-                    out.add(part.trim());
-                }
-            }
-        } else if (prop instanceof Collection<?> c) {
-            c.forEach(o -> out.addAll(strings(o)));
-        } else if (prop.getClass().isArray()) {
-            int n = java.lang.reflect.Array.getLength(prop);
-            for (int i = 0; i < n; i++) {
-                out.addAll(strings(java.lang.reflect.Array.get(prop, i)));
-            }
-        } else {
-            out.add(String.valueOf(prop));
-        }
-        return out;
     }
 }

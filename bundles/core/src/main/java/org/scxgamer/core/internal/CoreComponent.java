@@ -27,6 +27,8 @@ import org.scxgamer.api.event.InputEventService;
 import org.scxgamer.core.events.EventHub;
 import org.scxgamer.core.kernel.Kernel;
 import org.scxgamer.core.kernel.LibbpfKernel;
+import org.scxgamer.common.config.ConfigReader;
+import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +54,10 @@ public class CoreComponent {
     @Activate
     void activate(BundleContext ctx, Map<String, Object> props) {
         this.context = ctx;
-        ConfigParser.Result parsed = parseOrDefaults(props, true);
+        CoreSettings.Parsed parsed = parseOrDefaults(props, true);
         runtime = new CoreRuntime(this::openKernel, new SchedExtSysfs(SchedExtSysfs.DEFAULT), this::post,
                 this::publishEventService, hub);
-        runtime.start(parsed.settings(), parsed.explicitTunables(), ConfigParser.source(props));
+        runtime.start(parsed.settings(), parsed.explicitTunables(), new ConfigReader(CoreConfig.PID, props).source());
         controlReg = ctx.registerService(ScxControl.class, runtime, null);
         monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scxgamer-monitor");
@@ -77,15 +79,15 @@ public class CoreComponent {
 
     @Modified
     void modified(Map<String, Object> props) {
-        ConfigParser.Result parsed = parseOrDefaults(props, false);
+        CoreSettings.Parsed parsed = parseOrDefaults(props, false);
         if (parsed == null) {
             return;
         }
         try {
-            runtime.apply(parsed.settings(), ConfigParser.source(props));
+            runtime.apply(parsed.settings(), new ConfigReader(CoreConfig.PID, props).source());
         } catch (RuntimeException e) {
             // The values were valid but the kernel side refused them (e.g. a map update failed).
-            LOG.error("{}: configuration could not be applied: {}", ConfigParser.source(props), e.getMessage(), e);
+            LOG.error("{}: configuration could not be applied: {}", new ConfigReader(CoreConfig.PID, props).source(), e.getMessage(), e);
         }
     }
 
@@ -107,25 +109,17 @@ public class CoreComponent {
      * @param first on activation an invalid configuration falls back to the built-in defaults;
      *              later the previous configuration stays (null is returned)
      */
-    private ConfigParser.Result parseOrDefaults(Map<String, Object> props, boolean first) {
-        String source = ConfigParser.source(props);
+    private CoreSettings.Parsed parseOrDefaults(Map<String, Object> props, boolean first) {
         try {
-            ConfigParser.Result r = ConfigParser.parse(props);
+            CoreSettings.Parsed r = CoreSettings.parse(props);
             for (String w : r.warnings()) {
-                LOG.warn("{}: {}", source, w);
+                LOG.warn("{}: {}", new ConfigReader(CoreConfig.PID, props).source(), w);
             }
             return r;
-        } catch (ConfigParser.InvalidConfigException e) {
-            LOG.error("{}: invalid configuration, nothing of it applied, {} stays in force: {}", source,
-                    first ? "the built-in default configuration" : "the previous configuration", e.getMessage());
-            if (!first) {
-                return null;
-            }
-            try {
-                return ConfigParser.parse(Map.of());
-            } catch (ConfigParser.InvalidConfigException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+        } catch (InvalidConfigException e) {
+            LOG.error("{}: invalid configuration, nothing of it applied, {} stays in force: {}", e.source(),
+                    first ? "the built-in default configuration" : "the previous configuration", e.problems());
+            return first ? CoreSettings.parse(Map.of()) : null;
         }
     }
 

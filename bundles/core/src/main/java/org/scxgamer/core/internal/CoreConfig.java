@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Metatype of PID {@code scxgamer.core} (runtime/etc/scxgamer.core.cfg). Only the description: the
- * values are read and validated by {@link ConfigParser}, so a bad value is reported with its key and
+ * values are read and validated by {@link CoreSettings}, so a bad value is reported with its key and
  * range instead of being coerced. Tunable defaults and ranges must equal {@link org.scxgamer.api.control.Tunable}
  * (a unit test checks it).
  */
@@ -91,6 +91,10 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Classify by behaviour (0/1)", min = "0", max = "1")
     long classify_behaviour() default 1;
 
-    @AttributeDefinition(name = "Debug: 1 forces a scheduler error, 2 stalls background-class threads (watchdog)", min = "0", max = "2")
+    // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
+
+    @AttributeDefinition(name = "Debug only (tests): forced scheduler fault", min = "0", max = "2",
+            description = "Not for production. 1 makes the scheduler call scx_bpf_error(), 2 parks background-class threads "
+                    + "until the sched_ext watchdog ejects the scheduler; 0 (the default) is normal operation.")
     long debug_error() default 0;
 }

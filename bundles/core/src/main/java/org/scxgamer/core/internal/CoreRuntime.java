@@ -176,16 +176,16 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private static String reloadReasons(CoreSettings a, CoreSettings b) {
         List<String> r = new ArrayList<>();
         if (a.ringSizeKiB() != b.ringSizeKiB()) {
-            r.add(ConfigParser.RING_SIZE_KIB + " " + a.ringSizeKiB() + " → " + b.ringSizeKiB());
+            r.add(CoreSettings.RING_SIZE_KIB + " " + a.ringSizeKiB() + " → " + b.ringSizeKiB());
         }
         if (a.hookEnabled() != b.hookEnabled()) {
-            r.add(ConfigParser.HOOK_ENABLED + " → " + b.hookEnabled());
+            r.add(CoreSettings.HOOK_ENABLED + " → " + b.hookEnabled());
         }
         if (a.schedulerEnabled() != b.schedulerEnabled()) {
-            r.add(ConfigParser.SCHEDULER_ENABLED + " → " + b.schedulerEnabled());
+            r.add(CoreSettings.SCHEDULER_ENABLED + " → " + b.schedulerEnabled());
         }
         if (a.injectorEnabled() != b.injectorEnabled()) {
-            r.add(ConfigParser.INJECTOR_ENABLED + " → " + b.injectorEnabled());
+            r.add(CoreSettings.INJECTOR_ENABLED + " → " + b.injectorEnabled());
         }
         return String.join(", ", r);
     }
@@ -377,7 +377,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             }
         }
         LOG.warn("Kernel dropped events on full ring buffers (reader too slow or rings too small, see {}): {}",
-                ConfigParser.RING_SIZE_KIB, line);
+                CoreSettings.RING_SIZE_KIB, line);
     }
 
     /** Attaches (the kernel facade reports refusals through the SCHEDULER part status, not by throwing). */
@@ -515,8 +515,8 @@ final class CoreRuntime implements ScxControl, InputEventService {
         }
         CoreSettings s = settings;
         if (s != null) {
-            facts.put(ConfigParser.RING_SIZE_KIB, Integer.toString(s.ringSizeKiB()));
-            facts.put(ConfigParser.READER_WAIT, s.busyPoll() ? "busy-poll" : "blocking");
+            facts.put(CoreSettings.RING_SIZE_KIB, Integer.toString(s.ringSizeKiB()));
+            facts.put(CoreSettings.READER_WAIT, s.busyPoll() ? "busy-poll" : "blocking");
         }
         return facts;
     }
@@ -676,7 +676,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
         lock.lock();
         try {
             if (!settings.schedulerEnabled()) {
-                throw new IllegalStateException("scheduler is disabled by configuration (" + ConfigParser.SCHEDULER_ENABLED + " = false)");
+                throw new IllegalStateException("scheduler is disabled by configuration (" + CoreSettings.SCHEDULER_ENABLED + " = false)");
             }
             Kernel k = kernel(Part.SCHEDULER);
             schedulerExpected = false;

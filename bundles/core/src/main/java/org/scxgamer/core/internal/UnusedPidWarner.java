@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
+import org.scxgamer.common.config.ConfigReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public class UnusedPidWarner implements ConfigurationListener {
     public void configurationEvent(ConfigurationEvent event) {
         String id = event.getFactoryPid() != null ? event.getFactoryPid() : event.getPid();
         if (event.getType() == ConfigurationEvent.CM_UPDATED && id.startsWith(PREFIX)) {
-            timer.schedule(() -> check(ConfigParser.shown(event.getPid()), event.getFactoryPid() == null ? null : ConfigParser.shown(event.getFactoryPid())), DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> check(ConfigReader.shown(event.getPid()), event.getFactoryPid() == null ? null : ConfigReader.shown(event.getFactoryPid())), DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -98,7 +99,7 @@ public class UnusedPidWarner implements ConfigurationListener {
         try {
             Configuration[] found = configAdmin.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "=" + pid + ")");
             Dictionary<String, Object> props = found == null || found.length == 0 ? null : found[0].getProperties();
-            Object file = props == null ? null : props.get(ConfigParser.FILENAME);
+            Object file = props == null ? null : props.get(ConfigReader.FILENAME);
             return file != null ? String.valueOf(file) : "configuration " + pid;
         } catch (IOException | InvalidSyntaxException e) {
             return "configuration " + pid;

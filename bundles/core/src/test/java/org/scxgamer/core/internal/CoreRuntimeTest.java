@@ -61,11 +61,11 @@ class CoreRuntimeTest {
     }
 
     static CoreSettings settings(Map<String, Object> props) throws Exception {
-        return ConfigParser.parse(props).settings();
+        return CoreSettings.parse(props).settings();
     }
 
     static Map<Tunable, Long> explicit(Map<String, Object> props) throws Exception {
-        return ConfigParser.parse(props).explicitTunables();
+        return CoreSettings.parse(props).explicitTunables();
     }
 
     void start(Map<String, Object> props) throws Exception {
@@ -92,7 +92,7 @@ class CoreRuntimeTest {
 
     @Test
     void everyInjectedEventIsReadFilteredOrDroppedAndCounted() throws Exception {
-        start(Map.of(ConfigParser.RING_SIZE_KIB, 4));
+        start(Map.of(CoreSettings.RING_SIZE_KIB, 4));
         assertThat(eventServiceUp).isTrue();
         AtomicLong got = new AtomicLong();
         hub.add((InputEventListener) e -> got.incrementAndGet(), Map.of("service.id", 1L), "test");
@@ -137,7 +137,7 @@ class CoreRuntimeTest {
         assertThat(postedOn(Topics.TUNABLES_CHANGED)).last().satisfies(p ->
                 assertThat(p).containsEntry(Topics.SOURCE, "policy-a").containsEntry(Tunable.MOUSE_BOOST_US.key(), 1234L));
 
-        props.put(ConfigParser.WHITELIST, "usb:046d:*=mouse");
+        props.put(CoreSettings.WHITELIST, "usb:046d:*=mouse");
         rt.apply(settings(props), "etc/scxgamer.core.cfg");
         assertThat(opened).as("whitelist edits apply live").hasSize(1);
         assertThat(k.rules).extracting(Object::toString).containsExactly("0003:046d:*=mouse");
@@ -163,7 +163,7 @@ class CoreRuntimeTest {
         rt.inject(List.of(MOUSE), 10, false);
         FakeKernel first = kernel();
         first.paused = false;
-        props.put(ConfigParser.RING_SIZE_KIB, 512);
+        props.put(CoreSettings.RING_SIZE_KIB, 512);
         rt.apply(settings(props), "etc/scxgamer.core.cfg");
         assertThat(opened).hasSize(2);
         assertThat(first.closed).isTrue();
@@ -185,7 +185,7 @@ class CoreRuntimeTest {
 
     @Test
     void schedulerExitIsPublishedAndRestartedWhenItAsksForIt() throws Exception {
-        start(Map.of(ConfigParser.RESTART_BACKOFF_MS, 100));
+        start(Map.of(CoreSettings.RESTART_BACKOFF_MS, 100));
         FakeKernel k = kernel();
         assertThat(k.attached).isTrue();
         k.eject(new ExitInfo(Instant.now(), 1025, RestartPolicy.ECODE_ACT_RESTART, "scx_bpf_error", "debug.error set"));
@@ -204,7 +204,7 @@ class CoreRuntimeTest {
 
     @Test
     void exitWithoutRestartRequestStaysDownUnderOnRequest() throws Exception {
-        start(Map.of(ConfigParser.RESTART_BACKOFF_MS, 100));
+        start(Map.of(CoreSettings.RESTART_BACKOFF_MS, 100));
         FakeKernel k = kernel();
         k.eject(new ExitInfo(Instant.now(), 1026, 0, "runnable task stall", ""));
         rt.tick();
@@ -217,8 +217,8 @@ class CoreRuntimeTest {
 
     @Test
     void restartAttemptsAreBounded() throws Exception {
-        start(Map.of(ConfigParser.SCHEDULER_RESTART, "always", ConfigParser.RESTART_MAX_ATTEMPTS, 2,
-                ConfigParser.RESTART_BACKOFF_MS, 100));
+        start(Map.of(CoreSettings.SCHEDULER_RESTART, "always", CoreSettings.RESTART_MAX_ATTEMPTS, 2,
+                CoreSettings.RESTART_BACKOFF_MS, 100));
         FakeKernel k = kernel();
         k.attachFails = true;
         k.eject(new ExitInfo(Instant.now(), 1024, 0, "error", ""));
@@ -237,8 +237,8 @@ class CoreRuntimeTest {
 
     @Test
     void ejectionsWhileRestartingAreReportedAsExitsAndTheAttemptsStayBounded() throws Exception {
-        start(Map.of(ConfigParser.SCHEDULER_RESTART, "always", ConfigParser.RESTART_MAX_ATTEMPTS, 3,
-                ConfigParser.RESTART_BACKOFF_MS, 100));
+        start(Map.of(CoreSettings.SCHEDULER_RESTART, "always", CoreSettings.RESTART_MAX_ATTEMPTS, 3,
+                CoreSettings.RESTART_BACKOFF_MS, 100));
         FakeKernel k = kernel();
         k.ejectOnAttach = true;
         k.eject(new ExitInfo(Instant.now(), 1025, 0, "scx_bpf_error", "first"));
@@ -297,14 +297,14 @@ class CoreRuntimeTest {
 
     @Test
     void schedulerDisabledByConfigurationIsNotAttachedAndRestartSaysWhy() throws Exception {
-        start(Map.of(ConfigParser.SCHEDULER_ENABLED, "false"));
+        start(Map.of(CoreSettings.SCHEDULER_ENABLED, "false"));
         assertThat(kernel().attachCalls).isZero();
         assertThatThrownBy(() -> rt.restartScheduler()).hasMessageContaining("scheduler.enabled = false");
     }
 
     @Test
     void waitModeChangesLiveByRestartingOnlyTheReader() throws Exception {
-        Map<String, Object> props = new HashMap<>(Map.of(ConfigParser.READER_WAIT, "busy-poll"));
+        Map<String, Object> props = new HashMap<>(Map.of(CoreSettings.READER_WAIT, "busy-poll"));
         start(props);
         assertThat(rt.busyPoll()).isTrue();
         AtomicLong got = new AtomicLong();
@@ -313,7 +313,7 @@ class CoreRuntimeTest {
         await("busy-poll delivery", () -> got.get() == 50);
         assertThat(readerThreads()).hasSize(1);
 
-        props.put(ConfigParser.READER_WAIT, "blocking");
+        props.put(CoreSettings.READER_WAIT, "blocking");
         rt.apply(settings(props), "etc/scxgamer.core.cfg");
         assertThat(opened).as("no kernel reload").hasSize(1);
         assertThat(rt.busyPoll()).isFalse();

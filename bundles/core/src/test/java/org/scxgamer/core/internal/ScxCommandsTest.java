@@ -31,7 +31,7 @@ class ScxCommandsTest {
     void setUp() throws Exception {
         rt = new CoreRuntime(s -> new FakeKernel(1024, PartState.UNAVAILABLE, PartState.UNAVAILABLE),
                 new SchedExtSysfs(Path.of("/nonexistent/sched_ext")), (t, p) -> { }, up -> { }, hub);
-        rt.start(ConfigParser.defaults(), Map.of(), "test");
+        rt.start(CoreSettings.defaults(), Map.of(), "test");
         ScxCommands commands = new ScxCommands(rt);
         tio = new ThreadIOImpl();
         tio.start();

@@ -335,9 +335,10 @@ class RecorderTest {
     @Test
     void invalidSettingsNameKeyAndRange() {
         assertThatThrownBy(() -> Settings.from(Map.of("block.bytes", "10"))).hasMessage(
-                "scxgamer.recorder: block.bytes = '10' is invalid, accepted: 32768 .. 4194304");
-        assertThatThrownBy(() -> Settings.from(Map.of("sync", "maybe"))).hasMessage(
-                "scxgamer.recorder: sync = 'maybe' is invalid, accepted: true, false");
+                "configuration scxgamer.recorder: block.bytes = '10': out of range; accepted: 32768 .. 4194304 bytes");
+        assertThatThrownBy(() -> Settings.from(Map.of("sync", "maybe", "flush.ms", "x"))).hasMessage(
+                "configuration scxgamer.recorder: flush.ms = 'x': not a whole number; accepted: 10 .. 60000 ms; sync = 'maybe': accepted: true, false");
+        assertThatThrownBy(() -> Settings.from(Map.of("folders", "/tmp"))).hasMessageContaining("unknown key 'folders' (did you mean folder?)");
         assertThat(Settings.from(Map.of("queue.capacity", "3000")).queueCapacity()).isEqualTo(4096);
         Path home = Path.of("/opt/scxgamer");
         assertThat(Settings.from(Map.of(), home).folder()).isEqualTo(home.resolve(Settings.DEFAULT_FOLDER));

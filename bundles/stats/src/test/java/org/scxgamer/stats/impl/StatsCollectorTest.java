@@ -119,9 +119,11 @@ class StatsCollectorTest {
     @Test
     void invalidConfigurationNamesTheKeyAndKeepsThePreviousOne() {
         assertThatThrownBy(() -> Settings.from(Map.of("latency.digits", "9")))
-                .hasMessage("scxgamer.stats: latency.digits = '9' is invalid, accepted: 1 .. 5");
+                .hasMessage("configuration scxgamer.stats: latency.digits = '9': out of range; accepted: 1 .. 5 digits");
         assertThatThrownBy(() -> Settings.from(Map.of("devices.max", "many")))
-                .hasMessageContaining("devices.max = 'many' is invalid, accepted: a whole number 1 .. 4096");
+                .hasMessageContaining("devices.max = 'many': not a whole number; accepted: 1 .. 4096 devices");
+        assertThatThrownBy(() -> Settings.from(Map.of("device.max", "5")))
+                .hasMessageContaining("unknown key 'device.max' (did you mean devices.max?)");
         stats.apply(Map.of("devices.max", "1"), true);
         stats.apply(Map.of("devices.max", "0"), false);
         for (int d = 1; d <= 3; d++) {

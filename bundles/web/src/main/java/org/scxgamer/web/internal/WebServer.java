@@ -19,6 +19,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.scxgamer.common.config.ConfigReader;
+import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +52,8 @@ public class WebServer {
         Settings s;
         try {
             s = Settings.parse(props);
-        } catch (IllegalArgumentException e) {
-            LOG.error("web: invalid configuration {}{}: {}; using the defaults (loopback)", WebConfig.PID, from(props), e.getMessage());
+        } catch (InvalidConfigException e) {
+            LOG.error("web: invalid configuration {}{}: {}; using the defaults (loopback)", WebConfig.PID, from(props), e.problems());
             s = Settings.DEFAULTS;
         }
         this.credentials = Credentials.load(passwordFile(context), s.user());
@@ -67,9 +69,9 @@ public class WebServer {
         Settings s;
         try {
             s = Settings.parse(props);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidConfigException e) {
             LOG.error("web: invalid configuration {}{}: {}; the previous configuration stays in force", WebConfig.PID, from(props),
-                    e.getMessage());
+                    e.problems());
             return;
         }
         apply(s);
@@ -150,7 +152,7 @@ public class WebServer {
 
     /** The file a configuration came from (FileInstall), for messages. */
     private static String from(Map<String, Object> props) {
-        Object file = props.get("felix.fileinstall.filename");
+        Object file = props.get(ConfigReader.FILENAME);
         return file == null ? "" : " (" + file + ")";
     }
 }

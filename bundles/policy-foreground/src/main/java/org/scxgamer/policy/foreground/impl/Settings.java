@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import org.scxgamer.common.config.ConfigValues;
+import org.scxgamer.common.config.ConfigReader;
 
 /** Validated configuration of PID scxgamer.policy.foreground. */
 record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers, List<Pattern> excludePatterns,
@@ -22,28 +22,30 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
 
     static final Settings DEFAULTS = from(Map.of());
 
-    /** @throws IllegalArgumentException naming the first bad key, its value and what is accepted */
+    /** @throws IllegalArgumentException naming the file (or PID), every bad or unknown key, its value and what is accepted */
     static Settings from(Map<String, ?> p) {
-        ConfigValues c = new ConfigValues(ForegroundPolicy.PID, p);
-        return new Settings(c.longIn("scan.interval.ms", DEFAULT_SCAN_MS, 100, 60_000),
+        ConfigReader c = new ConfigReader(ForegroundPolicy.PID, p);
+        Settings s = new Settings(c.number("scan.interval.ms", DEFAULT_SCAN_MS, 100, 60_000, "ms"),
                 patterns(c, "process.patterns", List.of()),
                 c.bool("wine.markers", true),
                 patterns(c, "exclude.patterns", List.of(DEFAULT_EXCLUDE)),
                 c.path("pid.file", ""),
                 patterns(c, "input.thread.patterns", List.of(DEFAULT_INPUT_THREADS)),
                 c.path("proc.root", "/proc"));
+        c.check();
+        return s;
     }
 
-    /** A String (one expression) or a String[] / collection (several); each must compile. */
-    private static List<Pattern> patterns(ConfigValues values, String key, List<String> def) {
-        Object v = values.raw(key);
+    /** A String (one expression: expressions contain commas) or a String[] / collection (several); each must compile. */
+    private static List<Pattern> patterns(ConfigReader c, String key, List<String> def) {
+        Object v = c.raw(key);
         List<String> items = new ArrayList<>();
         if (v == null) {
             items.addAll(def);
         } else if (v instanceof String[] a) {
             items.addAll(List.of(a));
-        } else if (v instanceof Collection<?> c) {
-            c.forEach(o -> items.add(String.valueOf(o)));
+        } else if (v instanceof Collection<?> col) {
+            col.forEach(o -> items.add(String.valueOf(o)));
         } else {
             items.add(v.toString());
         }
@@ -55,7 +57,7 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
             try {
                 out.add(Pattern.compile(s.trim()));
             } catch (PatternSyntaxException e) {
-                throw values.invalid(key, s, "Java regular expressions (" + e.getDescription() + " at index " + e.getIndex() + ")");
+                c.problem(key, s, "not a Java regular expression (" + e.getDescription() + " at index " + e.getIndex() + ")", null);
             }
         }
         return List.copyOf(out);

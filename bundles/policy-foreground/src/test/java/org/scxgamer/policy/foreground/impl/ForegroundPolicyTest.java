@@ -248,9 +248,12 @@ class ForegroundPolicyTest {
     @Test
     void invalidConfigurationNamesKeyAndWhatIsAccepted() {
         assertThatThrownBy(() -> Settings.from(Map.of("scan.interval.ms", "5"))).hasMessage(
-                "scxgamer.policy.foreground: scan.interval.ms = '5' is invalid, accepted: 100 .. 60000");
+                "configuration scxgamer.policy.foreground: scan.interval.ms = '5': out of range; accepted: 100 .. 60000 ms");
         assertThatThrownBy(() -> Settings.from(Map.of("process.patterns", new String[] {"ok", "(bad"}))).hasMessageStartingWith(
-                "scxgamer.policy.foreground: process.patterns = '(bad' is invalid, accepted: Java regular expressions (Unclosed group");
+                "configuration scxgamer.policy.foreground: process.patterns = '(bad': not a Java regular expression (Unclosed group");
+        assertThatThrownBy(() -> Settings.from(Map.of("process.pattern", "x"))).hasMessageContaining(
+                "unknown key 'process.pattern' (did you mean process.patterns?)");
+        assertThat(Settings.from(Map.of("process.patterns", "a{1,3}")).processPatterns()).hasSize(1);
         assertThat(Settings.from(Map.of("process.patterns", List.of("a", "b"))).processPatterns()).hasSize(2);
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.scxgamer.api.control.Tunable;
+import org.scxgamer.common.config.ConfigReader;
 
 /** A named preset: the tunables it sets (others are left alone) and where it was defined. */
 record Profile(String name, String description, Map<Tunable, Long> values, String origin) {
@@ -14,65 +15,43 @@ record Profile(String name, String description, Map<Tunable, Long> values, Strin
 
     /**
      * Parses one profile configuration: {@code name}, optional {@code description}, tunable keys
-     * (e.g. {@code boost.mouse.us}). Framework keys (service.*, component.*, felix.*) are ignored.
-     * @throws IllegalArgumentException naming the profile, the key and what it accepts
+     * (e.g. {@code boost.mouse.us}). Framework keys (service.*, component.*, felix.*) are ignored;
+     * debug-only knobs ({@link Tunable#debugOnly()}) are refused: they are not a profile's business.
+     * @throws IllegalArgumentException naming the file (or PID), every bad key and what it accepts
      */
     static Profile parse(Map<String, ?> props, String origin) {
-        Object n = props.get("name");
-        String name = n == null ? "" : n.toString().trim();
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(FACTORY_PID + ": name = '" + name + "' is invalid, accepted: 1-32 of a-z, 0-9, '.', '_', '-' (starting with a letter or digit)");
+        ConfigReader c = new ConfigReader(FACTORY_PID, props);
+        String name = c.parsed("name", "", n -> {
+            if (!NAME.matcher(n).matches()) {
+                throw new IllegalArgumentException("accepted: 1-32 of a-z, 0-9, '.', '_', '-' (starting with a letter or digit)");
+            }
+            return n;
+        });
+        if (name.isEmpty()) {
+            c.problem("name is missing; accepted: 1-32 of a-z, 0-9, '.', '_', '-' (starting with a letter or digit)");
         }
+        Object d = c.raw("description");
         Map<Tunable, Long> values = new EnumMap<>(Tunable.class);
-        for (Map.Entry<String, ?> e : props.entrySet()) {
-            String key = e.getKey();
-            if (key.equals("name") || key.equals("description") || key.startsWith("service.") || key.startsWith("component.")
-                    || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith(".")) {
+        for (Tunable t : Tunable.values()) {
+            if (!c.has(t.key())) {
                 continue;
             }
-            Tunable t = Tunable.ofKey(key);
-            if (t == null) {
-                throw new IllegalArgumentException(FACTORY_PID + ": profile " + name + ": unknown tunable '" + key + "', accepted: " + keys());
-            }
-            if (t == Tunable.DEBUG_ERROR) {
-                throw new IllegalArgumentException(FACTORY_PID + ": profile " + name + ": " + key + " is a debugging switch and cannot be set by a profile");
-            }
-            long v;
-            try {
-                Object raw = e.getValue();
-                v = raw instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(raw).trim());
-            } catch (NumberFormatException x) {
-                throw new IllegalArgumentException(FACTORY_PID + ": profile " + name + ": " + key + " = '" + e.getValue()
-                        + "' is invalid, accepted: a whole number " + t.min() + " .. " + t.max() + " " + t.unit());
-            }
-            try {
-                values.put(t, t.check(v));
-            } catch (IllegalArgumentException x) {
-                throw new IllegalArgumentException(FACTORY_PID + ": profile " + name + ": " + x.getMessage());
+            if (t.debugOnly()) {
+                c.problem(t.key() + " is a debug-only knob (tests) and cannot be set by a profile");
+            } else {
+                values.put(t, c.number(t.key(), t.defaultValue(), t.min(), t.max(), t.unit()));
             }
         }
-        Object d = props.get("description");
+        c.check();
         return new Profile(name, d == null ? "" : d.toString(), Collections.unmodifiableMap(values), origin);
-    }
-
-    private static String keys() {
-        StringBuilder sb = new StringBuilder();
-        for (Tunable t : Tunable.values()) {
-            if (t != Tunable.DEBUG_ERROR) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(t.key());
-            }
-        }
-        return sb.toString();
     }
 
     /** The presets shipped with the bundle; a configured profile of the same name replaces one. */
     static Map<String, Profile> builtins() {
         Map<String, Profile> m = new java.util.LinkedHashMap<>();
         Map<Tunable, Long> defaults = new EnumMap<>(Tunable.class);
-        for (Tunable t : Tunable.values()) {
-            if (t != Tunable.DEBUG_ERROR) {
-                defaults.put(t, t.defaultValue());
-            }
+        for (Tunable t : Tunable.product()) {
+            defaults.put(t, t.defaultValue());
         }
         m.put("default", new Profile("default", "The scheduler's built-in values for every tunable", Collections.unmodifiableMap(defaults), "built-in"));
         m.put("esports", builtin("esports", "Shortest input latency: long mouse boost, short slices, deep deadline cuts",

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.scxgamer.api.control.ScxControl;
 import org.scxgamer.api.control.Topics;
 import org.scxgamer.api.control.Tunable;
+import org.scxgamer.common.config.ConfigReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,15 +113,15 @@ public class ProfilePolicy implements EventHandler {
     }
 
     synchronized void configure(Map<String, ?> props, boolean first) {
-        Object b = props.get("builtins");
-        String bs = b == null ? "true" : b.toString().trim().toLowerCase(Locale.ROOT);
-        if (!bs.equals("true") && !bs.equals("false")) {
-            LOG.error("{}: builtins = '{}' is invalid, accepted: true, false; keeping the {} configuration", PID, b, first ? "default" : "previous");
+        ConfigReader c = new ConfigReader(PID, props);
+        boolean builtinsNow = c.bool("builtins", true);
+        String name = c.parsed("active", "", a -> a);
+        try {
+            c.check();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the {} configuration", e.getMessage(), first ? "default" : "previous");
             return;
         }
-        Object a = props.get("active");
-        String name = a == null ? "" : a.toString().trim();
-        boolean builtinsNow = bs.equals("true");
         if (!name.isEmpty() && !profilesWith(builtinsNow).containsKey(name)) {
             // A configured profile may still be on its way (factory configurations activate in any order).
             LOG.warn("{}: active = '{}' is not a known profile yet (known: {}); it is applied when it appears", PID, name,

@@ -102,13 +102,15 @@ class ProfilePolicyTest {
         assertThat(p.profiles()).contains("* esports (config esports.cfg)");
 
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.us", "5"), "t"))
-                .hasMessage("scxgamer.policy.profile: profile x: slice.us = 5 is out of range: accepted 100 .. 100000 us");
-        assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.us", "fast"), "t"))
-                .hasMessage("scxgamer.policy.profile: profile x: slice.us = 'fast' is invalid, accepted: a whole number 100 .. 100000 us");
+                .hasMessage("configuration scxgamer.policy.profile: slice.us = '5': out of range; accepted: 100 .. 100000 us");
+        assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.us", "fast", "felix.fileinstall.filename", "file:/etc/p-x.cfg"), "t"))
+                .hasMessage("file:/etc/p-x.cfg: slice.us = 'fast': not a whole number; accepted: 100 .. 100000 us");
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.usec", "5"), "t"))
-                .hasMessageStartingWith("scxgamer.policy.profile: profile x: unknown tunable 'slice.usec', accepted: input.window.us, ");
-        assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "debug.error", "1"), "t")).hasMessageContaining("cannot be set by a profile");
-        assertThatThrownBy(() -> Profile.parse(Map.of("name", "Bad Name"), "t")).hasMessageContaining("name = 'Bad Name' is invalid");
+                .hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)").hasMessageContaining("known keys: boost.controller.us, ");
+        assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "debug.error", "1"), "t"))
+                .hasMessageContaining("debug.error is a debug-only knob (tests) and cannot be set by a profile");
+        assertThatThrownBy(() -> Profile.parse(Map.of("name", "Bad Name"), "t")).hasMessageContaining("name = 'Bad Name': accepted: 1-32 of");
+        assertThatThrownBy(() -> Profile.parse(Map.of("slice.us", "5000"), "t")).hasMessageContaining("name is missing");
     }
 
     @Test
@@ -118,7 +120,7 @@ class ProfilePolicyTest {
         d.modified(new HashMap<>(Map.of("name", "mine", "slice.us", "1")));
         assertThat(d.profile().values()).containsExactly(Map.entry(Tunable.SLICE_US, 4_000L));
         assertThatThrownBy(() -> new ProfileDefinition().activate(new HashMap<>(Map.of("name", "bad", "preempt", "2"))))
-                .hasMessageContaining("preempt = 2 is out of range: accepted 0 .. 1");
+                .hasMessageContaining("preempt = '2': out of range; accepted: 0 .. 1 bool");
     }
 
     @Test

@@ -17,12 +17,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
+import org.scxgamer.common.config.ConfigReader;
+import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 
-class ConfigParserTest {
+class CoreSettingsTest {
 
     @Test
     void emptyConfigurationGivesTheDocumentedDefaults() throws Exception {
-        ConfigParser.Result r = ConfigParser.parse(Map.of());
+        CoreSettings.Parsed r = CoreSettings.parse(Map.of());
         CoreSettings s = r.settings();
         assertThat(s.ringSizeKiB()).isEqualTo(256);
         assertThat(s.busyPoll()).isFalse();
@@ -39,12 +41,12 @@ class ConfigParserTest {
 
     @Test
     void cfgFileStringsAreParsed() throws Exception {
-        Map<String, Object> p = Map.of(ConfigParser.RING_SIZE_KIB, "1024", ConfigParser.READER_WAIT, "busy-poll",
-                ConfigParser.WHITELIST, "usb:046d:c077=mouse, virtual:*:*=auto", ConfigParser.HOOK_ENABLED, "false",
-                ConfigParser.SCHEDULER_RESTART, "always", Tunable.PREEMPT.key(), "false", Tunable.SLICE_US.key(), "2_000",
-                ConfigParser.FILENAME, "file:/opt/scxgamer/etc/scxgamer.core.cfg", "service.pid", "scxgamer.core",
+        Map<String, Object> p = Map.of(CoreSettings.RING_SIZE_KIB, "1024", CoreSettings.READER_WAIT, "busy-poll",
+                CoreSettings.WHITELIST, "usb:046d:c077=mouse, virtual:*:*=auto", CoreSettings.HOOK_ENABLED, "false",
+                CoreSettings.SCHEDULER_RESTART, "always", Tunable.PREEMPT.key(), "false", Tunable.SLICE_US.key(), "2_000",
+                ConfigReader.FILENAME, "file:/opt/scxgamer/etc/scxgamer.core.cfg", "service.pid", "scxgamer.core",
                 "component.name", "x");
-        ConfigParser.Result r = ConfigParser.parse(p);
+        CoreSettings.Parsed r = CoreSettings.parse(p);
         CoreSettings s = r.settings();
         assertThat(s.ringSizeKiB()).isEqualTo(1024);
         assertThat(s.busyPoll()).isTrue();
@@ -54,13 +56,13 @@ class ConfigParserTest {
         assertThat(s.tunables()).containsEntry(Tunable.PREEMPT, 0L).containsEntry(Tunable.SLICE_US, 2000L);
         assertThat(r.explicitTunables()).containsOnlyKeys(Tunable.PREEMPT, Tunable.SLICE_US);
         assertThat(r.warnings()).isEmpty();
-        assertThat(ConfigParser.source(p)).isEqualTo("file:/opt/scxgamer/etc/scxgamer.core.cfg");
+        assertThat(new ConfigReader(CoreConfig.PID, p).source()).isEqualTo("file:/opt/scxgamer/etc/scxgamer.core.cfg");
     }
 
     @Test
     void typedValuesAndArraysAreAccepted() throws Exception {
-        CoreSettings s = ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, 64, ConfigParser.HOOK_ENABLED, Boolean.FALSE,
-                ConfigParser.WHITELIST, new String[] {"usb:*:*=mouse"}, Tunable.SLICE_US.key(), 3000L)).settings();
+        CoreSettings s = CoreSettings.parse(Map.of(CoreSettings.RING_SIZE_KIB, 64, CoreSettings.HOOK_ENABLED, Boolean.FALSE,
+                CoreSettings.WHITELIST, new String[] {"usb:*:*=mouse"}, Tunable.SLICE_US.key(), 3000L)).settings();
         assertThat(s.ringSizeKiB()).isEqualTo(64);
         assertThat(s.hookEnabled()).isFalse();
         assertThat(s.whitelist()).extracting(WhitelistRule::toString).containsExactly("0003:*:*=mouse");
@@ -86,73 +88,73 @@ class ConfigParserTest {
             "whitelist | usb:*:*=touchpad | accepted: mouse, keyboard, controller, auto, ignore",
     })
     void invalidValuesNameKeyValueAndRange(String key, String value, String expected) {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, value)))
-                .isInstanceOf(ConfigParser.InvalidConfigException.class)
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(key, value)))
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining(key).hasMessageContaining(value).hasMessageContaining(expected);
     }
 
     @Test
     void wrongJavaTypesAreRejected() {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(Tunable.SLICE_US.key(), 5000.0)))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(Tunable.SLICE_US.key(), 5000.0)))
                 .hasMessageContaining("slice.us").hasMessageContaining("Double").hasMessageContaining("100 .. 100000");
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, List.of(1))))
-                .hasMessageContaining(ConfigParser.RING_SIZE_KIB);
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(CoreSettings.RING_SIZE_KIB, List.of(1))))
+                .hasMessageContaining(CoreSettings.RING_SIZE_KIB);
     }
 
     @Test
     void everyProblemIsReportedInOneMessage() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConfigParser.RING_SIZE_KIB, "abc");
+        p.put(CoreSettings.RING_SIZE_KIB, "abc");
         p.put(Tunable.SLICE_US.key(), "1");
-        assertThatThrownBy(() -> ConfigParser.parse(p)).hasMessageContaining(ConfigParser.RING_SIZE_KIB)
+        assertThatThrownBy(() -> CoreSettings.parse(p)).hasMessageContaining(CoreSettings.RING_SIZE_KIB)
                 .hasMessageContaining(Tunable.SLICE_US.key());
     }
 
     @Test
     void unknownKeysRefuseTheConfigurationWithAHint() {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of("slice.usec", "1000", Tunable.LAG_CAP_US.key(), "100")))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of("slice.usec", "1000", Tunable.LAG_CAP_US.key(), "100")))
                 .hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)").hasMessageContaining("known keys: ");
     }
 
     @Test
     void hostileValuesAreEscapedAndCut() {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.READER_WAIT, "a\nERROR forged\u001b[2J" + "x".repeat(5000))))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(CoreSettings.READER_WAIT, "a\nERROR forged\u001b[2J" + "x".repeat(5000))))
                 .hasMessageContaining("'a\\nERROR forged\\u001b[2J").hasMessageContaining("(5018 characters)")
                 .hasMessageNotContaining("\n").hasMessageNotContaining("\u001b");
     }
 
     @Test
     void rulesTheKernelCannotHoldAreRefused() {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.WHITELIST, "usb:*:*=mouse, usb:*:*=keyboard")))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(CoreSettings.WHITELIST, "usb:*:*=mouse, usb:*:*=keyboard")))
                 .hasMessageContaining("match the same devices");
         StringBuilder many = new StringBuilder();
-        for (int i = 1; i <= ConfigParser.MAX_RULES + 1; i++) {
+        for (int i = 1; i <= CoreSettings.MAX_RULES + 1; i++) {
             many.append(String.format("usb:1234:%04x=mouse,", i));
         }
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(ConfigParser.WHITELIST, many.toString())))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(CoreSettings.WHITELIST, many.toString())))
                 .hasMessageContaining("257 rules; the kernel holds at most 256");
     }
 
     @Test
     void continuousModeThresholdsMustNotBeInverted() {
-        assertThatThrownBy(() -> ConfigParser.parse(Map.of(Tunable.CONTINUOUS_OFF_RATE.key(), "500")))
+        assertThatThrownBy(() -> CoreSettings.parse(Map.of(Tunable.CONTINUOUS_OFF_RATE.key(), "500")))
                 .hasMessageContaining("continuous.off.rate = 500 is above continuous.on.rate = 150");
     }
 
     @Test
     void emptyWhitelistWarns() throws Exception {
-        ConfigParser.Result r = ConfigParser.parse(Map.of(ConfigParser.WHITELIST, ""));
+        CoreSettings.Parsed r = CoreSettings.parse(Map.of(CoreSettings.WHITELIST, ""));
         assertThat(r.settings().whitelist()).isEmpty();
         assertThat(r.warnings()).singleElement().asString().contains("every input device is filtered");
     }
 
     @Test
     void loadTimeKeysNeedAReloadAndLiveKeysDoNot() throws Exception {
-        CoreSettings base = ConfigParser.defaults();
-        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.RING_SIZE_KIB, 512)).settings())).isTrue();
-        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.SCHEDULER_ENABLED, false)).settings())).isTrue();
-        assertThat(base.needsKernelReload(ConfigParser.parse(Map.of(ConfigParser.WHITELIST, "usb:*:*=mouse",
-                Tunable.SLICE_US.key(), 3000, ConfigParser.READER_WAIT, "busy-poll")).settings())).isFalse();
+        CoreSettings base = CoreSettings.defaults();
+        assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.RING_SIZE_KIB, 512)).settings())).isTrue();
+        assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.SCHEDULER_ENABLED, false)).settings())).isTrue();
+        assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.WHITELIST, "usb:*:*=mouse",
+                Tunable.SLICE_US.key(), 3000, CoreSettings.READER_WAIT, "busy-poll")).settings())).isFalse();
     }
 
     /** The shipped runtime/etc/scxgamer.core.cfg documents every key with its real default. */
@@ -167,10 +169,10 @@ class ConfigParserTest {
                 documented.put(m.group(1), m.group(2));
             }
         }
-        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(ConfigParser.knownKeys());
-        ConfigParser.Result r = ConfigParser.parse(documented);
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(CoreSettings.knownKeys());
+        CoreSettings.Parsed r = CoreSettings.parse(documented);
         assertThat(r.warnings()).isEmpty();
-        assertThat(r.settings()).isEqualTo(ConfigParser.defaults());
+        assertThat(r.settings()).isEqualTo(CoreSettings.defaults());
     }
 
     /** The metatype description (generated by bnd from CoreConfig) must say what the parser accepts. */
@@ -181,7 +183,7 @@ class ConfigParserTest {
             assertThat(((Number) m.getDefaultValue()).longValue()).as(t.key()).isEqualTo(t.defaultValue());
         }
         assertThat((String[]) CoreConfig.class.getDeclaredMethod("whitelist").getDefaultValue())
-                .containsExactlyElementsOf(ConfigParser.DEFAULT_WHITELIST);
+                .containsExactlyElementsOf(CoreSettings.DEFAULT_WHITELIST);
         Path xml = Path.of("target/classes/OSGI-INF/metatype/scxgamer.core.xml");
         assertThat(xml).as("metatype generated by bnd").exists();
         String text = Files.readString(xml);
@@ -191,7 +193,7 @@ class ConfigParserTest {
             assertThat(ad.group()).contains("min=\"" + t.min() + "\"").contains("max=\"" + t.max() + "\"")
                     .contains("default=\"" + t.defaultValue() + "\"");
         }
-        for (String key : ConfigParser.knownKeys()) {
+        for (String key : CoreSettings.knownKeys()) {
             assertThat(text).as("metatype has %s", key).contains("id=\"" + key + "\"");
         }
     }
