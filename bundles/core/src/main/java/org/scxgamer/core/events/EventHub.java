@@ -85,7 +85,6 @@ public final class EventHub implements RingReader.RecordHandler {
         }
         Subscriber s = new Subscriber(id, bundle, name, listener, filter, ring);
         s.start();
-        ring.members = append(ring.members, s);
         subscribers = append(subscribers, s);
         LOG.info("Subscriber {} (service {}, bundle {}) added: {}, queue {}, thread {}", name, id,
                 bundle, filter, s.info().queueCapacity(), s.threadName());
@@ -107,17 +106,9 @@ public final class EventHub implements RingReader.RecordHandler {
                 return;
             }
             subscribers = keep.toArray(NONE);
-            List<Fanout> keepRings = new ArrayList<>();
-            for (Fanout f : rings) {
-                List<Subscriber> members = new ArrayList<>(List.of(f.members));
-                if (members.remove(gone)) {
-                    f.members = members.toArray(NONE);
-                }
-                if (!members.isEmpty()) {
-                    keepRings.add(f);
-                }
+            if (!gone.leave()) {
+                rings = Arrays.stream(rings).filter(Fanout::hasMembers).toArray(Fanout[]::new);
             }
-            rings = keepRings.toArray(NO_RINGS);
         }
         gone.close(CLOSE_WAIT_MILLIS);
         SubscriberInfo i = gone.info();

@@ -11,19 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.lmax.disruptor.AlertException;
-import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 
 /**
- * One listener consuming a shared {@link Fanout} ring on a delivery thread of its own: the thread
- * waits on the ring's barrier, copies a batch out of the ring, advances its sequence past it, calls the
+ * One listener consuming a shared {@link Fanout} ring on a delivery thread of its own, through the
+ * {@link Fanout.Cursor} the ring handed it: the thread
+ * waits on the ring's barrier, copies a batch out of the ring, advances its cursor past it, calls the
  * listener, contains its exceptions and reports drops through {@code onDropped}. The reader thread never
  * waits for it (see {@link Fanout}).
  *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
- * The reader counts matched and dropped, the delivery thread delivered; queued is the rest.
+ * The reader counts matched and dropped (in the cursor), the delivery thread delivered; queued is the rest.
  */
 final class Subscriber implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -43,20 +43,7 @@ final class Subscriber implements Runnable {
     private final Fanout fanout;
     private final SequenceBarrier barrier;
     private final Thread thread;
-    /**
-     * The last event taken from the ring, the ring's gating sequence for this subscriber: advanced by the
-     * delivery thread when it takes a batch and by the reader when it drops events this subscriber lags on.
-     */
-    final Sequence consumed = new Sequence();
-
-    // Written by the reader thread only.
-    /** Sequence the reader adopted this subscriber at, -1 before. */
-    private volatile long start = -1;
-    /** Events written when the reader saw the subscriber removed, -1 before. */
-    private volatile long end = -1;
-    /** Matched events of a filtered subscriber (an unfiltered one matches every event since start). */
-    private final AtomicLong matchedFiltered = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final Fanout.Cursor cursor;
     // Written by the delivery thread only.
     /** The batch taken, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
     private final long[] batch;
@@ -82,41 +69,11 @@ final class Subscriber implements Runnable {
         this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
         fanout.register(thread);
+        this.cursor = fanout.join(filter, thread);
     }
 
     void start() {
         thread.start();
-    }
-
-    SubscriberFilter filter() {
-        return filter;
-    }
-
-    /** Reader thread, once the ring gates on {@link #consumed}: the subscriber's first event is sequence {@code next}. */
-    void adopt(long next) {
-        start = next;
-        LockSupport.unpark(thread);
-    }
-
-    /** Reader thread: removed from the ring with {@code written} events written; matched stops counting. */
-    void retire(long written) {
-        if (start >= 0) {
-            end = written;
-        }
-    }
-
-    /** Reader thread, filtered subscribers: counts the event just written if it matches. */
-    void countIfMatches(int lane, int type) {
-        if (filter.matches(lane, type)) {
-            matchedFiltered.setOpaque(matchedFiltered.getPlain() + 1);
-        }
-    }
-
-    /** Reader thread: it took {@code n} matching events from this subscriber's queue. */
-    void dropped(long n) {
-        if (n > 0) {
-            dropped.setOpaque(dropped.getPlain() + n);
-        }
     }
 
     @Override
@@ -125,7 +82,7 @@ final class Subscriber implements Runnable {
         if (failed != null) {
             LOG.warn("Delivery thread {} keeps the default priority: {}", thread.getName(), failed);
         }
-        while (running && start < 0) {
+        while (running && !cursor.started()) {
             LockSupport.parkNanos(this, FAILURE_LOG_PERIOD_NANOS); // the reader adopts at its next event, then unparks
             Thread.interrupted();
         }
@@ -134,7 +91,7 @@ final class Subscriber implements Runnable {
         int most = fanout.batch;
         EventSlot e = event;
         while (running) {
-            long last = consumed.get();
+            long last = cursor.last();
             long available;
             try {
                 available = barrier.waitFor(last + 1);
@@ -166,17 +123,25 @@ final class Subscriber implements Runnable {
 
     /**
      * Delivery thread: copies the {@code n} events after {@code last} into the batch, then advances
-     * {@link #consumed} past them. Copy first: an advance that succeeds proves the reader did not take
+     * the cursor past them. Copy first: an advance that succeeds proves the reader did not take
      * (and so did not overwrite) them meanwhile.
      * @return false if the reader took events after last meanwhile (the copy may be stale)
      */
     boolean take(long last, int n) {
         fanout.copy(last + 1, n, batch);
-        return consumed.compareAndSet(last, last + n);
+        return cursor.advance(last, n);
     }
 
     /**
-     * Stops the delivery thread: ask, then interrupt a listener that does not return.
+     * Leaves the ring: the reader stops writing events for this subscriber at its next write.
+     * @return whether the ring still has other consumers
+     */
+    boolean leave() {
+        return fanout.leave(cursor);
+    }
+
+    /**
+     * Stops the delivery thread (after {@link #leave}): ask, then interrupt a listener that does not return.
      * @return true if the thread ended
      */
     boolean close(long waitMillis) {
@@ -204,19 +169,9 @@ final class Subscriber implements Runnable {
 
     long serviceId() { return serviceId; }
 
-    long matched() {
-        long s = start;
-        if (s < 0) {
-            return 0;
-        }
-        if (!filter.matchesAll()) {
-            return matchedFiltered.getOpaque();
-        }
-        long e = end;
-        return (e >= 0 ? e : fanout.written()) - s;
-    }
+    long matched() { return cursor.matched(); }
 
-    long dropped() { return dropped.getOpaque(); }
+    long dropped() { return cursor.dropped(); }
 
     long delivered() { return delivered.getOpaque(); }
 
@@ -272,7 +227,7 @@ final class Subscriber implements Runnable {
     }
 
     private void reportDrops() {
-        long d = dropped.getOpaque();
+        long d = cursor.dropped();
         if (d != dropsReported) {
             long n = d - dropsReported;
             dropsReported = d;
