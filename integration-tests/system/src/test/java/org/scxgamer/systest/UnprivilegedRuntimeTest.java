@@ -60,7 +60,7 @@ class UnprivilegedRuntimeTest {
         assertThat(Http.get(RuntimeProcess.METRICS, rt.basicAuth()).body()).contains("scxgamer_core_available");
         assertThat(Http.get(RuntimeProcess.METRICS, null).statusCode()).as("still no access without login").isEqualTo(401);
         assertThat(rt.process().isAlive()).isTrue();
-        List<String> parts = log.lines().filter(l -> l.contains("CoreRuntime") && l.contains("Part "))
+        List<String> parts = log.lines().filter(l -> l.contains("KernelReports") && l.contains("Part "))
                 .map(l -> l.substring(l.indexOf("Part "))).distinct().toList();
         Files.writeString(REPORT.resolve("4-kernel-no-privileges.md"), "Tried the runtime started directly as user nobody with no "
                 + "capabilities (past the launcher, which refuses this itself), so every BPF call fails with EPERM. Held: each of the "

@@ -109,6 +109,11 @@ public final class RingPump implements Runnable {
         }
     }
 
+    /** Whether the reader busy-polls (true) or waits with epoll (false). */
+    public boolean busyPoll() {
+        return busyPoll;
+    }
+
     /** Switches the wait mode of the running reader. */
     public void busyPoll(boolean busy) {
         busyPoll = busy;

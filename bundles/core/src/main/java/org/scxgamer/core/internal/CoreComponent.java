@@ -131,7 +131,7 @@ public class CoreComponent {
     private void publishEventService(boolean available) {
         synchronized (this) {
             if (available && eventReg == null) {
-                eventReg = context.registerService(InputEventService.class, runtime, null);
+                eventReg = context.registerService(InputEventService.class, runtime.eventService(), null);
             } else if (!available && eventReg != null) {
                 eventReg.unregister();
                 eventReg = null;

@@ -1,15 +1,11 @@
 package org.scxgamer.core.internal;
 
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.scxgamer.api.control.DeviceInfo;
@@ -26,8 +22,8 @@ import org.scxgamer.api.control.Topics;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.api.event.InputEventService;
-import org.scxgamer.api.event.SubscriberInfo;
 import org.scxgamer.core.events.EventHub;
+import org.scxgamer.core.events.EventService;
 import org.scxgamer.core.events.RingPump;
 import org.scxgamer.core.kernel.Contract;
 import org.scxgamer.core.kernel.Kernel;
@@ -35,22 +31,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's state machine, free of OSGi so it can be tested against a fake kernel: owns the kernel
- * (open, reload, close), the ring reader, the tunables and whitelist, and the scheduler monitor
- * ({@link #tick()}, called every {@link #tickMillis()} ms). Control-plane changes are serialised by
- * one lock; the event path (reader → subscribers) never takes it.
+ * The core's lifecycle and control service, free of OSGi so it can be tested against a fake kernel:
+ * owns the kernel (open, reload, close), the ring reader, the tunables and whitelist, and runs the
+ * monitor rounds ({@link #tick()}, every {@link #tickMillis()} ms: part changes, ring overflow, and the
+ * {@link SchedulerMonitor}). Counters live in {@link CoreCounters}, the event service's face in
+ * {@link EventService}. Control-plane changes are serialised by one lock; the event path (reader →
+ * subscribers) never takes it.
  */
-final class CoreRuntime implements ScxControl, InputEventService {
+final class CoreRuntime implements ScxControl {
     private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
     /** Monitor period while a scheduler is attached or a restart is due: its exit is noticed within this. */
     static final long TICK_MILLIS = 200;
     /** Monitor period otherwise (part changes, overflow reports): fewer wake-ups of an idle daemon. */
     static final long IDLE_TICK_MILLIS = 1_000;
-    /** At most one overflow report (log line + Event Admin burst) per this period. */
-    static final long OVERFLOW_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** A scheduler that stays attached this long gets its restart attempts back. */
-    static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(60);
-    static final int EXIT_HISTORY = 32;
 
     /** Called when the event service should (dis)appear: it is published while the reader runs. */
     interface ServicePublisher {
@@ -70,23 +63,11 @@ final class CoreRuntime implements ScxControl, InputEventService {
     private volatile String openFailure;
     private volatile List<WhitelistRule> whitelist;
     private final RingPump pump;
-    /** Kernel input counters of closed kernels, so counters stay monotonic across reloads. */
-    private final long[] carriedStats = new long[Contract.STAT_COUNT];
-    private long carriedHookMisses;
+    private final EventService eventService;
+    private final CoreCounters counters = new CoreCounters();
+    private final SchedulerMonitor scheduler;
 
-    // Monitor state (under lock).
-    private List<PartStatus> lastParts = List.of();
-    private final long[] lastRingDrops = new long[Contract.RING_COUNT];
-    private final long[] pendingRingDrops = new long[Contract.RING_COUNT];
-    private long lastOverflowReport = System.nanoTime() - OVERFLOW_REPORT_NANOS;
-    private volatile boolean schedulerExpected;
-    private long attachedSince;
-    private int attempts;
-    private long restartAt = -1;
-    private volatile int restarts;
-    private final Deque<ExitInfo> exits = new ArrayDeque<>();
-    /** The kernel's exit info last put into {@link #exits}, so one exit is never reported twice. */
-    private ExitInfo lastReported;
+    private final KernelReports reports;
 
     CoreRuntime(KernelOpener opener, SchedExtSysfs sysfs, EventSink events, ServicePublisher publisher, EventHub hub) {
         this.opener = opener;
@@ -95,6 +76,14 @@ final class CoreRuntime implements ScxControl, InputEventService {
         this.publisher = publisher;
         this.hub = hub;
         this.pump = new RingPump(hub);
+        this.eventService = new EventService(hub, pump);
+        this.scheduler = new SchedulerMonitor(sysfs, events);
+        this.reports = new KernelReports(events);
+    }
+
+    /** The event service, published while the reader runs. */
+    InputEventService eventService() {
+        return eventService;
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -150,7 +139,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             settings = next;
             if (prev.needsKernelReload(next)) {
                 LOG.info("Configuration from {}: {} changed; reloading the kernel objects (reader and scheduler restart)",
-                        source, reloadReasons(prev, next));
+                        source, prev.reloadReasons(next));
                 whitelist = next.whitelist();
                 close();
                 open();
@@ -171,23 +160,6 @@ final class CoreRuntime implements ScxControl, InputEventService {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static String reloadReasons(CoreSettings a, CoreSettings b) {
-        List<String> r = new ArrayList<>();
-        if (a.ringSizeKiB() != b.ringSizeKiB()) {
-            r.add(CoreSettings.RING_SIZE_KIB + " " + a.ringSizeKiB() + " → " + b.ringSizeKiB());
-        }
-        if (a.hookEnabled() != b.hookEnabled()) {
-            r.add(CoreSettings.HOOK_ENABLED + " → " + b.hookEnabled());
-        }
-        if (a.schedulerEnabled() != b.schedulerEnabled()) {
-            r.add(CoreSettings.SCHEDULER_ENABLED + " → " + b.schedulerEnabled());
-        }
-        if (a.injectorEnabled() != b.injectorEnabled()) {
-            r.add(CoreSettings.INJECTOR_ENABLED + " → " + b.injectorEnabled());
-        }
-        return String.join(", ", r);
     }
 
     private void open() {
@@ -215,10 +187,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
             }
             startPump();
         }
-        reportParts(k.parts());
+        reports.parts(k.parts());
         PartState sched = state(Part.SCHEDULER);
         if (s.schedulerEnabled() && sched != PartState.UNAVAILABLE && sched != PartState.DISABLED && sched != PartState.FAILED) {
-            attach("start");
+            scheduler.attach(k, "start");
         }
     }
 
@@ -237,20 +209,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
             kernel = null;
             return;
         }
-        if (schedulerExpected) {
-            schedulerExpected = false;
-            k.detachScheduler();
-        }
-        restartAt = -1;
+        scheduler.detach(k);
         try {
-            long[] last = k.inputStats();
-            for (int i = 0; i < carriedStats.length && i < last.length; i++) {
-                carriedStats[i] += last[i];
-            }
-            carriedHookMisses += k.hookMisses();
-            for (int r = 0; r < Contract.RING_COUNT; r++) {
-                lastRingDrops[r] = 0;
-            }
+            counters.carry(k);
+            reports.kernelClosed();
         } catch (RuntimeException e) {
             // BUFFERS was not active: no counters to carry over.
         }
@@ -299,13 +261,13 @@ final class CoreRuntime implements ScxControl, InputEventService {
     long tickMillis() {
         lock.lock();
         try {
-            return schedulerExpected || restartAt >= 0 ? TICK_MILLIS : IDLE_TICK_MILLIS;
+            return scheduler.watching() ? TICK_MILLIS : IDLE_TICK_MILLIS;
         } finally {
             lock.unlock();
         }
     }
 
-    /** One monitor round: part changes, kernel overflow, scheduler exit detection and restarts. */
+    /** One monitor round: part changes, kernel overflow, then the scheduler's (exit detection, restarts). */
     void tick() {
         lock.lock();
         try {
@@ -313,154 +275,16 @@ final class CoreRuntime implements ScxControl, InputEventService {
             if (k == null) {
                 return;
             }
-            reportParts(k.parts());
+            reports.parts(k.parts());
             if (state(Part.BUFFERS) == PartState.ACTIVE) {
-                checkOverflow(k.inputStats());
+                reports.overflow(k.inputStats());
             }
-            long now = System.nanoTime();
-            if (schedulerExpected) {
-                if (!k.schedulerAttached()) {
-                    schedulerLeft(k);
-                } else if (attempts > 0 && now - attachedSince >= STABLE_NANOS) {
-                    attempts = 0;
-                }
-            }
-            if (restartAt >= 0 && now >= restartAt) {
-                restartAt = -1;
-                if (attach("restart attempt " + attempts)) {
-                    restarts++;
-                } else {
-                    scheduleRestart(exits.peekLast());
-                }
-            }
+            scheduler.tick(k, settings);
         } catch (RuntimeException e) {
             LOG.error("Monitor round failed: {}", e.getMessage(), e);
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Logs and posts the parts whose state or reason changed since the last report (all of them the first time). */
-    private void reportParts(List<PartStatus> parts) {
-        for (PartStatus p : parts) {
-            PartStatus before = lastParts.stream().filter(o -> o.part() == p.part()).findFirst().orElse(null);
-            if (before == null || before.state() != p.state() || !before.reason().equals(p.reason())) {
-                LOG.info("Part {}: {}{}", p.part(), p.state(), p.reason().isEmpty() ? "" : " (" + p.reason() + ")");
-                events.post(Topics.PART_CHANGED, Map.of(Topics.PART, p.part().name(), Topics.STATE, p.state().name(),
-                        Topics.REASON, p.reason()));
-            }
-        }
-        lastParts = parts;
-    }
-
-    private void checkOverflow(long[] stats) {
-        boolean any = false;
-        for (int r = 0; r < Contract.RING_COUNT; r++) {
-            long d = stats[Contract.STAT_RING_DROP_BASE + r];
-            if (d > lastRingDrops[r]) {
-                pendingRingDrops[r] += d - lastRingDrops[r];
-            }
-            lastRingDrops[r] = d;
-            any |= pendingRingDrops[r] > 0;
-        }
-        long now = System.nanoTime();
-        if (!any || now - lastOverflowReport < OVERFLOW_REPORT_NANOS) {
-            return;
-        }
-        lastOverflowReport = now;
-        StringBuilder line = new StringBuilder();
-        for (int r = 0; r < Contract.RING_COUNT; r++) {
-            if (pendingRingDrops[r] > 0) {
-                events.post(Topics.BUFFER_OVERFLOW, Map.of(Topics.RING, r, Topics.COUNT, pendingRingDrops[r]));
-                line.append(line.length() == 0 ? "" : ", ").append("ring ").append(r).append(": ").append(pendingRingDrops[r]);
-                pendingRingDrops[r] = 0;
-            }
-        }
-        LOG.warn("Kernel dropped events on full ring buffers (reader too slow or rings too small, see {}): {}",
-                CoreSettings.RING_SIZE_KIB, line);
-    }
-
-    /** Attaches (the kernel facade reports refusals through the SCHEDULER part status, not by throwing). */
-    private boolean attach(String why) {
-        Kernel k = kernel;
-        try {
-            k.attachScheduler();
-        } catch (RuntimeException e) {
-            LOG.warn("Scheduler not attached ({}): {}", why, e.getMessage());
-            return false;
-        }
-        if (!k.schedulerAttached()) {
-            LOG.warn("Scheduler not attached ({}): {}", why, status(Part.SCHEDULER).reason());
-            // Ejected while enabling (e.g. the error recurs at once): an exit like any other.
-            ExitInfo exit = k.lastExit();
-            if (exit != null && !exit.equals(lastReported)) {
-                reportExit(exit);
-            }
-            return false;
-        }
-        schedulerExpected = true;
-        attachedSince = System.nanoTime();
-        SchedExtSysfs.View v = sysfs.read();
-        LOG.info("Scheduler attached ({}): sched_ext state {}, ops {}, enable_seq {}", why, v.state(), v.ops(), v.enableSeq());
-        events.post(Topics.SCHEDULER_ATTACHED, Map.of(Topics.STATE, v.state(), Topics.REASON, why));
-        return true;
-    }
-
-    private void schedulerLeft(Kernel k) {
-        schedulerExpected = false;
-        ExitInfo exit = k.lastExit();
-        if (exit == null || exit.equals(lastReported)) {
-            exit = new ExitInfo(Instant.now(), 0, 0, "unknown", "the scheduler is no longer attached and left no exit info");
-        }
-        // Our link is stale now: drop it so a later attach starts clean.
-        k.detachScheduler();
-        reportExit(exit);
-        scheduleRestart(exit);
-    }
-
-    /** Exit history, log and Event Admin. */
-    private void reportExit(ExitInfo exit) {
-        lastReported = exit;
-        exits.addLast(exit);
-        while (exits.size() > EXIT_HISTORY) {
-            exits.removeFirst();
-        }
-        LOG.warn("Scheduler left the kernel: kind {} ({}), code {}, reason: {}{}", exit.kind(), exitKindName(exit.kind()),
-                "0x" + Long.toHexString(exit.exitCode()), exit.reason(), exit.message().isEmpty() ? "" : ", message: " + exit.message());
-        events.post(Topics.SCHEDULER_EXITED, Map.of(Topics.EXIT_KIND, exit.kind(), Topics.EXIT_CODE, exit.exitCode(),
-                Topics.REASON, exit.reason(), Topics.MESSAGE, exit.message()));
-    }
-
-    private void scheduleRestart(ExitInfo exit) {
-        CoreSettings s = settings;
-        attempts++;
-        long delay = s.restartPolicy().delayMillis(exit, attempts, s.restartMaxAttempts(), s.restartBackoffMs());
-        if (delay < 0) {
-            String why = s.restartPolicy() == RestartPolicy.NEVER ? "policy never"
-                    : attempts > s.restartMaxAttempts() ? "gave up after " + s.restartMaxAttempts() + " attempt(s)"
-                    : "the exit does not ask for a restart (policy on-request)";
-            LOG.warn("Scheduler not restarted: {}; use scx:restart to attach it again", why);
-            return;
-        }
-        restartAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-        LOG.info("Scheduler restart attempt {} of {} in {} ms (policy {})", attempts, s.restartMaxAttempts(), delay,
-                s.restartPolicy().text());
-    }
-
-    static String exitKindName(int kind) {
-        return switch (kind) {
-            case 0 -> "none";
-            case 1 -> "done";
-            case 64 -> "unregistered";
-            case 65 -> "unregistered by BPF";
-            case 66 -> "unregistered by the kernel";
-            case 67 -> "sysrq";
-            case 68, 69 -> "parent";
-            case 1024 -> "error";
-            case 1025 -> "error from BPF (scx_bpf_error)";
-            case 1026 -> "runnable task stall (watchdog)";
-            default -> kind >= 1024 ? "error" : "other";
-        };
     }
 
     // ---- ScxControl -----------------------------------------------------------------------------
@@ -533,63 +357,10 @@ final class CoreRuntime implements ScxControl, InputEventService {
     }
 
     private Map<String, Long> countersLocked() {
-        long[] st = carriedStats.clone();
-        long hookMisses = carriedHookMisses;
         Kernel k = kernel;
-        Map<String, Long> inputState = Map.of();
-        if (k != null && state(Part.BUFFERS) == PartState.ACTIVE) {
-            long[] now = k.inputStats();
-            for (int i = 0; i < st.length && i < now.length; i++) {
-                st[i] += now[i];
-            }
-            inputState = k.inputState();
-            hookMisses += k.hookMisses();
-        }
-        long[] t = hub.totals();
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("events.seen", st[Contract.STAT_SEEN]);
-        c.put("events.hook", st[Contract.STAT_FROM_HOOK]);
-        c.put("events.missed.hook", hookMisses);
-        c.put("events.injected", st[Contract.STAT_INJECTED]);
-        c.put("events.submitted", st[Contract.STAT_SUBMITTED]);
-        c.put("events.filtered", st[Contract.STAT_FILTERED]);
-        c.put("events.dropped.kernel", st[Contract.STAT_DROPPED]);
-        c.put("events.read", hub.read());
-        c.put("events.matched", t[0]);
-        c.put("events.delivered", t[1]);
-        c.put("events.dropped.subscribers", t[2]);
-        c.put("listener.failures", t[3]);
-        c.put("lane.mouse", st[Contract.STAT_LANE_MOUSE]);
-        c.put("lane.keyboard", st[Contract.STAT_LANE_KEYBOARD]);
-        c.put("lane.controller", st[Contract.STAT_LANE_CONTROLLER]);
-        c.put("keys.pressed", st[Contract.STAT_KEY_PRESS]);
-        c.put("keys.released", st[Contract.STAT_KEY_RELEASE]);
-        c.put("keys.repeated", st[Contract.STAT_KEY_REPEAT]);
-        c.put("keys.held", inputState.getOrDefault("held_keys", 0L));
-        c.put("boosts", st[Contract.STAT_BOOSTS]);
-        c.put("continuous.on", st[Contract.STAT_CONTINUOUS_ON]);
-        c.put("device.cache.miss", st[Contract.STAT_DEVICE_CACHE_MISS]);
-        for (int r = 0; r < Contract.RING_COUNT; r++) {
-            c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
-        }
-        c.put("scheduler.restarts", (long) restarts);
+        boolean live = k != null && state(Part.BUFFERS) == PartState.ACTIVE;
         long[] sched = k != null && k.schedulerAttached() ? k.schedStats() : new long[Contract.SCHED_STAT_COUNT];
-        if (sched.length >= Contract.SCHED_STAT_COUNT) {
-            c.put("sched.enqueued", sched[Contract.SCHED_STAT_ENQUEUED]);
-            c.put("sched.dispatched.direct", sched[Contract.SCHED_STAT_DIRECT_DISPATCHED]);
-            c.put("sched.dispatched.shared", sched[Contract.SCHED_STAT_SHARED_DISPATCHED]);
-            c.put("sched.boosted", sched[Contract.SCHED_STAT_BOOSTED]);
-            c.put("sched.preempt.kicks", sched[Contract.SCHED_STAT_PREEMPT_KICKS]);
-            c.put("sched.behaviour.classified", sched[Contract.SCHED_STAT_BEHAVIOUR_CLASSIFIED]);
-            c.put("sched.wake.samples", sched[Contract.SCHED_STAT_WAKE_SAMPLES]);
-            c.put("sched.wake.samples.dropped", sched[Contract.SCHED_STAT_WAKE_SAMPLES_DROPPED]);
-            c.put("sched.wake.samples.throttled", sched[Contract.SCHED_STAT_WAKE_SAMPLES_THROTTLED]);
-            c.put("sched.reader.wakeups", sched[Contract.SCHED_STAT_READER_WAKEUPS]);
-            c.put("sched.reader.wake.ns", sched[Contract.SCHED_STAT_READER_WAKE_NS]);
-            c.put("sched.reader.wake.slow", sched[Contract.SCHED_STAT_READER_WAKE_SLOW]);
-            c.put("sched.preempt.lower", sched[Contract.SCHED_STAT_PREEMPT_LOWER]);
-        }
-        return c;
+        return counters.snapshot(live ? k : null, sched, hub, scheduler.restarts());
     }
 
     @Override
@@ -664,11 +435,11 @@ final class CoreRuntime implements ScxControl, InputEventService {
         List<ExitInfo> history;
         lock.lock();
         try {
-            history = List.copyOf(exits);
+            history = scheduler.exits();
         } finally {
             lock.unlock();
         }
-        return new SchedulerStatus(v.state(), v.ops(), v.enableSeq(), k != null && k.schedulerAttached(), restarts, history);
+        return new SchedulerStatus(v.state(), v.ops(), v.enableSeq(), k != null && k.schedulerAttached(), scheduler.restarts(), history);
     }
 
     @Override
@@ -678,25 +449,7 @@ final class CoreRuntime implements ScxControl, InputEventService {
             if (!settings.schedulerEnabled()) {
                 throw new IllegalStateException("scheduler is disabled by configuration (" + CoreSettings.SCHEDULER_ENABLED + " = false)");
             }
-            Kernel k = kernel(Part.SCHEDULER);
-            schedulerExpected = false;
-            k.detachScheduler();
-            restartAt = -1;
-            attempts = 0;
-            try {
-                k.attachScheduler();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("scheduler could not be attached: " + e.getMessage(), e);
-            }
-            if (!k.schedulerAttached()) {
-                throw new IllegalStateException("scheduler could not be attached: " + status(Part.SCHEDULER).state() + ", "
-                        + status(Part.SCHEDULER).reason());
-            }
-            schedulerExpected = true;
-            attachedSince = System.nanoTime();
-            restarts++;
-            LOG.info("Scheduler restarted on request");
-            events.post(Topics.SCHEDULER_ATTACHED, Map.of(Topics.REASON, "restart on request"));
+            scheduler.restartOnRequest(kernel(Part.SCHEDULER));
         } finally {
             lock.unlock();
         }
@@ -726,23 +479,5 @@ final class CoreRuntime implements ScxControl, InputEventService {
     @Override
     public int foreground() {
         return kernel(Part.SCHEDULER).foreground();
-    }
-
-    // ---- InputEventService ----------------------------------------------------------------------
-
-    @Override
-    public List<SubscriberInfo> subscribers() {
-        return hub.subscribers();
-    }
-
-    @Override
-    public long eventsRead() {
-        return hub.read();
-    }
-
-    @Override
-    public boolean busyPoll() {
-        CoreSettings s = settings;
-        return s != null && s.busyPoll();
     }
 }

@@ -51,6 +51,24 @@ record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> white
                 || schedulerEnabled != next.schedulerEnabled || injectorEnabled != next.injectorEnabled;
     }
 
+    /** What makes going to {@code next} need a reload, for the log: "ring.size.kib 256 → 512, hook.enabled → false". */
+    String reloadReasons(CoreSettings next) {
+        List<String> r = new ArrayList<>();
+        if (ringSizeKiB != next.ringSizeKiB) {
+            r.add(RING_SIZE_KIB + " " + ringSizeKiB + " → " + next.ringSizeKiB);
+        }
+        if (hookEnabled != next.hookEnabled) {
+            r.add(HOOK_ENABLED + " → " + next.hookEnabled);
+        }
+        if (schedulerEnabled != next.schedulerEnabled) {
+            r.add(SCHEDULER_ENABLED + " → " + next.schedulerEnabled);
+        }
+        if (injectorEnabled != next.injectorEnabled) {
+            r.add(INJECTOR_ENABLED + " → " + next.injectorEnabled);
+        }
+        return String.join(", ", r);
+    }
+
     static CoreSettings defaults() {
         return parse(Map.of()).settings();
     }

@@ -306,7 +306,7 @@ class CoreRuntimeTest {
     void waitModeChangesLiveByRestartingOnlyTheReader() throws Exception {
         Map<String, Object> props = new HashMap<>(Map.of(CoreSettings.READER_WAIT, "busy-poll"));
         start(props);
-        assertThat(rt.busyPoll()).isTrue();
+        assertThat(rt.eventService().busyPoll()).isTrue();
         AtomicLong got = new AtomicLong();
         hub.add((InputEventListener) e -> got.incrementAndGet(), Map.of("service.id", 9L), "test");
         rt.inject(List.of(MOUSE), 50, false);
@@ -316,7 +316,7 @@ class CoreRuntimeTest {
         props.put(CoreSettings.READER_WAIT, "blocking");
         rt.apply(settings(props), "etc/scxgamer.core.cfg");
         assertThat(opened).as("no kernel reload").hasSize(1);
-        assertThat(rt.busyPoll()).isFalse();
+        assertThat(rt.eventService().busyPoll()).isFalse();
         assertThat(readerThreads()).hasSize(1);
         rt.inject(List.of(MOUSE), 50, false);
         await("blocking delivery", () -> got.get() == 100);
