@@ -51,6 +51,10 @@ public class CoreComponent {
     private ServiceRegistration<ScxControl> controlReg;
     private ServiceRegistration<InputEventService> eventReg;
 
+    /*
+     * An activate method, not constructor injection: DS binds the dynamic references (Event Admin,
+     * listeners) before it, so the parts' first states and the scheduler's attach are posted.
+     */
     @Activate
     void activate(BundleContext ctx, Map<String, Object> props) {
         this.context = ctx;

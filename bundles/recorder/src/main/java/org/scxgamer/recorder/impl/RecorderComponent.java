@@ -72,7 +72,7 @@ public class RecorderComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile ScxControl control;
 
-    private BundleContext context;
+    private final BundleContext context;
     private volatile Settings settings = Settings.DEFAULTS;
     private volatile Recording recording;
     /** Also emptied by the writer thread on failure, without the component's lock (stop() may hold it while joining that thread). */
@@ -80,19 +80,17 @@ public class RecorderComponent {
     private Replayer replayer;
     private Thread replayThread;
 
-    public RecorderComponent() {
+    @Activate
+    public RecorderComponent(BundleContext context, Map<String, Object> props) {
+        this.context = context;
+        apply(props, true);
     }
 
     /** For tests outside a framework: services are not registered. */
     RecorderComponent(Settings settings, ScxControl control) {
+        this.context = null;
         this.settings = settings;
         this.control = control;
-    }
-
-    @Activate
-    void activate(BundleContext context, Map<String, Object> props) {
-        this.context = context;
-        apply(props, true);
     }
 
     @Modified

@@ -74,6 +74,10 @@ public class StatsCollector implements InputEventListener, EventHandler {
         this.window = new Window(Settings.DEFAULTS, Map.of());
     }
 
+    /*
+     * An activate method, not constructor injection: DS binds the dynamic control reference before
+     * it, and the first window's baseline is the kernel counters at that moment.
+     */
     @Activate
     void activate(Map<String, Object> props) {
         apply(props, true);

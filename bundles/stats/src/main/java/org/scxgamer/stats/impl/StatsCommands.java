@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.scxgamer.common.json.Json;
@@ -15,13 +16,10 @@ import org.scxgamer.common.json.Json;
         "osgi.command.function=latency",
         "osgi.command.function=reset"})
 public class StatsCommands {
-    @Reference
-    private StatsCollector stats;
+    private final StatsCollector stats;
 
-    public StatsCommands() {
-    }
-
-    StatsCommands(StatsCollector stats) {
+    @Activate
+    public StatsCommands(@Reference StatsCollector stats) {
         this.stats = stats;
     }
 

@@ -36,8 +36,7 @@ public class ForegroundPolicy {
     static final String PID = "scxgamer.policy.foreground";
     private static final Logger LOG = LoggerFactory.getLogger(ForegroundPolicy.class);
 
-    @Reference
-    private ScxControl control;
+    private final ScxControl control;
 
     private Settings settings = Settings.DEFAULTS;
     private Detector detector;
@@ -50,18 +49,9 @@ public class ForegroundPolicy {
     private final Map<Integer, String> classified = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
 
-    public ForegroundPolicy() {
-    }
-
-    /** For tests: no scan thread; call {@link #scan()} directly. */
-    ForegroundPolicy(ScxControl control, Settings settings) {
-        this.control = control;
-        this.settings = settings;
-        this.detector = new Detector(new ProcFs(settings.procRoot()), settings);
-    }
-
     @Activate
-    synchronized void activate(Map<String, Object> props) {
+    public ForegroundPolicy(@Reference ScxControl control, Map<String, Object> props) {
+        this.control = control;
         apply(props, true);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scxgamer-foreground");
@@ -69,6 +59,13 @@ public class ForegroundPolicy {
             return t;
         });
         schedule();
+    }
+
+    /** For tests: no scan thread; call {@link #scan()} directly. */
+    ForegroundPolicy(ScxControl control, Settings settings) {
+        this.control = control;
+        this.settings = settings;
+        this.detector = new Detector(new ProcFs(settings.procRoot()), settings);
     }
 
     @Modified

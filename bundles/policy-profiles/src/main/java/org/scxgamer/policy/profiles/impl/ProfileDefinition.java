@@ -20,21 +20,20 @@ public class ProfileDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileDefinition.class);
     private volatile Profile profile;
 
-    public ProfileDefinition() {
-    }
-
-    ProfileDefinition(Profile profile) {
-        this.profile = profile;
-    }
-
+    /** @throws IllegalArgumentException for an invalid configuration: the component does not activate */
     @Activate
-    void activate(Map<String, Object> props) {
+    public ProfileDefinition(Map<String, Object> props) {
         try {
             profile = Profile.parse(props, origin(props));
         } catch (IllegalArgumentException e) {
             LOG.error("{}; this profile is not offered", e.getMessage());
             throw e;
         }
+    }
+
+    /** For tests. */
+    ProfileDefinition(Profile profile) {
+        this.profile = profile;
     }
 
     @Modified

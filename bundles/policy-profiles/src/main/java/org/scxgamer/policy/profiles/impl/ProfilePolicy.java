@@ -50,8 +50,7 @@ public class ProfilePolicy implements EventHandler {
     static final String SOURCE_PREFIX = "profile:";
     private static final Logger LOG = LoggerFactory.getLogger(ProfilePolicy.class);
 
-    @Reference
-    private ScxControl control;
+    private final ScxControl control;
 
     private final List<ProfileDefinition> configured = new CopyOnWriteArrayList<>();
     // Guarded by this.
@@ -61,9 +60,13 @@ public class ProfilePolicy implements EventHandler {
     private Map<Tunable, Long> baseline;
     private final Map<Tunable, String> overridden = new EnumMap<>(Tunable.class);
 
-    public ProfilePolicy() {
+    @Activate
+    public ProfilePolicy(@Reference ScxControl control, Map<String, Object> props) {
+        this.control = control;
+        configure(props, true);
     }
 
+    /** For tests: not configured yet ({@link #configure}). */
     ProfilePolicy(ScxControl control) {
         this.control = control;
     }
@@ -100,11 +103,6 @@ public class ProfilePolicy implements EventHandler {
         if (!now.equals(active)) {
             switchTo(now.name(), "its definition changed");
         }
-    }
-
-    @Activate
-    void activate(Map<String, Object> props) {
-        configure(props, true);
     }
 
     @Modified

@@ -115,11 +115,10 @@ class ProfilePolicyTest {
 
     @Test
     void anInvalidChangeKeepsThePreviousProfileValues() {
-        ProfileDefinition d = new ProfileDefinition();
-        d.activate(new HashMap<>(Map.of("name", "mine", "slice.us", "4000")));
+        ProfileDefinition d = new ProfileDefinition(new HashMap<>(Map.of("name", "mine", "slice.us", "4000")));
         d.modified(new HashMap<>(Map.of("name", "mine", "slice.us", "1")));
         assertThat(d.profile().values()).containsExactly(Map.entry(Tunable.SLICE_US, 4_000L));
-        assertThatThrownBy(() -> new ProfileDefinition().activate(new HashMap<>(Map.of("name", "bad", "preempt", "2"))))
+        assertThatThrownBy(() -> new ProfileDefinition(new HashMap<>(Map.of("name", "bad", "preempt", "2"))))
                 .hasMessageContaining("preempt = '2': out of range; accepted: 0 .. 1 bool");
     }
 
