@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs the C libbpf reference consumer (bpf/bench/ring_consumer.c) and reads its numbers. */
+/** Runs the C libbpf reference consumer (bench/c/ring_consumer.c) and reads its numbers. */
 final class CReference {
     private final Path binary;
 
