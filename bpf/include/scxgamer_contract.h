@@ -57,7 +57,7 @@ enum scxg_event_flags {
 /* One ring-buffer record. */
 struct scxg_event {
 	u64 timestamp_ns;  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	u32 device_id;     /* small id assigned on first sight of a device (0 for scheduler records) */
+	u32 device_id;     /* the device's id (struct scxg_device.id, one per connection); the tid for scheduler records */
 	u16 type;          /* EV_* */
 	u16 code;
 	s32 value;
@@ -77,20 +77,44 @@ struct scxg_device_key {
 };
 _Static_assert(sizeof(struct scxg_device_key) == 8, "scxg_device_key layout");
 
-/* Device cache value (key: the input_dev pointer, or the injector's dev_key). */
+/*
+ * Device cache value, one entry per connection (key: the input_dev pointer, or the injector's dev_key).
+ * The entry lives as long as the device is registered: the hook creates it when the device registers
+ * (or on its first event, for a device registered before the hook attached) and moves it to
+ * device_history when the device unregisters, so a later device at a reused address never finds it.
+ */
 #define SCXG_DEVICE_NAME_LEN 32
 struct scxg_device {
 	u64 events;            /* events seen from this device */
-	u32 id;
+	u64 connected_ns;      /* bpf_ktime_get_ns() when the entry was made */
+	u32 id;                /* per connection, never reused while the maps live; 0: not cached (cache full) */
 	u32 rules_generation;  /* whitelist generation this entry was classified under */
+	s32 held_keys;         /* this device's share of input_state.held_keys */
 	u16 bustype;
 	u16 vendor;
 	u16 product;
 	u8 action;             /* lane, SCXG_RULE_IGNORE, SCXG_RULE_AUTO, or SCXG_LANE_NONE when unlisted */
 	u8 last_lane;          /* lane of the device's last input event: EV_SYN/EV_MSC of AUTO devices follow it */
+	u8 learned;            /* enum scxg_device_learned */
+	u8 reserved[3];
 	char name[SCXG_DEVICE_NAME_LEN];
 };
-_Static_assert(sizeof(struct scxg_device) == 56, "scxg_device layout");
+_Static_assert(sizeof(struct scxg_device) == 72, "scxg_device layout");
+
+/* How a device cache entry was made. */
+enum scxg_device_learned {
+	SCXG_LEARNED_NONE = 0,     /* not cached: the cache was full, the event was classified on the spot */
+	SCXG_LEARNED_REGISTER = 1, /* seen registering (or connected through the injector) */
+	SCXG_LEARNED_EVENT = 2,    /* on its first event: registered before the hook attached, or the cache was full then */
+};
+
+/* Disconnected devices, newest last: map device_history, slot (seq - 1) % SCXG_DEVICE_HISTORY. */
+#define SCXG_DEVICE_HISTORY 32
+struct scxg_device_gone {
+	struct scxg_device device;   /* the entry as it was when the device unregistered */
+	u64 disconnected_ns;
+	u64 seq;                     /* 1, 2, ... in disconnection order; 0: slot never used */
+};
 
 /* Per-CPU counters: one u64 each, indices below. */
 enum scxg_stat {
@@ -112,7 +136,11 @@ enum scxg_stat {
 	SCXG_STAT_KEY_REPEAT,
 	SCXG_STAT_BOOSTS,            /* events that opened or extended a boost window (SCXG_FLAG_BOOSTED) */
 	SCXG_STAT_CONTINUOUS_ON,     /* transitions into continuous-input mode */
-	SCXG_STAT_DEVICE_CACHE_MISS,
+	SCXG_STAT_DEVICE_CACHE_MISS, /* an event whose device had no entry classified under the current whitelist */
+	SCXG_STAT_DEVICE_CONNECTS,   /* devices seen registering (and injector connects) */
+	SCXG_STAT_DEVICE_DISCONNECTS, /* entries dropped because their device unregistered (or its address was registered again) */
+	SCXG_STAT_DEVICE_UNCACHED,   /* events handled without a cache entry: the device cache was full */
+	SCXG_STAT_DEVICE_GONE,       /* events of a device that was already unregistering: counted as filtered too */
 	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
@@ -129,6 +157,7 @@ struct scxg_input_state {
 	u32 continuous;              /* 1 while in continuous-input mode */
 	u32 rules_generation;        /* bumped by userspace after whitelist edits: invalidates the device cache */
 	u32 next_device_id;
+	u64 device_history_seq;      /* disconnections so far: device_history's last seq */
 };
 
 /* Task classes (task_classes map values, and behaviour classification). */
@@ -234,10 +263,18 @@ struct scxg_inject_event {
 	u16 product;
 	u16 type;
 	u16 code;
-	u16 reserved;
+	u16 op;                      /* enum scxg_inject_op */
 	s32 value;
 };
 _Static_assert(sizeof(struct scxg_inject_event) == 24, "scxg_inject_event layout");
+
+/* What an injected slot does: an event, or a device connecting or disconnecting under dev_key (with the
+ * same code the hook runs when a real device registers or unregisters; type, code and value unused). */
+enum scxg_inject_op {
+	SCXG_INJECT_EVENT = 0,
+	SCXG_INJECT_CONNECT = 1,
+	SCXG_INJECT_DISCONNECT = 2,
+};
 
 enum scxg_inject_flags {
 	SCXG_INJECT_VALUE_SEQ = 1 << 0, /* repeat i adds i to the value (ordering and exactly-once checks) */

@@ -28,9 +28,18 @@ static __always_inline void scxg_tally_add(struct scxg_tally *tally, enum scxg_o
 		tally->filtered++;
 }
 
+static __always_inline void scxg_injected_identity(const struct scxg_inject_event *ev, struct scxg_device *out)
+{
+	__builtin_memset(out, 0, sizeof(*out));
+	out->bustype = ev->bustype;
+	out->vendor = ev->vendor;
+	out->product = ev->product;
+	__builtin_memcpy(out->name, scxg_injected_name, sizeof(scxg_injected_name));
+}
+
 /*
- * One injected event. A global (not inlined) function: the verifier checks it once instead of
- * once per unrolled batch slot below, and the per-outcome branches stay out of the caller.
+ * One injected slot: an event, or a device connecting or disconnecting (enum scxg_inject_op). A global
+ * (not inlined) function: the verifier checks it once instead of once per unrolled batch slot below, and the per-outcome branches stay out of the caller.
  */
 __noinline int scxg_inject_one(const struct scxg_inject_event *ev, s32 value_add, struct scxg_tally *tally)
 {
@@ -40,15 +49,20 @@ __noinline int scxg_inject_one(const struct scxg_inject_event *ev, s32 value_add
 
 	if (!ev || !tally || !st || !counters)
 		return 0;
+	if (ev->op == SCXG_INJECT_DISCONNECT) {
+		scxg_device_disconnect(ev->dev_key, st, counters);
+		return 0;
+	}
+	if (ev->op == SCXG_INJECT_CONNECT) {
+		scxg_injected_identity(ev, &fresh);
+		scxg_device_connect(ev->dev_key, &fresh, st, counters);
+		return 0;
+	}
 	scxg_count(counters, SCXG_STAT_SEEN);
 	scxg_count(counters, SCXG_STAT_INJECTED);
 	d = scxg_device_cached(ev->dev_key, READ_ONCE(st->rules_generation));
 	if (!d) {
-		__builtin_memset(&fresh, 0, sizeof(fresh));
-		fresh.bustype = ev->bustype;
-		fresh.vendor = ev->vendor;
-		fresh.product = ev->product;
-		__builtin_memcpy(fresh.name, scxg_injected_name, sizeof(scxg_injected_name));
+		scxg_injected_identity(ev, &fresh);
 		d = scxg_device_learn(ev->dev_key, &fresh, st, counters);
 	}
 	scxg_tally_add(tally, scxg_handle_event(d, st, counters, ev->type, ev->code, ev->value + value_add,
@@ -70,6 +84,7 @@ static __always_inline void scxg_slot_copy(struct scxg_inject_args *args, int k,
 	ev->product = SCXG_CTX_LOAD(args, k, product);
 	ev->type = SCXG_CTX_LOAD(args, k, type);
 	ev->code = SCXG_CTX_LOAD(args, k, code);
+	ev->op = SCXG_CTX_LOAD(args, k, op);
 	ev->value = SCXG_CTX_LOAD(args, k, value);
 }
 
@@ -131,4 +146,7 @@ const volatile struct {
 	enum scxg_task_class task_class;
 	enum scxg_sched_stat sched_stat;
 	enum scxg_inject_flags inject_flags;
+	enum scxg_inject_op inject_op;
+	enum scxg_device_learned device_learned;
+	struct scxg_device_gone device_gone;
 } scxg_contract_btf __attribute__((used));

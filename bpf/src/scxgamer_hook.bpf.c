@@ -38,9 +38,68 @@ int BPF_PROG(on_input_event, struct input_dev *dev, unsigned int type, unsigned 
 	scxg_count(counters, SCXG_STAT_FROM_HOOK);
 	d = scxg_device_cached(key, READ_ONCE(st->rules_generation));
 	if (!d) {
+		/*
+		 * A driver may still report after its device unregistered (no handler receives it any more):
+		 * caching that device again would outlive it and hand its entry to the next device allocated
+		 * at this address.
+		 */
+		if (BPF_CORE_READ(dev, going_away)) {
+			scxg_count(counters, SCXG_STAT_DEVICE_GONE);
+			scxg_count(counters, SCXG_STAT_FILTERED);
+			return 0;
+		}
 		scxg_read_identity(dev, &fresh);
 		d = scxg_device_learn(key, &fresh, st, counters);
 	}
 	scxg_handle_event(d, st, counters, type, code, value, 0, bpf_ktime_get_ns());
+	return 0;
+}
+
+/*
+ * Device lifetimes. input_register_device() is where every input device starts (devm-managed ones too);
+ * the device is classified there, before its first event, and replaces anything cached at its address.
+ * The loader leaves these programs out on a kernel that cannot trace their function (part DEVICES says
+ * what is lost); the event hook then learns devices on their first event as before.
+ */
+SEC("fentry/input_register_device")
+int BPF_PROG(on_device_register, struct input_dev *dev)
+{
+	struct scxg_input_state *st = scxg_input_state();
+	u64 *counters = scxg_input_counters();
+	struct scxg_device fresh;
+
+	if (!st || !counters)
+		return 0;
+	scxg_read_identity(dev, &fresh);
+	scxg_device_connect((u64)dev, &fresh, st, counters);
+	return 0;
+}
+
+/* A registration that failed never connected the device: its entry goes at once. */
+SEC("fexit/input_register_device")
+int BPF_PROG(on_device_register_exit, struct input_dev *dev, int ret)
+{
+	struct scxg_input_state *st = scxg_input_state();
+	u64 *counters = scxg_input_counters();
+
+	if (ret && st && counters)
+		scxg_device_disconnect((u64)dev, st, counters);
+	return 0;
+}
+
+/*
+ * __input_unregister_device() is the unregistration of both plain and devm-managed devices (the loader
+ * falls back to input_unregister_device() where it is not traceable). fexit: the kernel has released the
+ * device's pressed keys by then, through this hook's event program, and no handler will see it again.
+ * Only the pointer is used: on the fallback the device may already be freed.
+ */
+SEC("fexit/__input_unregister_device")
+int BPF_PROG(on_device_unregister, struct input_dev *dev)
+{
+	struct scxg_input_state *st = scxg_input_state();
+	u64 *counters = scxg_input_counters();
+
+	if (st && counters)
+		scxg_device_disconnect((u64)dev, st, counters);
 	return 0;
 }

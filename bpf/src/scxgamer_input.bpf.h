@@ -71,31 +71,111 @@ static __always_inline struct scxg_device *scxg_device_cached(u64 key, u32 gener
 	return NULL;
 }
 
+/* Classifies fresh (bus/vendor/product/name filled in by the caller) as a new connection. */
+static __always_inline void scxg_device_init(struct scxg_device *fresh, struct scxg_input_state *st, u8 learned)
+{
+	fresh->events = 0;
+	fresh->connected_ns = bpf_ktime_get_ns();
+	fresh->id = 0;
+	fresh->rules_generation = READ_ONCE(st->rules_generation);
+	fresh->held_keys = 0;
+	fresh->action = scxg_rule_lookup(fresh->bustype, fresh->vendor, fresh->product);
+	fresh->last_lane = SCXG_LANE_NONE;
+	fresh->learned = learned;
+}
+
 /*
- * Classifies a device seen for the first time, or again after a whitelist edit (it keeps its id).
- * fresh holds bus/vendor/product/name from the caller. Returns the cached entry, or fresh itself
- * if the cache refused the insert, so the event is still handled.
+ * The device under key is gone (it unregistered, or its address is being registered again): its entry
+ * moves to device_history and leaves the cache, and the keys it still holds leave input_state.held_keys.
+ * The kernel releases a departing device's pressed keys before it unregisters, so held_keys is normally
+ * 0 here; it is not for keys pressed before a whitelist edit filtered the device.
+ */
+static __always_inline void scxg_device_disconnect(u64 key, struct scxg_input_state *st, u64 *counters)
+{
+	struct scxg_device *d = bpf_map_lookup_elem(&device_cache, &key);
+	struct scxg_device_gone *gone;
+	u64 seq;
+	u32 slot;
+	s32 held;
+
+	if (!d)
+		return;
+	held = __sync_lock_test_and_set(&d->held_keys, 0);
+	if (held > 0)
+		__sync_fetch_and_sub(&st->held_keys, held);
+	seq = __sync_fetch_and_add(&st->device_history_seq, 1) + 1;
+	slot = (seq - 1) % SCXG_DEVICE_HISTORY;
+	gone = bpf_map_lookup_elem(&device_history, &slot);
+	if (gone) {
+		WRITE_ONCE(gone->seq, 0);
+		__builtin_memcpy(&gone->device, d, sizeof(gone->device));
+		gone->disconnected_ns = bpf_ktime_get_ns();
+		WRITE_ONCE(gone->seq, seq);
+	}
+	bpf_map_delete_elem(&device_cache, &key);
+	scxg_count(counters, SCXG_STAT_DEVICE_DISCONNECTS);
+}
+
+/*
+ * Caches fresh under key with a new id. Returns the cached entry, or fresh itself (id 0, learned NONE)
+ * when the cache is full, so the event is still handled, classified on the spot.
+ */
+static __always_inline struct scxg_device *
+scxg_device_insert(u64 key, struct scxg_device *fresh, struct scxg_input_state *st, u64 flags)
+{
+	struct scxg_device *d;
+
+	if (bpf_map_update_elem(&device_cache, &key, fresh, flags) == 0) {
+		d = bpf_map_lookup_elem(&device_cache, &key);
+		if (d) {
+			/* The id is taken only once the entry exists: a full cache does not use up ids. */
+			WRITE_ONCE(d->id, __sync_fetch_and_add(&st->next_device_id, 1) + 1);
+			return d;
+		}
+	}
+	d = bpf_map_lookup_elem(&device_cache, &key); /* another CPU cached it first (BPF_NOEXIST) */
+	if (d)
+		return d;
+	fresh->learned = SCXG_LEARNED_NONE;
+	return fresh;
+}
+
+/*
+ * A device registers (or the injector connects one): whatever was cached under its key belonged to an
+ * earlier device at the same address, whose unregistration was not seen; it goes, and the new device
+ * is classified now, under the current whitelist, before its first event.
+ */
+static __always_inline void scxg_device_connect(u64 key, struct scxg_device *fresh, struct scxg_input_state *st,
+						u64 *counters)
+{
+	scxg_device_disconnect(key, st, counters);
+	scxg_device_init(fresh, st, SCXG_LEARNED_REGISTER);
+	scxg_device_insert(key, fresh, st, BPF_ANY);
+	scxg_count(counters, SCXG_STAT_DEVICE_CONNECTS);
+}
+
+/*
+ * An event of a device without an entry classified under the current whitelist: reclassified in place
+ * after a whitelist edit (same connection: it keeps its id and counts), or learned as a new connection
+ * (registered before the hook attached, or not cached while the cache was full). fresh holds
+ * bus/vendor/product/name from the caller.
  */
 static __always_inline struct scxg_device *
 scxg_device_learn(u64 key, struct scxg_device *fresh, struct scxg_input_state *st, u64 *counters)
 {
 	struct scxg_device *d = bpf_map_lookup_elem(&device_cache, &key);
-	u32 generation = READ_ONCE(st->rules_generation);
-	u8 action = scxg_rule_lookup(fresh->bustype, fresh->vendor, fresh->product);
 
 	scxg_count(counters, SCXG_STAT_DEVICE_CACHE_MISS);
 	if (d) {
-		d->action = action;
-		WRITE_ONCE(d->rules_generation, generation);
+		d->action = scxg_rule_lookup(d->bustype, d->vendor, d->product);
+		WRITE_ONCE(d->rules_generation, READ_ONCE(st->rules_generation));
 		return d;
 	}
-	fresh->id = __sync_fetch_and_add(&st->next_device_id, 1) + 1;
-	fresh->rules_generation = generation;
-	fresh->action = action;
-	fresh->last_lane = SCXG_LANE_NONE;
-	bpf_map_update_elem(&device_cache, &key, fresh, BPF_NOEXIST);
-	d = bpf_map_lookup_elem(&device_cache, &key);
-	return d ? d : fresh;
+	scxg_device_init(fresh, st, SCXG_LEARNED_EVENT);
+	d = scxg_device_insert(key, fresh, st, BPF_NOEXIST);
+	if (d->learned == SCXG_LEARNED_NONE)
+		scxg_count(counters, SCXG_STAT_DEVICE_UNCACHED);
+	return d;
 }
 
 /*
@@ -146,22 +226,37 @@ static __always_inline u8 scxg_event_lane(struct scxg_device *d, u16 type, u16 c
 	return lane;
 }
 
-/* Presses minus releases, floored at 0 without a lock: a bounded compare-and-swap decrement. */
-static __always_inline void scxg_held_keys(struct scxg_input_state *st, s32 value)
+/*
+ * Held keys: presses of a device with a lane minus releases, per device and in total (the total is the
+ * sum of the devices' shares, so it can never go below 0 and leaves with a device that disconnects).
+ * A release counts even when the device is filtered by now (a whitelist edit between press and
+ * release). The device's share is floored at 0 without a lock: a bounded compare-and-swap decrement.
+ * Devices the full cache could not hold are not counted: their share would have nowhere to live.
+ */
+static __always_inline void scxg_held_keys(struct scxg_device *d, struct scxg_input_state *st, u8 lane, s32 value)
 {
 	s32 old;
 	int i;
 
+	if (d->learned == SCXG_LEARNED_NONE)
+		return;
 	if (value == KEY_PRESS) {
+		if (lane == SCXG_LANE_NONE)
+			return;
+		__sync_fetch_and_add(&d->held_keys, 1);
 		__sync_fetch_and_add(&st->held_keys, 1);
 		return;
 	}
 	if (value != KEY_RELEASE)
 		return;
 	for (i = 0; i < SCXG_CAS_TRIES; i++) {
-		old = READ_ONCE(st->held_keys);
-		if (old <= 0 || __sync_val_compare_and_swap(&st->held_keys, old, old - 1) == old)
+		old = READ_ONCE(d->held_keys);
+		if (old <= 0)
 			return;
+		if (__sync_val_compare_and_swap(&d->held_keys, old, old - 1) == old) {
+			__sync_fetch_and_sub(&st->held_keys, 1);
+			return;
+		}
 	}
 }
 
@@ -257,6 +352,8 @@ scxg_handle_event(struct scxg_device *d, struct scxg_input_state *st, u64 *count
 
 	__sync_fetch_and_add(&d->events, 1);
 	lane = scxg_event_lane(d, type, code);
+	if (type == EV_KEY)
+		scxg_held_keys(d, st, lane, value);
 	if (lane == SCXG_LANE_NONE) {
 		scxg_count(counters, SCXG_STAT_FILTERED);
 		return SCXG_OUT_FILTERED;
@@ -265,10 +362,8 @@ scxg_handle_event(struct scxg_device *d, struct scxg_input_state *st, u64 *count
 
 	if (scxg_is_activity(type)) {
 		scxg_tunables_read(&t);
-		if (type == EV_KEY) {
+		if (type == EV_KEY)
 			scxg_count_key(counters, value);
-			scxg_held_keys(st, value);
-		}
 		if (scxg_boost(st, &t, lane, now)) {
 			flags |= SCXG_FLAG_BOOSTED;
 			scxg_count(counters, SCXG_STAT_BOOSTS);

@@ -11,6 +11,7 @@
 
 /* Default ring size; the loader sets the real one with bpf_map__set_max_entries() before load. */
 #define SCXG_RING_BYTES_DEFAULT (256 * 1024)
+/* Devices cached at once; the loader may size it (bpf_map__set_max_entries) before load. */
 #define SCXG_MAX_DEVICES 256
 #define SCXG_MAX_RULES 256
 #define SCXG_MAX_TASK_CLASSES 8192
@@ -41,12 +42,24 @@ struct {
 	__type(value, u8);
 } device_rules SEC(".maps");
 
+/*
+ * Connected devices. A plain hash, not an LRU: entries leave when their device unregisters, so the
+ * cache holds the devices that are connected, and a full cache refuses a new device (its events are
+ * classified on the spot and counted in SCXG_STAT_DEVICE_UNCACHED) instead of evicting a live one.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SCXG_MAX_DEVICES);
 	__type(key, u64);
 	__type(value, struct scxg_device);
 } device_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXG_DEVICE_HISTORY);
+	__type(key, u32);
+	__type(value, struct scxg_device_gone);
+} device_history SEC(".maps");
 
 /* Mappable: userspace bumps rules_generation with an atomic add instead of rewriting the whole value. */
 struct {

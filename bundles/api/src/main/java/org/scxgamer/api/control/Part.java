@@ -8,6 +8,11 @@ public enum Part {
     INJECTOR,
     /** fentry on the input core (input_handle_event): every real keyboard, mouse and controller event. */
     INPUT_HOOK,
+    /**
+     * fentry/fexit on the input core's device registration and unregistration: a device is classified when it
+     * connects and forgotten when it leaves. Without it devices are learned on their first event.
+     */
+    DEVICES,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER
 }

@@ -25,7 +25,11 @@ public interface ScxControl {
      */
     Map<String, Long> counters();
 
+    /** The input devices connected now (each connection its own id), by id. */
     List<DeviceInfo> devices();
+
+    /** Devices that disconnected, oldest first: the last few the kernel side keeps (a bounded history). */
+    List<DeviceInfo> deviceHistory();
 
     List<WhitelistRule> whitelist();
 

@@ -128,7 +128,7 @@ public class CoreComponent {
     }
 
     private Kernel openKernel(CoreSettings s) {
-        return LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(s.ringSizeKiB() * 1024)
+        return LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(s.ringSizeKiB() * 1024).withDeviceCache(s.deviceCacheSize())
                 .withParts(s.hookEnabled(), s.schedulerEnabled(), s.injectorEnabled()));
     }
 

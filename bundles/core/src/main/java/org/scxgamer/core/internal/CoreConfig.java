@@ -19,6 +19,11 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Size of each of the 16 ring buffers in KiB, a power of two. Needs a kernel reload (done automatically).")
     int ring_size_kib() default 256;
 
+    @AttributeDefinition(name = "Device cache (devices)", min = "1", max = "65536",
+            description = "Input devices connected at once that the kernel side keeps classified; beyond it a device's events "
+                    + "are classified one by one (counted in device.uncached). Needs a kernel reload (done automatically).")
+    int device_cache_size() default 256;
+
     @AttributeDefinition(name = "Reader wait mode", options = {
             @Option(value = "blocking", label = "blocking: epoll wait, no CPU at idle"),
             @Option(value = "busy-poll", label = "busy-poll: lowest latency, one core stays busy")})

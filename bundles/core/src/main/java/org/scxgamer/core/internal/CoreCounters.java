@@ -66,6 +66,10 @@ final class CoreCounters {
         c.put("boosts", st[Contract.STAT_BOOSTS]);
         c.put("continuous.on", st[Contract.STAT_CONTINUOUS_ON]);
         c.put("device.cache.miss", st[Contract.STAT_DEVICE_CACHE_MISS]);
+        c.put("device.connects", st[Contract.STAT_DEVICE_CONNECTS]);
+        c.put("device.disconnects", st[Contract.STAT_DEVICE_DISCONNECTS]);
+        c.put("device.uncached", st[Contract.STAT_DEVICE_UNCACHED]);
+        c.put("device.gone.events", st[Contract.STAT_DEVICE_GONE]);
         for (int r = 0; r < Contract.RING_COUNT; r++) {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }

@@ -369,6 +369,11 @@ final class CoreRuntime implements ScxControl {
     }
 
     @Override
+    public List<DeviceInfo> deviceHistory() {
+        return kernel(Part.BUFFERS).deviceHistory();
+    }
+
+    @Override
     public List<WhitelistRule> whitelist() {
         List<WhitelistRule> w = whitelist;
         return w == null ? List.of() : w;

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.common.config.ConfigReader;
+import org.scxgamer.core.kernel.LibbpfKernel;
 import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 
 /**
@@ -16,10 +17,11 @@ import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
  * {@link #parse} gives either every value valid or an {@link InvalidConfigException} listing every
  * bad key with its value and the accepted range, so nothing is applied partially.
  */
-record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> whitelist, Map<Tunable, Long> tunables,
+record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List<WhitelistRule> whitelist, Map<Tunable, Long> tunables,
                     boolean hookEnabled, boolean schedulerEnabled, boolean injectorEnabled,
                     RestartPolicy restartPolicy, int restartMaxAttempts, long restartBackoffMs) {
     static final String RING_SIZE_KIB = "ring.size.kib";
+    static final String DEVICE_CACHE_SIZE = "device.cache.size";
     static final String READER_WAIT = "reader.wait";
     static final String WHITELIST = "whitelist";
     static final String HOOK_ENABLED = "hook.enabled";
@@ -47,7 +49,7 @@ record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> white
 
     /** Whether going from this to {@code next} needs the BPF objects loaded again (sizes, parts). */
     boolean needsKernelReload(CoreSettings next) {
-        return ringSizeKiB != next.ringSizeKiB || hookEnabled != next.hookEnabled
+        return ringSizeKiB != next.ringSizeKiB || deviceCacheSize != next.deviceCacheSize || hookEnabled != next.hookEnabled
                 || schedulerEnabled != next.schedulerEnabled || injectorEnabled != next.injectorEnabled;
     }
 
@@ -56,6 +58,9 @@ record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> white
         List<String> r = new ArrayList<>();
         if (ringSizeKiB != next.ringSizeKiB) {
             r.add(RING_SIZE_KIB + " " + ringSizeKiB + " → " + next.ringSizeKiB);
+        }
+        if (deviceCacheSize != next.deviceCacheSize) {
+            r.add(DEVICE_CACHE_SIZE + " " + deviceCacheSize + " → " + next.deviceCacheSize);
         }
         if (hookEnabled != next.hookEnabled) {
             r.add(HOOK_ENABLED + " → " + next.hookEnabled);
@@ -81,6 +86,8 @@ record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> white
         if (Integer.bitCount(ring) != 1) {
             c.problem(RING_SIZE_KIB, c.raw(RING_SIZE_KIB), "not a power of two; accepted: 4, 8, 16, … " + RING_MAX_KIB + " (KiB)", 0);
         }
+        int deviceCache = (int) c.number(DEVICE_CACHE_SIZE, LibbpfKernel.Options.DEFAULT_DEVICE_CACHE, 1,
+                LibbpfKernel.Options.MAX_DEVICE_CACHE, "devices");
         boolean busyPoll = c.oneOf(READER_WAIT, "blocking", "blocking", "busy-poll").equals("busy-poll");
         List<String> ruleTexts = c.list(WHITELIST, DEFAULT_WHITELIST);
         List<WhitelistRule> rules = whitelist(c, ruleTexts);
@@ -108,13 +115,13 @@ record CoreSettings(int ringSizeKiB, boolean busyPoll, List<WhitelistRule> white
                     + ": continuous-input mode would turn off above the rate that turns it on; accepted: off <= on");
         }
         c.check();
-        return new Parsed(new CoreSettings(ring, busyPoll, rules, tunables, hook, sched, injector, policy, attempts, backoff),
+        return new Parsed(new CoreSettings(ring, deviceCache, busyPoll, rules, tunables, hook, sched, injector, policy, attempts, backoff),
                 explicit, warnings);
     }
 
     /** Every key the core accepts, sorted. */
     static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>(List.of(RING_SIZE_KIB, READER_WAIT, WHITELIST, HOOK_ENABLED, SCHEDULER_ENABLED,
+        List<String> keys = new ArrayList<>(List.of(RING_SIZE_KIB, DEVICE_CACHE_SIZE, READER_WAIT, WHITELIST, HOOK_ENABLED, SCHEDULER_ENABLED,
                 INJECTOR_ENABLED, SCHEDULER_RESTART, RESTART_MAX_ATTEMPTS, RESTART_BACKOFF_MS));
         for (Tunable t : Tunable.values()) {
             keys.add(t.key());

@@ -57,17 +57,32 @@ public final class Contract {
 
     // struct scxg_device
     public static final int DEVICE_NAME_LEN = 32;
-    public static final int DEVICE_SIZE = 56;
+    public static final int DEVICE_SIZE = 72;
     public static final int DEVICE_EVENTS = 0;
-    public static final int DEVICE_ID = 8;
-    public static final int DEVICE_RULES_GENERATION = 12;
-    public static final int DEVICE_BUSTYPE = 16;
-    public static final int DEVICE_VENDOR = 18;
-    public static final int DEVICE_PRODUCT = 20;
-    public static final int DEVICE_ACTION = 22;
+    public static final int DEVICE_CONNECTED_NS = 8;
+    public static final int DEVICE_ID = 16;
+    public static final int DEVICE_RULES_GENERATION = 20;
+    public static final int DEVICE_HELD_KEYS = 24;
+    public static final int DEVICE_BUSTYPE = 28;
+    public static final int DEVICE_VENDOR = 30;
+    public static final int DEVICE_PRODUCT = 32;
+    public static final int DEVICE_ACTION = 34;
     /** Lane of the device's last input event (EV_SYN/EV_MSC of AUTO devices follow it). */
-    public static final int DEVICE_LAST_LANE = 23;
-    public static final int DEVICE_NAME = 24;
+    public static final int DEVICE_LAST_LANE = 35;
+    public static final int DEVICE_LEARNED = 36;
+    public static final int DEVICE_RESERVED = 37;
+    public static final int DEVICE_NAME = 40;
+
+    // enum scxg_device_learned
+    public static final int LEARNED_NONE = 0;
+    public static final int LEARNED_REGISTER = 1;
+    public static final int LEARNED_EVENT = 2;
+
+    // struct scxg_device_gone (map device_history; its size is read from the map)
+    public static final int DEVICE_GONE_SIZE = 88;
+    public static final int DEVICE_GONE_DEVICE = 0;
+    public static final int DEVICE_GONE_DISCONNECTED_NS = 72;
+    public static final int DEVICE_GONE_SEQ = 80;
 
     // enum scxg_stat
     public static final int STAT_SEEN = 0;
@@ -84,12 +99,16 @@ public final class Contract {
     public static final int STAT_BOOSTS = 11;
     public static final int STAT_CONTINUOUS_ON = 12;
     public static final int STAT_DEVICE_CACHE_MISS = 13;
-    public static final int STAT_DROPPED = 14;
-    public static final int STAT_RING_DROP_BASE = 15;
+    public static final int STAT_DEVICE_CONNECTS = 14;
+    public static final int STAT_DEVICE_DISCONNECTS = 15;
+    public static final int STAT_DEVICE_UNCACHED = 16;
+    public static final int STAT_DEVICE_GONE = 17;
+    public static final int STAT_DROPPED = 18;
+    public static final int STAT_RING_DROP_BASE = 19;
     public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
 
     // struct scxg_input_state
-    public static final int INPUT_STATE_SIZE = 80;
+    public static final int INPUT_STATE_SIZE = 88;
     public static final int INPUT_STATE_WINDOW_UNTIL_NS = 0;
     public static final int INPUT_STATE_LANE_UNTIL_NS = 8;
     public static final int INPUT_STATE_LAST_EVENT_NS = 48;
@@ -98,6 +117,7 @@ public final class Contract {
     public static final int INPUT_STATE_CONTINUOUS = 68;
     public static final int INPUT_STATE_RULES_GENERATION = 72;
     public static final int INPUT_STATE_NEXT_DEVICE_ID = 76;
+    public static final int INPUT_STATE_DEVICE_HISTORY_SEQ = 80;
 
     // enum scxg_task_class
     public static final int CLASS_DEFAULT = 0;
@@ -144,8 +164,13 @@ public final class Contract {
     public static final int INJECT_EVENT_PRODUCT = 12;
     public static final int INJECT_EVENT_TYPE = 14;
     public static final int INJECT_EVENT_CODE = 16;
-    public static final int INJECT_EVENT_RESERVED = 18;
+    public static final int INJECT_EVENT_OP = 18;
     public static final int INJECT_EVENT_VALUE = 20;
+
+    // enum scxg_inject_op
+    public static final int INJECT_OP_EVENT = 0;
+    public static final int INJECT_OP_CONNECT = 1;
+    public static final int INJECT_OP_DISCONNECT = 2;
 
     // enum scxg_inject_flags
     public static final int INJECT_VALUE_SEQ = 1;
@@ -191,12 +216,17 @@ public final class Contract {
     public static final String SCHED_OBJECT = "scxgamer_sched.bpf.o";
     public static final String INJECT_PROGRAM = "inject_events";
     public static final String HOOK_PROGRAM = "on_input_event";
+    /** Device lifetime programs of the hook object (part DEVICES). */
+    public static final String REGISTER_PROGRAM = "on_device_register";
+    public static final String REGISTER_EXIT_PROGRAM = "on_device_register_exit";
+    public static final String UNREGISTER_PROGRAM = "on_device_unregister";
     public static final String SCHED_OPS_MAP = "scxgamer_ops";
     public static final String SCHED_OPS_NAME = "scxgamer";
     public static final String RING_MAP_PREFIX = "ring_";
     public static final String INPUT_STATS_MAP = "input_stats";
     public static final String DEVICE_RULES_MAP = "device_rules";
     public static final String DEVICE_CACHE_MAP = "device_cache";
+    public static final String DEVICE_HISTORY_MAP = "device_history";
     public static final String INPUT_STATE_MAP = "input_state";
     public static final String TUNABLES_MAP = "tunables";
     public static final String TUNABLES_IDX_MAP = "tunables_idx";

@@ -39,10 +39,20 @@ public interface Kernel extends AutoCloseable {
 
     InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence);
 
+    /**
+     * Connects (as if it registered) or disconnects (as if it unregistered) an injected device under
+     * {@code deviceKey}, through the code the input hook runs for real devices. Throws if INJECTOR is not ACTIVE.
+     */
+    void injectDevice(long deviceKey, int bus, int vendor, int product, boolean connect);
+
     /** Replaces the whitelist map and bumps the rules generation. */
     void setRules(List<WhitelistRule> rules);
 
+    /** Connected devices (device cache entries), by id. */
     List<DeviceInfo> devices();
+
+    /** Disconnected devices the kernel keeps (device_history), oldest first. */
+    List<DeviceInfo> deviceHistory();
 
     /**
      * Current input state (held keys, window, continuous mode) for status output. Keys are the

@@ -65,11 +65,16 @@ public final class LibbpfKernel implements Kernel {
      * @param inputHook attach the fentry input hook
      * @param scheduler load and attach the sched_ext scheduler
      * @param injector load the SEC("syscall") injector
+     * @param deviceCache input devices the kernel side caches at once (connected devices; one beyond it is
+     *                    handled uncached), 1 to {@link #MAX_DEVICE_CACHE}
      * @param objects where the BPF objects come from
      */
-    public record Options(int ringBytes, boolean inputHook, boolean scheduler, boolean injector, ObjectSource objects) {
+    public record Options(int ringBytes, boolean inputHook, boolean scheduler, boolean injector, int deviceCache,
+                          ObjectSource objects) {
         public static final int DEFAULT_RING_BYTES = 256 * 1024;
         public static final int MAX_RING_BYTES = 512 * 1024 * 1024;
+        public static final int DEFAULT_DEVICE_CACHE = 256;
+        public static final int MAX_DEVICE_CACHE = 65536;
 
         public Options {
             long page = 4096;
@@ -77,26 +82,33 @@ public final class LibbpfKernel implements Kernel {
                 throw new IllegalArgumentException("ring size " + ringBytes + " bytes: must be a power of two from "
                         + page + " (the page size) to " + MAX_RING_BYTES);
             }
+            if (deviceCache < 1 || deviceCache > MAX_DEVICE_CACHE) {
+                throw new IllegalArgumentException("device cache of " + deviceCache + " entries: must be 1 to " + MAX_DEVICE_CACHE);
+            }
             if (objects == null) {
                 throw new IllegalArgumentException("no BPF object source");
             }
         }
 
-        /** Everything enabled, default ring size, objects from this bundle's /bpf/ folder. */
+        /** Everything enabled, default ring and device cache sizes, objects from this bundle's /bpf/ folder. */
         public static Options defaults() {
-            return new Options(DEFAULT_RING_BYTES, true, true, true, LibbpfKernel::bundledObject);
+            return new Options(DEFAULT_RING_BYTES, true, true, true, DEFAULT_DEVICE_CACHE, LibbpfKernel::bundledObject);
         }
 
         public Options withRingBytes(int bytes) {
-            return new Options(bytes, inputHook, scheduler, injector, objects);
+            return new Options(bytes, inputHook, scheduler, injector, deviceCache, objects);
         }
 
         public Options withParts(boolean hook, boolean sched, boolean inject) {
-            return new Options(ringBytes, hook, sched, inject, objects);
+            return new Options(ringBytes, hook, sched, inject, deviceCache, objects);
+        }
+
+        public Options withDeviceCache(int entries) {
+            return new Options(ringBytes, inputHook, scheduler, injector, entries, objects);
         }
 
         public Options withObjects(ObjectSource source) {
-            return new Options(ringBytes, inputHook, scheduler, injector, source);
+            return new Options(ringBytes, inputHook, scheduler, injector, deviceCache, source);
         }
     }
 
@@ -120,6 +132,12 @@ public final class LibbpfKernel implements Kernel {
     static final String HOOK_TARGET = "input_handle_event";
     /** For kernels where {@link #HOOK_TARGET} is not traceable: every driver event passes here too, preemptibly. */
     static final String HOOK_FALLBACK_TARGET = "input_event";
+    /** Where every input device registers (part DEVICES). */
+    static final String REGISTER_TARGET = "input_register_device";
+    /** The unregistration of plain and devm-managed devices alike. */
+    static final String UNREGISTER_TARGET = "__input_unregister_device";
+    /** Exported, but devm-managed devices unregister without passing it. */
+    static final String UNREGISTER_FALLBACK_TARGET = "input_unregister_device";
 
     private final Options options;
     private final Map<Part, PartStatus> parts = new EnumMap<>(Part.class);
@@ -133,6 +151,8 @@ public final class LibbpfKernel implements Kernel {
     private boolean schedUsed;
     private Pointer hookLink;
     private int hookFd = -1;
+    /** The device lifetime programs' links (part DEVICES). */
+    private final List<Pointer> deviceLinks = new ArrayList<>();
     private Pointer schedLink;
     private int injectFd = -1;
     private MappedRings rings;
@@ -227,42 +247,147 @@ public final class LibbpfKernel implements Kernel {
     private void startHook() {
         if (!options.inputHook()) {
             set(Part.INPUT_HOOK, PartState.DISABLED, "disabled by configuration");
+            set(Part.DEVICES, PartState.DISABLED, "the input hook is disabled by configuration");
             return;
         }
         if (!Files.exists(VMLINUX_BTF)) {
             set(Part.INPUT_HOOK, PartState.UNAVAILABLE, "kernel has no BTF (" + VMLINUX_BTF
                     + " missing): the fentry input hook needs CONFIG_DEBUG_INFO_BTF");
+            set(Part.DEVICES, PartState.UNAVAILABLE, "needs the input hook");
             return;
         }
-        String target = HOOK_TARGET;
+        HookPlan plan = new HookPlan();
         try {
-            try {
-                hook = load(Contract.HOOK_OBJECT, obj -> { });
-            } catch (LibbpfException e) {
-                if (!missingFunction(e, HOOK_TARGET)) {
-                    throw e;
+            while (true) {
+                try {
+                    hook = load(Contract.HOOK_OBJECT, plan::apply);
+                    break;
+                } catch (LibbpfException e) {
+                    if (!plan.withoutMissing(e)) {
+                        throw e;
+                    }
                 }
-                LOG.warn("Kernel has no traceable {}: hooking {} instead, where an event that arrives while the hook is "
-                        + "preempted on the same CPU is missed by the kernel (counted in events.missed.hook)", HOOK_TARGET, HOOK_FALLBACK_TARGET);
-                target = HOOK_FALLBACK_TARGET;
-                hook = load(Contract.HOOK_OBJECT, obj -> check(Libbpf.bpf_program__set_attach_target(
-                        program(obj, Contract.HOOK_PROGRAM), 0, HOOK_FALLBACK_TARGET), "retargeting the input hook to " + HOOK_FALLBACK_TARGET));
             }
             LibbpfLog.begin();
             Pointer link = Libbpf.bpf_program__attach(program(hook.obj, Contract.HOOK_PROGRAM));
             if (link == null) {
-                throw new LibbpfException("attaching " + Contract.HOOK_PROGRAM + " to " + target, Native.getLastError(), LibbpfLog.lines());
+                throw new LibbpfException("attaching " + Contract.HOOK_PROGRAM + " to " + plan.eventTarget, Native.getLastError(), LibbpfLog.lines());
             }
             hookLink = link;
             hookFd = Libbpf.bpf_program__fd(program(hook.obj, Contract.HOOK_PROGRAM));
-            set(Part.INPUT_HOOK, PartState.ACTIVE, "attached to " + target);
+            set(Part.INPUT_HOOK, PartState.ACTIVE, "attached to " + plan.eventTarget);
         } catch (LibbpfException | IllegalStateException e) {
             set(Part.INPUT_HOOK, loadFailure(e), hookReason(e));
+            set(Part.DEVICES, loadFailure(e), "needs the input hook");
+            return;
+        }
+        startDeviceTracking(plan);
+    }
+
+    /** Attaches the device lifetime programs the plan kept; part DEVICES says what the kernel lets us see. */
+    private void startDeviceTracking(HookPlan plan) {
+        List<String> seen = new ArrayList<>();
+        try {
+            if (plan.register) {
+                attachDeviceProgram(Contract.REGISTER_PROGRAM, REGISTER_TARGET);
+                attachDeviceProgram(Contract.REGISTER_EXIT_PROGRAM, REGISTER_TARGET);
+                seen.add("registrations (" + REGISTER_TARGET + ")");
+            }
+            if (plan.unregisterTarget != null) {
+                attachDeviceProgram(Contract.UNREGISTER_PROGRAM, plan.unregisterTarget);
+                seen.add("unregistrations (" + plan.unregisterTarget + ")");
+            }
+        } catch (LibbpfException e) {
+            set(Part.DEVICES, PartState.FAILED, e.getMessage() + ": devices are learned on their first event");
+            return;
+        }
+        List<String> reason = new ArrayList<>();
+        if (!seen.isEmpty()) {
+            reason.add("tracing " + String.join(" and ", seen));
+        }
+        reason.addAll(plan.lost);
+        set(Part.DEVICES, seen.isEmpty() ? PartState.UNAVAILABLE : PartState.ACTIVE, String.join("; ", reason));
+    }
+
+    private void attachDeviceProgram(String name, String target) {
+        LibbpfLog.begin();
+        Pointer link = Libbpf.bpf_program__attach(program(hook.obj, name));
+        if (link == null) {
+            throw new LibbpfException("attaching " + name + " to " + target, Native.getLastError(), LibbpfLog.lines());
+        }
+        deviceLinks.add(link);
+    }
+
+    /**
+     * The hook object's attach targets, adjusted one missing kernel function at a time (libbpf resolves
+     * every target before it loads, so one missing function fails the whole object). What a missing
+     * function costs is said in {@link #lost}, for part DEVICES.
+     */
+    static final class HookPlan {
+        String eventTarget = HOOK_TARGET;
+        boolean register = true;
+        /** null: unregistrations are not traced. */
+        String unregisterTarget = UNREGISTER_TARGET;
+        final List<String> lost = new ArrayList<>();
+
+        void apply(Pointer obj) {
+            if (!HOOK_TARGET.equals(eventTarget)) {
+                check(Libbpf.bpf_program__set_attach_target(program(obj, Contract.HOOK_PROGRAM), 0, eventTarget),
+                        "retargeting the input hook to " + eventTarget);
+            }
+            if (!register) {
+                Libbpf.bpf_program__set_autoload(program(obj, Contract.REGISTER_PROGRAM), (byte) 0);
+                Libbpf.bpf_program__set_autoload(program(obj, Contract.REGISTER_EXIT_PROGRAM), (byte) 0);
+            }
+            if (unregisterTarget == null) {
+                Libbpf.bpf_program__set_autoload(program(obj, Contract.UNREGISTER_PROGRAM), (byte) 0);
+            } else if (!UNREGISTER_TARGET.equals(unregisterTarget)) {
+                check(Libbpf.bpf_program__set_attach_target(program(obj, Contract.UNREGISTER_PROGRAM), 0, unregisterTarget),
+                        "retargeting " + Contract.UNREGISTER_PROGRAM + " to " + unregisterTarget);
+            }
+        }
+
+        /**
+         * Retargets or leaves out the program whose function libbpf did not find; false when the failure is
+         * something else, or the event hook has no target left.
+         */
+        boolean withoutMissing(LibbpfException e) {
+            if (HOOK_TARGET.equals(eventTarget) && missingFunction(e, HOOK_TARGET)) {
+                LOG.warn("Kernel has no traceable {}: hooking {} instead, where an event that arrives while the hook is "
+                        + "preempted on the same CPU is missed by the kernel (counted in events.missed.hook)", HOOK_TARGET, HOOK_FALLBACK_TARGET);
+                eventTarget = HOOK_FALLBACK_TARGET;
+                return true;
+            }
+            if (register && missingFunction(e, REGISTER_TARGET)) {
+                register = false;
+                return lose("kernel has no traceable " + REGISTER_TARGET
+                        + ": devices are classified on their first event, not when they connect");
+            }
+            if (UNREGISTER_TARGET.equals(unregisterTarget) && missingFunction(e, UNREGISTER_TARGET)) {
+                unregisterTarget = UNREGISTER_FALLBACK_TARGET;
+                return lose("kernel has no traceable " + UNREGISTER_TARGET + ": devm-managed devices stay listed after they"
+                        + " unplug, until another device registers at their address");
+            }
+            if (UNREGISTER_FALLBACK_TARGET.equals(unregisterTarget) && missingFunction(e, UNREGISTER_FALLBACK_TARGET)) {
+                unregisterTarget = null;
+                lost.removeIf(l -> l.contains(UNREGISTER_TARGET + ":"));
+                return lose("kernel has neither " + UNREGISTER_TARGET + " nor " + UNREGISTER_FALLBACK_TARGET
+                        + " to trace: unplugged devices stay listed until another device registers at their address"
+                        + (register ? "" : ", and one allocated where an unplugged device was may be taken for it"));
+            }
+            return false;
+        }
+
+        private boolean lose(String what) {
+            LOG.warn("Input device tracking: {}", what);
+            lost.add(what);
+            return true;
         }
     }
 
-    private static boolean missingFunction(LibbpfException e, String function) {
-        return (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) && e.libbpfSays().contains(function);
+    /** libbpf could not find this function among the kernel's traceable ones (its message quotes the name). */
+    static boolean missingFunction(LibbpfException e, String function) {
+        return (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) && e.libbpfSays().contains("'" + function + "'");
     }
 
     private static String hookReason(RuntimeException e) {
@@ -401,6 +526,8 @@ public final class LibbpfKernel implements Kernel {
                 String mapName = Libbpf.bpf_map__name(map);
                 if (mapName.startsWith(Contract.RING_MAP_PREFIX)) {
                     check(Libbpf.bpf_map__set_max_entries(map, options.ringBytes()), "sizing map " + mapName + " of " + file);
+                } else if (mapName.equals(Contract.DEVICE_CACHE_MAP)) {
+                    check(Libbpf.bpf_map__set_max_entries(map, options.deviceCache()), "sizing map " + mapName + " of " + file);
                 }
                 BpfMap shared = maps.get(mapName);
                 if (shared != null) {
@@ -433,7 +560,7 @@ public final class LibbpfKernel implements Kernel {
      * its object and starts fresh with it.
      */
     private static final Set<String> SHARED_MAPS = Set.of(Contract.INPUT_STATS_MAP, Contract.DEVICE_RULES_MAP,
-            Contract.DEVICE_CACHE_MAP, Contract.INPUT_STATE_MAP, Contract.TUNABLES_MAP, Contract.TUNABLES_IDX_MAP,
+            Contract.DEVICE_CACHE_MAP, Contract.DEVICE_HISTORY_MAP, Contract.INPUT_STATE_MAP, Contract.TUNABLES_MAP, Contract.TUNABLES_IDX_MAP,
             Contract.TASK_CLASSES_MAP, Contract.SCHED_HINTS_MAP, Contract.SCHED_STATS_MAP, Contract.EXIT_INFO_MAP);
 
     private static boolean isShared(String mapName) {
@@ -647,6 +774,26 @@ public final class LibbpfKernel implements Kernel {
         return new InjectResult(totals[0], totals[1], totals[2]);
     }
 
+    @Override
+    public void injectDevice(long deviceKey, int bus, int vendor, int product, boolean connect) {
+        int fd;
+        synchronized (this) {
+            require(Part.INJECTOR);
+            fd = injectFd;
+        }
+        Memory args = new Memory(Contract.INJECT_ARGS_SIZE);
+        args.clear();
+        args.setInt(Contract.INJECT_ARGS_COUNT, 1);
+        args.setInt(Contract.INJECT_ARGS_REPEAT, 1);
+        long at = Contract.INJECT_ARGS_EVENTS;
+        args.setLong(at + Contract.INJECT_EVENT_DEV_KEY, deviceKey);
+        args.setShort(at + Contract.INJECT_EVENT_BUSTYPE, (short) bus);
+        args.setShort(at + Contract.INJECT_EVENT_VENDOR, (short) vendor);
+        args.setShort(at + Contract.INJECT_EVENT_PRODUCT, (short) product);
+        args.setShort(at + Contract.INJECT_EVENT_OP, (short) (connect ? Contract.INJECT_OP_CONNECT : Contract.INJECT_OP_DISCONNECT));
+        testRun(fd, args, new Memory(Libbpf.TEST_RUN_OPTS_SIZE));
+    }
+
     private static void run(int fd, Memory args, Memory opts, List<InjectedEvent> events, int from, int to,
                             int repeat, int valueOffset, int flags, long[] totals) {
         args.clear();
@@ -662,8 +809,16 @@ public final class LibbpfKernel implements Kernel {
             args.setShort(at + Contract.INJECT_EVENT_PRODUCT, (short) e.product());
             args.setShort(at + Contract.INJECT_EVENT_TYPE, (short) e.type());
             args.setShort(at + Contract.INJECT_EVENT_CODE, (short) e.code());
+            args.setShort(at + Contract.INJECT_EVENT_OP, (short) Contract.INJECT_OP_EVENT);
             args.setInt(at + Contract.INJECT_EVENT_VALUE, e.value() + valueOffset);
         }
+        testRun(fd, args, opts);
+        totals[0] += args.getLong(Contract.INJECT_ARGS_SUBMITTED);
+        totals[1] += args.getLong(Contract.INJECT_ARGS_DROPPED);
+        totals[2] += args.getLong(Contract.INJECT_ARGS_FILTERED);
+    }
+
+    private static void testRun(int fd, Memory args, Memory opts) {
         // SEC("syscall") test runs take ctx_in only and copy the context back into it; ctx_out is refused.
         opts.clear();
         opts.setLong(0, Libbpf.TEST_RUN_OPTS_SIZE);
@@ -677,9 +832,6 @@ public final class LibbpfKernel implements Kernel {
         if (retval != 0) {
             throw new IllegalStateException(Contract.INJECT_PROGRAM + " refused the batch: returned " + retval);
         }
-        totals[0] += args.getLong(Contract.INJECT_ARGS_SUBMITTED);
-        totals[1] += args.getLong(Contract.INJECT_ARGS_DROPPED);
-        totals[2] += args.getLong(Contract.INJECT_ARGS_FILTERED);
     }
 
     // ---- whitelist and devices
@@ -768,30 +920,63 @@ public final class LibbpfKernel implements Kernel {
     @Override
     public synchronized List<DeviceInfo> devices() {
         BpfMap map = map(Contract.DEVICE_CACHE_MAP);
-        Map<Long, Integer> rules = new HashMap<>();
-        for (Map.Entry<Long, Integer> e : ruleEntries()) {
-            rules.put(e.getKey(), e.getValue());
-        }
+        Map<Long, Integer> rules = ruleMap();
         List<DeviceInfo> devices = new ArrayList<>();
         Memory value = new Memory(map.valueSize);
         for (Memory key : keys(map, 8)) {
             if (Libbpf.bpf_map_lookup_elem(map.fd, key, value) != 0) {
-                continue; // evicted meanwhile
+                continue; // unregistered meanwhile
             }
-            int bus = value.getShort(Contract.DEVICE_BUSTYPE) & 0xffff;
-            int vendor = value.getShort(Contract.DEVICE_VENDOR) & 0xffff;
-            int product = value.getShort(Contract.DEVICE_PRODUCT) & 0xffff;
-            byte[] name = value.getByteArray(Contract.DEVICE_NAME, Contract.DEVICE_NAME_LEN);
-            int len = 0;
-            while (len < name.length && name[len] != 0) {
-                len++;
+            DeviceInfo d = device(value, 0, 0, rules);
+            if (d.id() != 0) {
+                devices.add(d); // 0: inserted this instant, its id not yet written
             }
-            devices.add(new DeviceInfo(value.getInt(Contract.DEVICE_ID), new String(name, 0, len, StandardCharsets.UTF_8),
-                    bus, vendor, product, classification(value.getByte(Contract.DEVICE_ACTION) & 0xff, bus, vendor, product, rules),
-                    value.getLong(Contract.DEVICE_EVENTS)));
         }
         devices.sort(Comparator.comparingInt(DeviceInfo::id));
         return devices;
+    }
+
+    /** The device_history slots in use, oldest first (a slot being rewritten this instant is left out). */
+    @Override
+    public synchronized List<DeviceInfo> deviceHistory() {
+        BpfMap map = map(Contract.DEVICE_HISTORY_MAP);
+        Map<Long, Integer> rules = ruleMap();
+        TreeMap<Long, DeviceInfo> bySeq = new TreeMap<>();
+        Memory key = new Memory(4);
+        Memory value = new Memory(map.valueSize);
+        for (int slot = 0; slot < map.maxEntries; slot++) {
+            key.setInt(0, slot);
+            lookup(map, key, value);
+            long seq = value.getLong(Contract.DEVICE_GONE_SEQ);
+            if (seq != 0) {
+                bySeq.put(seq, device(value, Contract.DEVICE_GONE_DEVICE, value.getLong(Contract.DEVICE_GONE_DISCONNECTED_NS), rules));
+            }
+        }
+        return List.copyOf(bySeq.values());
+    }
+
+    private Map<Long, Integer> ruleMap() {
+        Map<Long, Integer> rules = new HashMap<>();
+        for (Map.Entry<Long, Integer> e : ruleEntries()) {
+            rules.put(e.getKey(), e.getValue());
+        }
+        return rules;
+    }
+
+    /** A struct scxg_device at offset {@code at} of {@code m}. */
+    private static DeviceInfo device(Memory m, long at, long disconnectedNanos, Map<Long, Integer> rules) {
+        int bus = m.getShort(at + Contract.DEVICE_BUSTYPE) & 0xffff;
+        int vendor = m.getShort(at + Contract.DEVICE_VENDOR) & 0xffff;
+        int product = m.getShort(at + Contract.DEVICE_PRODUCT) & 0xffff;
+        String learned = switch (m.getByte(at + Contract.DEVICE_LEARNED)) {
+            case Contract.LEARNED_REGISTER -> "registration";
+            case Contract.LEARNED_EVENT -> "first event";
+            default -> "uncached";
+        };
+        return new DeviceInfo(m.getInt(at + Contract.DEVICE_ID), cString(m, at + Contract.DEVICE_NAME, Contract.DEVICE_NAME_LEN),
+                bus, vendor, product, classification(m.getByte(at + Contract.DEVICE_ACTION) & 0xff, bus, vendor, product, rules),
+                m.getLong(at + Contract.DEVICE_EVENTS), Math.max(0, m.getInt(at + Contract.DEVICE_HELD_KEYS)),
+                m.getLong(at + Contract.DEVICE_CONNECTED_NS), disconnectedNanos, learned);
     }
 
     /** Action 0 means both "ignored by a rule" and "unlisted": the rules tell which. */
@@ -838,6 +1023,7 @@ public final class LibbpfKernel implements Kernel {
         state.put("continuous", v.getInt(Contract.INPUT_STATE_CONTINUOUS) & 0xffffffffL);
         state.put("rules_generation", v.getInt(Contract.INPUT_STATE_RULES_GENERATION) & 0xffffffffL);
         state.put("next_device_id", v.getInt(Contract.INPUT_STATE_NEXT_DEVICE_ID) & 0xffffffffL);
+        state.put("device_history_seq", v.getLong(Contract.INPUT_STATE_DEVICE_HISTORY_SEQ));
         return state;
     }
 
@@ -1097,7 +1283,7 @@ public final class LibbpfKernel implements Kernel {
                 cString(v, Contract.EXIT_INFO_REASON, Contract.EXIT_REASON_LEN), cString(v, Contract.EXIT_INFO_MSG, Contract.EXIT_MSG_LEN));
     }
 
-    private static String cString(Memory m, long offset, int max) {
+    private static String cString(Pointer m, long offset, int max) {
         byte[] bytes = m.getByteArray(offset, max);
         int len = 0;
         while (len < max && bytes[len] != 0) {
@@ -1192,6 +1378,8 @@ public final class LibbpfKernel implements Kernel {
             hookLink = null;
             hookFd = -1;
         }
+        deviceLinks.forEach(Libbpf::bpf_link__destroy);
+        deviceLinks.clear();
         if (rings != null) {
             rings.close();
         }

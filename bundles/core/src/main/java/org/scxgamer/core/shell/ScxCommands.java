@@ -159,23 +159,42 @@ public class ScxCommands {
 
     // ---- devices / whitelist --------------------------------------------------------------------
 
-    static final String DEVICES_USAGE = "scx:devices — input devices the kernel side has seen, with their classification";
+    static final String DEVICES_USAGE = """
+            scx:devices — the input devices connected now (one id per connection, counts of this connection only),
+            then the last disconnected ones the kernel side keeps, newest last. learned: registration (seen
+            connecting), first event (connected before the hook attached), uncached (the device cache is full).""";
 
-    @Descriptor("Input devices seen, with whitelist classification")
+    private static final String DEVICE_ROW = "%-6s %-16s %-10s %10s %4s %8s  %-12s %s%n";
+
+    @Descriptor("Input devices connected now, with whitelist classification, then the recently disconnected")
     public String devices(@Descriptor("'help' for usage") String... args) {
         return guard(DEVICES_USAGE, args, () -> {
             noArgs(args);
-            List<DeviceInfo> list = control.devices();
-            if (list.isEmpty()) {
-                return "no devices seen yet";
+            List<DeviceInfo> connected = control.devices();
+            List<DeviceInfo> gone = control.deviceHistory();
+            long now = System.nanoTime(); // CLOCK_MONOTONIC, like the kernel's times
+            StringBuilder sb = new StringBuilder("connected: " + connected.size() + "\n");
+            if (!connected.isEmpty()) {
+                sb.append(String.format(DEVICE_ROW, "id", "bus:vendor:prod", "class", "events", "held", "age", "learned", "name"));
+                for (DeviceInfo d : connected) {
+                    sb.append(deviceRow(d, d.heldKeys(), now - d.connectedNanos()));
+                }
             }
-            StringBuilder sb = new StringBuilder(String.format("%-4s %-16s %-11s %10s  %s%n", "id", "bus:vendor:prod", "class", "events", "name"));
-            for (DeviceInfo d : list) {
-                sb.append(String.format("%-4d %04x:%04x:%04x   %-11s %10d  %s%n", d.id(), d.bus(), d.vendor(), d.product(),
-                        d.classification(), d.events(), d.name()));
+            sb.append("disconnected (last ").append(gone.size()).append(", newest last):\n");
+            if (!gone.isEmpty()) {
+                sb.append(String.format(DEVICE_ROW, "id", "bus:vendor:prod", "class", "events", "", "lasted", "learned", "name"));
+                for (DeviceInfo d : gone) {
+                    sb.append(deviceRow(d, null, d.disconnectedNanos() - d.connectedNanos()));
+                }
             }
             return sb.toString().stripTrailing();
         });
+    }
+
+    private static String deviceRow(DeviceInfo d, Integer held, long nanos) {
+        return String.format(DEVICE_ROW, d.id(), String.format("%04x:%04x:%04x", d.bus(), d.vendor(), d.product()),
+                d.classification(), d.events(), held == null ? "" : held, String.format("%.1fs", Math.max(0, nanos) / 1e9),
+                d.learned(), d.name());
     }
 
     static final String WHITELIST_USAGE = """

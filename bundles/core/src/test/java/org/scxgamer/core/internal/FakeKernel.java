@@ -185,7 +185,19 @@ final class FakeKernel implements Kernel {
 
     @Override
     public List<DeviceInfo> devices() {
-        return List.of(new DeviceInfo(1, "fake mouse", 3, 0x5358, 1, "auto", stats[Contract.STAT_SEEN]));
+        return List.of(new DeviceInfo(2, "fake mouse", 3, 0x5358, 1, "auto", stats[Contract.STAT_SEEN], 1, 5_000_000_000L, 0,
+                "registration"));
+    }
+
+    @Override
+    public List<DeviceInfo> deviceHistory() {
+        return List.of(new DeviceInfo(1, "fake pad", 3, 0x5358, 2, "controller", 42, 0, 1_000_000_000L, 3_500_000_000L,
+                "first event"));
+    }
+
+    @Override
+    public void injectDevice(long deviceKey, int bus, int vendor, int product, boolean connect) {
+        throw new UnsupportedOperationException("the fake kernel has no device cache");
     }
 
     @Override

@@ -38,15 +38,20 @@ class ContractDriftTest {
                     m("lane", EVENT_LANE, 1), m("flags", EVENT_FLAGS, 1)),
             s("scxg_device_key", DEVICE_KEY_SIZE, m("bustype", DEVICE_KEY_BUSTYPE, 2), m("vendor", DEVICE_KEY_VENDOR, 2),
                     m("product", DEVICE_KEY_PRODUCT, 2), m("reserved", DEVICE_KEY_RESERVED, 2)),
-            s("scxg_device", DEVICE_SIZE, m("events", DEVICE_EVENTS, 8), m("id", DEVICE_ID, 4),
-                    m("rules_generation", DEVICE_RULES_GENERATION, 4), m("bustype", DEVICE_BUSTYPE, 2),
+            s("scxg_device", DEVICE_SIZE, m("events", DEVICE_EVENTS, 8), m("connected_ns", DEVICE_CONNECTED_NS, 8),
+                    m("id", DEVICE_ID, 4), m("rules_generation", DEVICE_RULES_GENERATION, 4),
+                    m("held_keys", DEVICE_HELD_KEYS, 4), m("bustype", DEVICE_BUSTYPE, 2),
                     m("vendor", DEVICE_VENDOR, 2), m("product", DEVICE_PRODUCT, 2), m("action", DEVICE_ACTION, 1),
-                    m("last_lane", DEVICE_LAST_LANE, 1), m("name", DEVICE_NAME, DEVICE_NAME_LEN)),
+                    m("last_lane", DEVICE_LAST_LANE, 1), m("learned", DEVICE_LEARNED, 1), m("reserved", DEVICE_RESERVED, 3),
+                    m("name", DEVICE_NAME, DEVICE_NAME_LEN)),
+            s("scxg_device_gone", DEVICE_GONE_SIZE, m("device", DEVICE_GONE_DEVICE, DEVICE_SIZE),
+                    m("disconnected_ns", DEVICE_GONE_DISCONNECTED_NS, 8), m("seq", DEVICE_GONE_SEQ, 8)),
             s("scxg_input_state", INPUT_STATE_SIZE, m("input_window_until_ns", INPUT_STATE_WINDOW_UNTIL_NS, 8),
                     m("lane_until_ns", INPUT_STATE_LANE_UNTIL_NS, 8 * LANE_COUNT), m("last_event_ns", INPUT_STATE_LAST_EVENT_NS, 8),
                     m("rate_ema", INPUT_STATE_RATE_EMA, 8), m("held_keys", INPUT_STATE_HELD_KEYS, 4),
                     m("continuous", INPUT_STATE_CONTINUOUS, 4), m("rules_generation", INPUT_STATE_RULES_GENERATION, 4),
-                    m("next_device_id", INPUT_STATE_NEXT_DEVICE_ID, 4)),
+                    m("next_device_id", INPUT_STATE_NEXT_DEVICE_ID, 4),
+                    m("device_history_seq", INPUT_STATE_DEVICE_HISTORY_SEQ, 8)),
             s("scxg_tunables", TUNABLES_SIZE, m("seq", TUNABLES_SEQ, 8), m("input_window_ns", TUNABLES_INPUT_WINDOW_NS, 8),
                     m("lane_boost_ns", TUNABLES_LANE_BOOST_NS, 8 * LANE_COUNT), m("slice_ns", TUNABLES_SLICE_NS, 8),
                     m("boosted_slice_ns", TUNABLES_BOOSTED_SLICE_NS, 8), m("lag_cap_ns", TUNABLES_LAG_CAP_NS, 8),
@@ -59,7 +64,7 @@ class ContractDriftTest {
                     m("msg", EXIT_INFO_MSG, EXIT_MSG_LEN)),
             s("scxg_inject_event", INJECT_EVENT_SIZE, m("dev_key", INJECT_EVENT_DEV_KEY, 8), m("bustype", INJECT_EVENT_BUSTYPE, 2),
                     m("vendor", INJECT_EVENT_VENDOR, 2), m("product", INJECT_EVENT_PRODUCT, 2), m("type", INJECT_EVENT_TYPE, 2),
-                    m("code", INJECT_EVENT_CODE, 2), m("reserved", INJECT_EVENT_RESERVED, 2), m("value", INJECT_EVENT_VALUE, 4)),
+                    m("code", INJECT_EVENT_CODE, 2), m("op", INJECT_EVENT_OP, 2), m("value", INJECT_EVENT_VALUE, 4)),
             s("scxg_inject_args", INJECT_ARGS_SIZE, m("count", INJECT_ARGS_COUNT, 4), m("repeat", INJECT_ARGS_REPEAT, 4),
                     m("flags", INJECT_ARGS_FLAGS, 4), m("reserved", INJECT_ARGS_RESERVED, 4), m("submitted", INJECT_ARGS_SUBMITTED, 8),
                     m("dropped", INJECT_ARGS_DROPPED, 8), m("filtered", INJECT_ARGS_FILTERED, 8),
@@ -79,10 +84,11 @@ class ContractDriftTest {
         Map<String, Long> stats = new LinkedHashMap<>();
         String[] statNames = {"SEEN", "FROM_HOOK", "INJECTED", "SUBMITTED", "FILTERED", "LANE_MOUSE", "LANE_KEYBOARD",
                 "LANE_CONTROLLER", "KEY_PRESS", "KEY_RELEASE", "KEY_REPEAT", "BOOSTS", "CONTINUOUS_ON", "DEVICE_CACHE_MISS",
-                "DROPPED", "RING_DROP_BASE", "COUNT"};
+                "DEVICE_CONNECTS", "DEVICE_DISCONNECTS", "DEVICE_UNCACHED", "DEVICE_GONE", "DROPPED", "RING_DROP_BASE", "COUNT"};
         int[] statValues = {STAT_SEEN, STAT_FROM_HOOK, STAT_INJECTED, STAT_SUBMITTED, STAT_FILTERED, STAT_LANE_MOUSE,
                 STAT_LANE_KEYBOARD, STAT_LANE_CONTROLLER, STAT_KEY_PRESS, STAT_KEY_RELEASE, STAT_KEY_REPEAT, STAT_BOOSTS,
-                STAT_CONTINUOUS_ON, STAT_DEVICE_CACHE_MISS, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
+                STAT_CONTINUOUS_ON, STAT_DEVICE_CACHE_MISS, STAT_DEVICE_CONNECTS, STAT_DEVICE_DISCONNECTS, STAT_DEVICE_UNCACHED,
+                STAT_DEVICE_GONE, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
         for (int i = 0; i < statNames.length; i++) {
             stats.put("SCXG_STAT_" + statNames[i], (long) statValues[i]);
         }
@@ -103,9 +109,13 @@ class ContractDriftTest {
         }
         ENUMS.put("scxg_sched_stat", sched);
         ENUMS.put("scxg_inject_flags", Map.of("SCXG_INJECT_VALUE_SEQ", (long) INJECT_VALUE_SEQ));
+        ENUMS.put("scxg_inject_op", Map.of("SCXG_INJECT_EVENT", (long) INJECT_OP_EVENT, "SCXG_INJECT_CONNECT", (long) INJECT_OP_CONNECT,
+                "SCXG_INJECT_DISCONNECT", (long) INJECT_OP_DISCONNECT));
+        ENUMS.put("scxg_device_learned", Map.of("SCXG_LEARNED_NONE", (long) LEARNED_NONE, "SCXG_LEARNED_REGISTER", (long) LEARNED_REGISTER,
+                "SCXG_LEARNED_EVENT", (long) LEARNED_EVENT));
     }
 
-    private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP,
+    private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP, DEVICE_HISTORY_MAP,
             INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP);
 
     private static Btf btf(String object) throws IOException {

@@ -43,6 +43,11 @@ class FakeControl implements ScxControl {
     }
 
     @Override
+    public List<DeviceInfo> deviceHistory() {
+        return List.of();
+    }
+
+    @Override
     public List<WhitelistRule> whitelist() {
         return List.of(WhitelistRule.parse("usb:046d:*=mouse"));
     }
