@@ -4,7 +4,9 @@
  * maps, attaches the fentry input hook, creates three uinput devices (a whitelisted AUTO mouse, a
  * keyboard on a fixed lane through a vendor wildcard rule, an unlisted device) and checks that
  * every written event arrives on the right lane, the unlisted one is filtered, held keys are
- * counted and boost state moves. Usage: hook_check OBJ_DIR (needs root and /dev/uinput).
+ * counted and boost state moves. Then the device lifetime programs: a device is cached when it registers,
+ * before any event, and leaves the cache for device_history when it unregisters, so a new device at
+ * its address is classified afresh. Usage: hook_check OBJ_DIR (needs root and /dev/uinput).
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -19,6 +21,10 @@
 #define UNLISTED_VENDOR 0xdead
 #define UNLISTED_PRODUCT 0xbeef
 #define MOUSE_FRAMES 100
+/* The lifetime check's models (the devices above were unplugged while only the event hook ran). */
+#define LIFE_VENDOR 0x2222
+#define LIFE_LISTED 0x0001
+#define LIFE_UNLISTED 0x0002
 
 struct device_tally {
 	unsigned int id;
@@ -84,6 +90,77 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int add_rule(int fd, unsigned short vendor, unsigned short product, unsigned char action)
+{
+	struct scxg_device_key key = { .bustype = BUS_USB, .vendor = vendor, .product = product };
+
+	return bpf_map_update_elem(fd, &key, &action, BPF_ANY);
+}
+
+/* The cached entry of the device with these ids, 0 if none (its id otherwise). */
+static unsigned int cached_id(int cache_fd, unsigned short vendor, unsigned short product, struct scxg_device *out)
+{
+	unsigned long long key, next;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(cache_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(cache_fd, &key, out) && out->vendor == vendor && out->product == product)
+			return out->id;
+	}
+	return 0;
+}
+
+/* Connects and unplugs uinput devices of two models at one address after another, with the lifetime programs. */
+static void check_lifetimes(struct bpf_object *events, struct bpf_object *hook)
+{
+	const char *progs[] = { "on_device_register", "on_device_register_exit", "on_device_unregister" };
+	int cache = map_fd(events, "device_cache"), history = map_fd(events, "device_history");
+	unsigned int last_id = 0, ids_ok = 1, learned_ok = 1, gone_ok = 1, history_ok = 1;
+	struct bpf_link *links[3];
+	struct scxg_device d;
+	struct scxg_device_gone g;
+
+	check(!add_rule(map_fd(events, "device_rules"), LIFE_VENDOR, LIFE_LISTED, SCXG_RULE_AUTO),
+	      "whitelist: %04x:%04x AUTO, %04x:%04x unlisted", LIFE_VENDOR, LIFE_LISTED, LIFE_VENDOR, LIFE_UNLISTED);
+	for (int i = 0; i < 3; i++) {
+		links[i] = bpf_program__attach(bpf_object__find_program_by_name(hook, progs[i]));
+		check(links[i] != NULL, "%s attaches (%s)", progs[i], links[i] ? "attached" : strerror(errno));
+		if (!links[i])
+			return;
+	}
+	for (int cycle = 0; cycle < 20; cycle++) {
+		unsigned short vendor = LIFE_VENDOR, product = cycle % 2 ? LIFE_UNLISTED : LIFE_LISTED;
+		int fd = uinput_create("scxgamer lifetime", vendor, product, 0);
+		unsigned int id, slot;
+
+		if (fd < 0) {
+			check(0, "uinput device of cycle %d created", cycle);
+			return;
+		}
+		id = cached_id(cache, vendor, product, &d);
+		ids_ok &= id > last_id;
+		learned_ok &= d.learned == SCXG_LEARNED_REGISTER && d.events == 0 &&
+			      d.action == (cycle % 2 ? SCXG_LANE_NONE : SCXG_RULE_AUTO);
+		last_id = id;
+		ioctl(fd, UI_DEV_DESTROY);
+		close(fd);
+		gone_ok &= cached_id(cache, vendor, product, &d) == 0;
+		slot = 0;
+		for (unsigned int s = 0; s < SCXG_DEVICE_HISTORY; s++)
+			if (!bpf_map_lookup_elem(history, &s, &g) && g.device.id == id)
+				slot = s + 1;
+		history_ok &= slot != 0;
+	}
+	check(ids_ok, "20 connections: each cached at registration with a new id (last %u)", last_id);
+	check(learned_ok, "each classified at registration, before any event (mouse AUTO, unlisted NONE)");
+	check(gone_ok, "each left the cache when it unregistered");
+	check(history_ok, "each is in device_history");
+	for (int i = 0; i < 3; i++)
+		bpf_link__destroy(links[i]);
+}
+
 /* Finds our devices' ids in device_cache by vendor/product. */
 static void resolve_ids(int cache_fd)
 {
@@ -105,13 +182,6 @@ static void resolve_ids(int cache_fd)
 		else if (d.vendor == UNLISTED_VENDOR && d.product == UNLISTED_PRODUCT)
 			unlisted.id = d.id;
 	}
-}
-
-static int add_rule(int fd, unsigned short vendor, unsigned short product, unsigned char action)
-{
-	struct scxg_device_key key = { .bustype = BUS_USB, .vendor = vendor, .product = product };
-
-	return bpf_map_update_elem(fd, &key, &action, BPF_ANY);
 }
 
 int main(int argc, char **argv)
@@ -205,6 +275,7 @@ int main(int argc, char **argv)
 	close(mfd);
 	close(kfd);
 	close(ufd);
+	check_lifetimes(events, hook);
 	bpf_object__close(hook);
 	bpf_object__close(events);
 	printf("hook_check: %d failure(s)\n", check_failures);

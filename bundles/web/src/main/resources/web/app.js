@@ -92,6 +92,14 @@ function render(d) {
   const rings = d.rings.filter((x) => x.dropped > 0);
   fill('rings', [{ ring: 'all (kernel)', dropped: c['events.dropped.kernel'] || 0 }, ...rings],
     (r, x) => { cell(r, x.ring); cell(r, x.dropped, 'num'); });
+  fill('devices', d.devices, (r, x) => {
+    cell(r, x.id, 'num'); cell(r, x.name); cell(r, x.ids); cell(r, x.classification); cell(r, x.events, 'num');
+    cell(r, x.heldKeys, 'num'); cell(r, x.seconds + ' s', 'num'); cell(r, x.learned);
+  });
+  fill('gone', d.deviceHistory.slice().reverse(), (r, x) => {
+    cell(r, x.id, 'num'); cell(r, x.name); cell(r, x.ids); cell(r, x.classification); cell(r, x.events, 'num');
+    cell(r, x.seconds + ' s', 'num');
+  });
   fill('subscribers', d.subscribers, (r, x) => {
     cell(r, x.name); cell(r, x.bundle); cell(r, x.matched, 'num'); cell(r, x.delivered, 'num');
     cell(r, x.dropped, 'num'); cell(r, x.failures, 'num'); cell(r, x.queued + ' / ' + x.queueCapacity, 'num');

@@ -14,7 +14,7 @@ import org.scxgamer.api.event.Lane;
  * @param connectedNanos   CLOCK_MONOTONIC time the kernel side learned the connection
  * @param disconnectedNanos CLOCK_MONOTONIC time it unregistered, 0 while connected
  * @param learned          how the connection was learned: "registration" (seen connecting),
- *                         "first event" (connected before the hook attached, or the cache was full then),
+ *                         "first-event" (connected before the hook attached, or the cache was full then),
  *                         "uncached" (the cache is full)
  */
 public record DeviceInfo(int id, String name, int bus, int vendor, int product, String classification, long events,
@@ -22,7 +22,7 @@ public record DeviceInfo(int id, String name, int bus, int vendor, int product, 
 
     /** A connected device learned on its first event, with nothing held. */
     public DeviceInfo(int id, String name, int bus, int vendor, int product, String classification, long events) {
-        this(id, name, bus, vendor, product, classification, events, 0, 0, 0, "first event");
+        this(id, name, bus, vendor, product, classification, events, 0, 0, 0, "first-event");
     }
 
     /** Lane for devices classified to a fixed lane, NONE otherwise. */

@@ -970,7 +970,7 @@ public final class LibbpfKernel implements Kernel {
         int product = m.getShort(at + Contract.DEVICE_PRODUCT) & 0xffff;
         String learned = switch (m.getByte(at + Contract.DEVICE_LEARNED)) {
             case Contract.LEARNED_REGISTER -> "registration";
-            case Contract.LEARNED_EVENT -> "first event";
+            case Contract.LEARNED_EVENT -> "first-event";
             default -> "uncached";
         };
         return new DeviceInfo(m.getInt(at + Contract.DEVICE_ID), cString(m, at + Contract.DEVICE_NAME, Contract.DEVICE_NAME_LEN),

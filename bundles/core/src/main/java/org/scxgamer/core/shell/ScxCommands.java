@@ -162,7 +162,7 @@ public class ScxCommands {
     static final String DEVICES_USAGE = """
             scx:devices — the input devices connected now (one id per connection, counts of this connection only),
             then the last disconnected ones the kernel side keeps, newest last. learned: registration (seen
-            connecting), first event (connected before the hook attached), uncached (the device cache is full).""";
+            connecting), first-event (connected before the hook attached), uncached (the device cache is full).""";
 
     private static final String DEVICE_ROW = "%-6s %-16s %-10s %10s %4s %8s  %-12s %s%n";
 
@@ -182,7 +182,7 @@ public class ScxCommands {
             }
             sb.append("disconnected (last ").append(gone.size()).append(", newest last):\n");
             if (!gone.isEmpty()) {
-                sb.append(String.format(DEVICE_ROW, "id", "bus:vendor:prod", "class", "events", "", "lasted", "learned", "name"));
+                sb.append(String.format(DEVICE_ROW, "id", "bus:vendor:prod", "class", "events", "held", "lasted", "learned", "name"));
                 for (DeviceInfo d : gone) {
                     sb.append(deviceRow(d, null, d.disconnectedNanos() - d.connectedNanos()));
                 }
@@ -193,7 +193,7 @@ public class ScxCommands {
 
     private static String deviceRow(DeviceInfo d, Integer held, long nanos) {
         return String.format(DEVICE_ROW, d.id(), String.format("%04x:%04x:%04x", d.bus(), d.vendor(), d.product()),
-                d.classification(), d.events(), held == null ? "" : held, String.format("%.1fs", Math.max(0, nanos) / 1e9),
+                d.classification(), d.events(), held == null ? "-" : held, String.format("%.1fs", Math.max(0, nanos) / 1e9),
                 d.learned(), d.name());
     }
 

@@ -192,7 +192,7 @@ final class FakeKernel implements Kernel {
     @Override
     public List<DeviceInfo> deviceHistory() {
         return List.of(new DeviceInfo(1, "fake pad", 3, 0x5358, 2, "controller", 42, 0, 1_000_000_000L, 3_500_000_000L,
-                "first event"));
+                "first-event"));
     }
 
     @Override

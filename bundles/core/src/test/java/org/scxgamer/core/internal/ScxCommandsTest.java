@@ -73,6 +73,17 @@ class ScxCommandsTest {
     }
 
     @Test
+    void devicesListsTheConnectedThenTheDisconnected() throws Exception {
+        String[] lines = run("scx:devices").split("\n");
+        assertThat(lines[0]).isEqualTo("connected: 1");
+        assertThat(lines[1].split(" +")).containsExactly("id", "bus:vendor:prod", "class", "events", "held", "age", "learned", "name");
+        assertThat(lines[2]).matches("2 +0003:5358:0001 +auto +0 +1 +[0-9.]+s +registration +fake mouse");
+        assertThat(lines[3]).isEqualTo("disconnected (last 1, newest last):");
+        assertThat(lines[5]).matches("1 +0003:5358:0002 +controller +42 +- +2\\.5s +first-event +fake pad");
+        assertThat(lines).hasSize(6);
+    }
+
+    @Test
     void badInputGivesOneClearLineAndNoStackTrace() throws Exception {
         assertThat(run("scx:inject --lane touchpad 3")).isEqualTo("error: --lane 'touchpad': accepted: mouse, keyboard, controller");
         assertThat(run("scx:inject")).startsWith("error: COUNT is missing").contains("--seq");

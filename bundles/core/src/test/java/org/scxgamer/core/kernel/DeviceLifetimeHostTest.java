@@ -133,7 +133,7 @@ class DeviceLifetimeHostTest {
         InjectResult r = frames(KEY, LISTED, 10);
         assertThat(r.submitted()).isEqualTo(20);
         DeviceInfo early = only(kernel.devices());
-        assertThat(early.learned()).as("connected before the hook: learned on its first event").isEqualTo("first event");
+        assertThat(early.learned()).as("connected before the hook: learned on its first event").isEqualTo("first-event");
         assertThat(early.classification()).isEqualTo("mouse");
 
         // Its unregistration was not seen; an unlisted device registers at the same address.
@@ -190,7 +190,7 @@ class DeviceLifetimeHostTest {
 
         disconnect(keys.get(1));
         frames(extra, LISTED, 5);
-        DeviceInfo learned = kernel.devices().stream().filter(d -> d.learned().equals("first event")).findFirst().orElseThrow();
+        DeviceInfo learned = kernel.devices().stream().filter(d -> d.learned().equals("first-event")).findFirst().orElseThrow();
         assertThat(learned.classification()).isEqualTo("mouse");
         assertThat(learned.events()).as("counted from the event that found room").isEqualTo(10);
         assertThat(learned.id()).isNotZero();

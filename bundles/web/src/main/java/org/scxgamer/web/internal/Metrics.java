@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
+import org.scxgamer.api.control.DeviceInfo;
 import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
@@ -65,6 +66,7 @@ final class Metrics {
         }
 
         counters(new TreeMap<>(m.counters()));
+        devices(m.devices());
         subscribers(m.subscribers());
         latency(m.latencyTotal(), m.latencySumNanos());
 
@@ -117,6 +119,20 @@ final class Metrics {
                 family(base + "_total", "counter", "Core counter " + e.getKey() + " (scx:stats)");
                 sample(base + "_total", Map.of(), e.getValue());
             }
+        }
+    }
+
+    /** Connected devices only: a device that unplugs leaves (each connection is its own series, by id). */
+    private void devices(List<DeviceInfo> devices) {
+        family("scxgamer_devices_connected", "gauge", "Input devices connected now (scx:devices)");
+        sample("scxgamer_devices_connected", Map.of(), devices.size());
+        if (devices.isEmpty()) {
+            return;
+        }
+        family("scxgamer_device_events_total", "counter", "Events of each connected input device, per connection");
+        for (DeviceInfo d : devices) {
+            sample("scxgamer_device_events_total", labels("id", Integer.toString(d.id()), "name", d.name(),
+                    "ids", String.format("%04x:%04x:%04x", d.bus(), d.vendor(), d.product()), "class", d.classification()), d.events());
         }
     }
 

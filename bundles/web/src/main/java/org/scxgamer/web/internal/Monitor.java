@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.scxgamer.api.control.DeviceInfo;
 import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
@@ -257,6 +258,26 @@ public class Monitor implements InputEventListener, EventHandler {
     Map<String, Long> counters() {
         ScxControl c = control;
         return c == null ? Map.of() : c.counters();
+    }
+
+    /** Connected input devices; empty while the core or its buffers are not running. */
+    List<DeviceInfo> devices() {
+        ScxControl c = control;
+        try {
+            return c == null ? List.of() : c.devices();
+        } catch (IllegalStateException e) {
+            return List.of(); // part BUFFERS is not active: no device cache to read
+        }
+    }
+
+    /** Recently disconnected input devices, oldest first; empty like {@link #devices()}. */
+    List<DeviceInfo> deviceHistory() {
+        ScxControl c = control;
+        try {
+            return c == null ? List.of() : c.deviceHistory();
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
     }
 
     SchedulerStatus scheduler() {

@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
+import org.scxgamer.api.control.DeviceInfo;
 import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
@@ -83,6 +84,13 @@ final class StatusDocument {
         counters.forEach(j::put);
         j.end();
 
+        j.key("devices").array();
+        m.devices().forEach(d -> device(j, d));
+        j.endArray();
+        j.key("deviceHistory").array();
+        m.deviceHistory().forEach(d -> device(j, d));
+        j.endArray();
+
         j.key("subscribers").array();
         for (SubscriberInfo i : m.subscribers()) {
             j.object().put("name", i.name()).put("bundle", i.bundle()).put("serviceId", i.serviceId())
@@ -99,6 +107,15 @@ final class StatusDocument {
         j.endArray();
         j.put("profile", m.activeProfile());
         return j.end().toString();
+    }
+
+    private static void device(Json j, DeviceInfo d) {
+        j.object().put("id", d.id()).put("name", d.name())
+                .put("ids", String.format("%04x:%04x:%04x", d.bus(), d.vendor(), d.product()))
+                .put("classification", d.classification()).put("events", d.events()).put("heldKeys", d.heldKeys())
+                .put("learned", d.learned())
+                .put("seconds", Math.round(((d.connected() ? System.nanoTime() : d.disconnectedNanos()) - d.connectedNanos()) / 1e8) / 10.0)
+                .end();
     }
 
     private static double us(Histogram h, double percentile) {
