@@ -1,0 +1,60 @@
+package org.scxgamer.core.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loader's answer to a kernel that lacks a function the hook object traces (libbpf fails the whole
+ * object on the first target it cannot find): retarget or leave out that one program, keep the rest.
+ */
+class HookPlanTest {
+
+    /** What libbpf 1.4 says when an fentry/fexit target is not in the kernel's BTF. */
+    static LibbpfException missing(String function) {
+        return new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.ESRCH,
+                List.of("libbpf: prog 'p': failed to find kernel BTF type ID of '" + function + "': -3",
+                        "libbpf: prog 'p': failed to prepare load attributes: -3"));
+    }
+
+    @Test
+    void unregistrationFallsBackThenGoesAloneNeverTakingTheRestDown() {
+        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        assertThat(plan.withoutMissing(missing("__input_unregister_device"))).isTrue();
+        assertThat(plan.unregisterTarget).isEqualTo("input_unregister_device");
+        assertThat(plan.lost).singleElement().asString().startsWith("kernel has no traceable __input_unregister_device: devm-managed");
+        assertThat(plan.withoutMissing(missing("__input_unregister_device"))).as("already moved: something else is wrong").isFalse();
+
+        assertThat(plan.withoutMissing(missing("input_unregister_device"))).isTrue();
+        assertThat(plan.unregisterTarget).isNull();
+        assertThat(plan.lost).singleElement().asString()
+                .startsWith("kernel has neither __input_unregister_device nor input_unregister_device to trace");
+        assertThat(plan.register).isTrue();
+        assertThat(plan.eventTarget).isEqualTo("input_handle_event");
+    }
+
+    @Test
+    void registrationAndTheEventHookAreIndependent() {
+        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        assertThat(plan.withoutMissing(missing("input_register_device"))).isTrue();
+        assertThat(plan.register).isFalse();
+        assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
+        assertThat(plan.withoutMissing(missing("input_handle_event"))).isTrue();
+        assertThat(plan.eventTarget).isEqualTo("input_event");
+        assertThat(plan.withoutMissing(missing("input_event"))).as("the event hook has no target left").isFalse();
+        assertThat(plan.lost).singleElement().asString().contains("classified on their first event");
+    }
+
+    @Test
+    void otherFailuresAreNotMissingFunctions() {
+        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EPERM,
+                List.of("libbpf: prog 'on_device_register': failed to load: -1")))).isFalse();
+        assertThat(plan.withoutMissing(missing("some_other_function"))).isFalse();
+        assertThat(plan.lost).isEmpty();
+        assertThat(plan.register).isTrue();
+        assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
+    }
+}
