@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Every benchmark in one run (docs/BENCHMARKS.md explains them): builds (offline, no tests), runs
 # parts 1-6 (Java harness, C reference interleaved), 2b (event hub alone, JMH), 7 (footprint of the
-# runtime) and 8 (scheduler, sched_ext guest under QEMU), and writes the generated section of docs/BENCHMARKS.md.
-#   bench/run.sh [--quick] [--no-vm] [--profile]
-#   --quick    2 runs and short windows: a look, not a report (docs/BENCHMARKS.md is left alone)
-#   --no-vm    skip part 8
-#   --profile  also record JFR execution samples (every 1 ms, bench/profile.jfc) of parts 1+2 and of part 6 (bench/target/results/profile*.txt)
+# runtime), 8 (wake-to-run) and 9 (scxgamer against EEVDF and the upstream sched_ext examples: a game stand-in
+# under background loads, cyclictest, perf bench sched; both in one sched_ext guest boot under QEMU), and
+# writes the generated section of docs/BENCHMARKS.md (part 9's charts into docs/img/).
+#   bench/run.sh [--quick] [--no-vm] [--sched-only] [--profile]
+#   --quick       2 runs and short windows (part 9: one repetition of 3 s runs): a look, not a report
+#                 (docs/BENCHMARKS.md is left alone)
+#   --no-vm       skip parts 8 and 9
+#   --sched-only  only part 9 (results and charts in bench/target/results; docs/BENCHMARKS.md is left alone)
+#   --profile     also record JFR execution samples (every 1 ms, bench/profile.jfc) of parts 1+2 and of part 6 (bench/target/results/profile*.txt)
+# Part 9's settings can be overridden from the environment: SCXG_BENCH_SCHEDULERS, SCXG_BENCH_WORKLOADS,
+# SCXG_BENCH_REPS, SCXG_BENCH_SECONDS (see bench/vm/phases.sh for the names).
 # Needs root (BPF), the toolchain (scripts/install-toolchain.sh) and a downloaded Maven repository.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-runs=5 events=3000000 lat=5 over=10 starts=5 idle=60 vm_seconds=10 vm=1 profile=0 write_doc=1
+runs=5 events=3000000 lat=5 over=10 starts=5 idle=60 vm_seconds=10 vm=1 profile=0 write_doc=1 sched_only=0
+reps=2 run_seconds=8
 jmh=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
 for a in "$@"; do
   case "$a" in
-    --quick) runs=2 events=1000000 lat=2 over=3 starts=2 idle=10 vm_seconds=4 write_doc=0 jmh=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
+    --quick) runs=2 events=1000000 lat=2 over=3 starts=2 idle=10 vm_seconds=4 write_doc=0 jmh=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+             reps=1 run_seconds=3 ;;
     --no-vm) vm=0 ;;
+    --sched-only) sched_only=1 write_doc=0 ;;
     --profile) profile=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$a' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -28,8 +37,43 @@ command="bench/run.sh${*:+ $*}"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Part 9's guest programs, the upstream peers and the settings the guest script reads (bench/vm/sched-compare.sh).
+prepare_part9() {
+  local bin=bench/target/vm
+  mkdir -p "$bin"
+  make -s -C bpf OUT="$PWD/$bin" all
+  cc -O2 -g -Wall -Wextra -Werror bench/vm/game/game.c -o "$bin/scxg-game" -lpthread
+  cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include -Ibpf/vmcheck bench/vm/scxg_attach.c \
+    -o "$bin/scxg_attach" -lbpf -lelf -lz
+  bench/peers/build-peers.sh "$bin/peers" > /dev/null
+  {
+    echo "REPS=${SCXG_BENCH_REPS:-$reps}"
+    echo "SECONDS_PER_RUN=${SCXG_BENCH_SECONDS:-$run_seconds}"
+    echo "WARMUP=2"
+    echo "SCHEDULERS='${SCXG_BENCH_SCHEDULERS:-eevdf simple simple-fifo central flatcg scxgamer-c scxgamer}'"
+    echo "WORKLOADS='${SCXG_BENCH_WORKLOADS:-game144 game144-compile game60-compile game144-hogs game144-stress cyclic-other cyclic-fifo messaging pipe}'"
+  } > "$bin/compare.env"
+}
+
+# Part 9's tables and charts from the guest's output (CHART_DIR: where the PNGs go, LINK: how the doc links them).
+report_part9() {
+  local rc=$1 chart_dir=$2 link=$3
+  bench/vm/sched_report.py bench/target/vm-results/guest/sched-compare/output.log "$rc" "$chart_dir" "$link" > "$out/part-9.md"
+}
+
+if [ "$sched_only" = 1 ]; then
+  echo "bench: part 9 only (scheduler comparison, sched_ext guest)" >&2
+  mvn -B -o -q install -pl runtime,bundles/policy-foreground -am -DskipTests >&2
+  prepare_part9
+  vm_rc=0
+  integration-tests/vm/run-vm-tests.sh --results bench/target/vm-results bench/vm/sched-compare.sh >&2 || vm_rc=$?
+  report_part9 "$vm_rc" "$out/img" img
+  cat "$out/part-9.md"
+  exit "$vm_rc"
+fi
+
 echo "bench: building (mvn -o, no tests)" >&2
-mvn -B -o -q install -pl bench,runtime -am -DskipTests >&2
+mvn -B -o -q install -pl bench,runtime,bundles/policy-foreground -am -DskipTests >&2
 java_opts=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dscxgamer.bench.consumer=bench/target/bpf/ring_consumer
   -cp "$(cat bench/target/classpath)")
 
@@ -45,18 +89,21 @@ echo "bench: part 7 (footprint: $starts start-ups, ${idle} s idle)" >&2
 bench/footprint.py "$starts" "$idle" > "$out/part-7.md"
 
 if [ "$vm" = 1 ]; then
-  echo "bench: part 8 (scheduler, sched_ext guest: 4 phases of ${vm_seconds} s)" >&2
+  echo "bench: parts 8 and 9 (scheduler, one sched_ext guest boot: part 8's 4 phases of ${vm_seconds} s, then part 9)" >&2
   bin=bench/target/vm
   mkdir -p "$bin"
   make -s -C bpf OUT="$PWD/$bin" all
   cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include -Ibpf/vmcheck bench/vm/wake_latency.c \
     -o "$bin/wake_latency" -lbpf -lelf -lz -lpthread
   echo "$vm_seconds" > "$bin/seconds"
+  prepare_part9
   vm_rc=0
-  integration-tests/vm/run-vm-tests.sh --results bench/target/vm-results bench/vm/sched-latency.sh >&2 || vm_rc=$?
+  integration-tests/vm/run-vm-tests.sh --results bench/target/vm-results bench/vm/sched-latency.sh bench/vm/sched-compare.sh >&2 || vm_rc=$?
   bench/vm/report.py bench/target/vm-results/guest/sched-latency/output.log "$vm_rc" > "$out/part-8.md"
+  if [ "$write_doc" = 1 ]; then report_part9 "$vm_rc" docs/img img; else report_part9 "$vm_rc" "$out/img" img; fi
 else
   echo "Part 8 not run (--no-vm)." > "$out/part-8.md"
+  echo "Part 9 not run (--no-vm)." > "$out/part-9.md"
 fi
 
 if [ "$profile" = 1 ]; then
@@ -97,6 +144,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   grep -vE '^\| [0-9]+ \|' "$out/part-7.md" || true
   echo
   grep -vE '^\| [0-9]+ \|' "$out/part-8.md" || true
+  echo
+  cat "$out/part-9.md"
   if [ -f "$out/profile.txt" ]; then
     echo
     echo 'JFR execution samples of parts 1 and 2 (`--profile`, bench/jfr-top.py):'

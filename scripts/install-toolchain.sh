@@ -4,6 +4,9 @@
 # VM tier: QEMU, virtme-ng (from trixie, architecture all), udev, kmod.
 # System tier: Chromium + chromedriver (headless page test), the Prometheus Python client (its text
 # parser checks /metrics), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify).
+# Scheduler benchmark (bench/run.sh part 9): rt-tests (cyclictest), stress-ng, linux-perf (perf bench sched,
+# bookworm-backports) as load and reference tools in the guest, xz-utils (the kernel source tarball the upstream
+# peer schedulers are built from), gnuplot-nox (the charts of docs/BENCHMARKS.md).
 set -euo pipefail
 
 say() { printf '[toolchain] %s\n' "$*"; }
@@ -45,7 +48,8 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev python3 \
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
          file kmod udev busybox-static cpio zstd \
-         chromium chromium-driver python3-prometheus-client iproute2 util-linux systemd; do
+         chromium chromium-driver python3-prometheus-client iproute2 util-linux systemd \
+         rt-tests stress-ng xz-utils gnuplot-nox; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -54,7 +58,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 bp=()
-for p in clang-19 llvm-19 libbpf-dev libbpf1 bpftool; do
+for p in clang-19 llvm-19 libbpf-dev libbpf1 bpftool linux-perf; do
   have "$p" || bp+=("$p")
 done
 if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo 0)" ge 1:1.4; then

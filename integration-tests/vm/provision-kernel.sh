@@ -9,18 +9,8 @@ say() { printf '[kernel] %s\n' "$*" >&2; }
 
 cache=${SCXGAMER_CACHE:-/var/cache/scxgamer}/kernel
 suite=${SCXGAMER_KERNEL_SUITE:-trixie-backports}
-mkdir -p "$cache/lists/partial" "$cache/archives/partial"
-uri=$(awk '/^URIs:/ && /debian\/?$/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-[ -n "$uri" ] || { echo "cannot find the Debian archive URI in /etc/apt/sources.list.d/debian.sources: add the bookworm entry first" >&2; exit 1; }
-printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-  "$uri" "$suite" > "$cache/debian.sources"
-apt_opts=(-o Dir::Etc::sourcelist="$cache/debian.sources" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$cache/lists"
-          -o Dir::Cache="$cache" -o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-
-if [ -z "$(find "$cache/lists" -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
-  say "refreshing the $suite package list (private apt state in $cache)"
-  apt-get "${apt_opts[@]}" update -qq >&2 || say "package list refresh failed; using the cached list if there is one"
-fi
+. "$(dirname "$(readlink -f "$0")")/lib/debian-suite.sh"
+debian_suite "$cache" "$suite"
 image=$(apt-cache "${apt_opts[@]}" depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 if [ -z "$image" ]; then
   say "cannot resolve linux-image-amd64 in $suite: check network access to Debian's archive"; exit 1

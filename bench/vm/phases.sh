@@ -1,0 +1,282 @@
+# shellcheck shell=bash
+# Scheduler phases and workloads of benchmark part 9 (bench/vm/sched-compare.sh) and VM test 13, run in the
+# sched_ext guest after integration-tests/vm/lib/guest.sh. Every function prints what it measured as
+# key=value words; the report (bench/vm/sched_report.py) reads the 'result' lines.
+#
+# Schedulers (sched_start NAME / sched_stop):
+#   eevdf        the kernel's default scheduler (nothing attached)
+#   simple       scx_simple (weighted vtime)         simple-fifo  scx_simple -f (global FIFO)
+#   central      scx_central                         flatcg       scx_flatcg
+#   qmap         scx_qmap                            (the upstream examples, bench/peers/build-peers.sh)
+#   scxgamer-c   scxgamer attached by bench/vm/scxg_attach.c (no JVM); the harness gives the hints the
+#                foreground policy would (game process, its input thread classed INPUT)
+#   scxgamer     scxgamer as a gamer runs it: runtime/bin/scxgamer --headless with the foreground policy
+#                plugin dropped in, which finds the game (process.patterns) and classes its input thread
+# Needs: GAME (bench/vm/game/game.c binary, named scxg-game), ATTACH (scxg_attach), OBJ_DIR (the BPF objects),
+# PEERS (folder of the scx_* binaries), ITERS (the game's --iters-per-us, from game_calibrate), stress-ng,
+# cyclictest, perf, gcc.
+
+NCPU=$(nproc)
+# libbpf reads the kernel configuration for __kconfig externs (scx_central's CONFIG_PREEMPT_RCU) from
+# /boot/config-RELEASE or /proc/config.gz; the guest has neither (Debian does not build IKCONFIG_PROC and /boot
+# is the host's). The kernel package ships the config: a tmpfs over the guest's /boot makes it visible there.
+guest_kconfig() {
+  local rel
+  rel=$(uname -r)
+  [ -f "/boot/config-$rel" ] && return 0
+  [ -f "/usr/lib/modules/$rel/config" ] || { echo "no kernel config for $rel in /usr/lib/modules/$rel" >&2; return 1; }
+  mount -t tmpfs -o size=4m scxg-boot /boot && cp "/usr/lib/modules/$rel/config" "/boot/config-$rel"
+}
+
+# The guest's CPU count and topology, stated in the output (the harness compares schedulers on these vCPUs).
+guest_topology() {
+  local c
+  echo "topology cpus=$NCPU online=$(cat /sys/devices/system/cpu/online) model='$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)'"
+  for c in /sys/devices/system/cpu/cpu[0-9]*; do
+    echo "topology ${c##*/} core=$(cat "$c/topology/core_id") package=$(cat "$c/topology/physical_package_id") siblings=$(cat "$c/topology/thread_siblings_list") llc=$(cat "$c/cache/index3/shared_cpu_list" 2> /dev/null || echo none)"
+  done
+}
+
+game_calibrate() { "$GAME" --calibrate | sed -n 's/^iters_per_us=//p'; }
+
+sched_ops() { cat /sys/kernel/sched_ext/root/ops 2> /dev/null || true; }
+sched_state() { cat /sys/kernel/sched_ext/state; }
+
+SCHED=
+# The scheduler's loader as background process 'sched' (its fifo is made anew each phase).
+sched_bg() {
+  rm -f "$SCXG_TMP/sched.in"
+  bg_start sched "$@"
+}
+
+# sched_start NAME: attaches NAME and waits until the kernel runs it (state enabled, root/ops set).
+sched_start() {
+  local want
+  SCHED=$1
+  [ "$(sched_state)" = disabled ] || fail "a sched_ext scheduler is still attached: $(sched_ops)"
+  case $1 in
+    eevdf) return 0 ;;
+    simple) sched_bg "$PEERS/scx_simple"; want=simple ;;
+    simple-fifo) sched_bg "$PEERS/scx_simple" -f; want=simple ;;
+    central|flatcg|qmap) sched_bg "$PEERS/scx_$1"; want=$1 ;;
+    scxgamer-c)
+      sched_bg "$ATTACH" "$OBJ_DIR"
+      bg_wait_line sched '^attached$' 120 > /dev/null
+      want=scxgamer ;;
+    scxgamer)
+      # A fresh copy of the runtime each phase (clean framework cache); bg_start makes the rt fifo anew.
+      rm -rf "$SCXG_TMP/runtime" "$SCXG_TMP/rt.in"
+      rt_prepare
+      rt_deploy policy-foreground > /dev/null
+      rt_cfg scxgamer.core "whitelist=usb:046d:c077=mouse, virtual:*:*=ignore"
+      rt_cfg scxgamer.policy.foreground "process.patterns=scxg-game" "scan.interval.ms=500"
+      rt_start --headless
+      RT_JVM=
+      want=scxgamer ;;
+    *) fail "unknown scheduler '$1' (eevdf simple simple-fifo central flatcg qmap scxgamer-c scxgamer)" ;;
+  esac
+  # The runtime's JVM opens the BPF objects slowly under TCG.
+  wait_for "[ \"\$(sched_state)\" = enabled ] && [ \"\$(sched_ops)\" = $want ]" 300 "$1 attached (root/ops $want)" > /dev/null
+  ENABLE_SEQ=$(cat /sys/kernel/sched_ext/enable_seq)
+  if [ "$1" = scxgamer ]; then
+    RT_JVM=$(pgrep -f -- "-Dscxgamer.home=$RT_HOME" | head -1)
+    [ -n "$RT_JVM" ] || fail "cannot find the runtime's JVM process"
+    # The runtime's start-up (JIT compilation, plugins, the policy's first scans) settles before anything is
+    # measured: until its JVM uses less than 10 % of a CPU over 2 s (at most 120 s), then one unmeasured game
+    # run warms its input path (a gamer's runtime has been running for a while when the game starts).
+    local t0=$SECONDS a b
+    while [ $((SECONDS - t0)) -lt 120 ]; do
+      a=$(rt_ticks); sleep 2; b=$(rt_ticks)
+      [ $(((b - a) * 100 / 2)) -lt $((10 * $(getconf CLK_TCK))) ] && break
+    done
+    echo "settle sched=scxgamer seconds=$((SECONDS - t0)) jvm_cpu_pct_last_2s=$(((b - a) * 100 / 2 / $(getconf CLK_TCK)))"
+    "$GAME" --iters-per-us "$ITERS" --hz 144 --seconds 4 --warmup 1 > /dev/null 2>&1 || fail "the warm-up game run failed"
+  fi
+}
+
+# Whether the scheduler of this phase is still the one attached (0 after an ejection or a re-attach).
+sched_attached() {
+  case $SCHED in
+    eevdf) [ "$(sched_state)" = disabled ] && echo 1 || echo 0 ;;
+    *) [ "$(sched_state)" = enabled ] && [ "$(cat /sys/kernel/sched_ext/enable_seq)" = "$ENABLE_SEQ" ] && echo 1 || echo 0 ;;
+  esac
+}
+
+sched_stop() {
+  case $SCHED in
+    eevdf) ;;
+    scxgamer) rt_stop 60 > /dev/null ;;
+    scxgamer-c) bg_stop sched 30 > /dev/null; grep -E '^(sched_stats|exit) ' "$(bg_output sched)" | sed "s/^/sched $SCHED /" ;;
+    *) kill -INT "${_BG_PID[sched]}" 2> /dev/null || true; bg_stop sched 30 > /dev/null
+       grep -E 'EXIT|exit' "$(bg_output sched)" | head -3 | sed "s/^/sched $SCHED /" ;;
+  esac
+  wait_for '[ "$(sched_state)" = disabled ]' 30 "$SCHED detached" > /dev/null
+  SCHED=
+}
+
+# ---- background loads: load_start KIND SECONDS; load_result prints the load's throughput ----
+LOAD= LOAD_T0= LOAD_DIR=
+load_start() {
+  LOAD=$1 LOAD_DIR=$SCXG_TMP/load
+  local secs=$2 i
+  rm -rf "$LOAD_DIR"; mkdir -p "$LOAD_DIR"
+  LOAD_T0=$EPOCHREALTIME
+  case $1 in
+    none) ;;
+    compile)
+      printf '#include <stdio.h>\n#include <string.h>\nstatic int f(const char *s) { return (int)strlen(s) * 3; }\nint main(int argc, char **argv) { printf("%%d\\n", f(argc > 1 ? argv[1] : "x")); return 0; }\n' > "$LOAD_DIR/unit.c"
+      # A compile-like fork/exec/pipe storm at nice 0: 4 workers, each compiling a small C unit in a loop (gcc
+      # forks and execs cc1 and as, which talk through a pipe); throughput = compiles finished per second.
+      for i in 1 2 3 4; do
+        setsid bash -c 'while :; do gcc -O1 -c "$1" -o "$2/w$3.o" 2> /dev/null && echo x; done' compile \
+          "$LOAD_DIR/unit.c" "$LOAD_DIR" "$i" > "$LOAD_DIR/compile$i.out" 2>&1 &
+        echo $! >> "$LOAD_DIR/pids"
+      done ;;
+    hogs)
+      # CPU hogs: NCPU at nice 0 and NCPU at nice 19 (stress-ng's cpu stressor, bogo-ops/s each).
+      stress-ng --cpu "$NCPU" --timeout "${secs}s" --metrics-brief > "$LOAD_DIR/nice0.out" 2>&1 &
+      echo $! >> "$LOAD_DIR/pids"
+      nice -n 19 stress-ng --cpu "$NCPU" --timeout "${secs}s" --metrics-brief > "$LOAD_DIR/nice19.out" 2>&1 &
+      echo $! >> "$LOAD_DIR/pids" ;;
+    stress)
+      # stress-ng mixed: CPU, pipe, fork and context-switch stressors, one each.
+      stress-ng --cpu 1 --pipe 1 --fork 1 --switch 1 --timeout "${secs}s" --metrics-brief > "$LOAD_DIR/stress.out" 2>&1 &
+      echo $! >> "$LOAD_DIR/pids" ;;
+    *) fail "unknown load '$1' (none compile hogs stress)" ;;
+  esac
+}
+
+# stress-ng --metrics-brief: ' PREFIXNAME_ops_s=BOGO_OPS_PER_REAL_S' for each stressor NAME (0 when stress-ng
+# reported none: a stressor that got no CPU time at all).
+stress_rates() {
+  local file=$1 prefix=$2; shift 2
+  awk -v p="$prefix" -v names="$*" 'BEGIN {n = split(names, want, " ")}
+    $4 ~ /^[a-z]+$/ && $5 ~ /^[0-9]+$/ && $6 ~ /^[0-9.]+$/ && $6 > 0 {r[$4] = $5 / $6}
+    END {for (i = 1; i <= n; i++) printf " %s%s_ops_s=%.1f", p, want[i], r[want[i]] + 0}' "$file"
+}
+
+# Ends the load (the stress-ng ones end by their own --timeout) and prints its throughput words. The load's
+# own output is kept in the test's folder (loads/SCHED-REP-WORKLOAD-*.out).
+load_result() {
+  local secs pid f jobs
+  [ "$LOAD" = none ] && return 0
+  if [ "$LOAD" = compile ]; then
+    while read -r pid; do kill -TERM -- -"$pid" 2> /dev/null || true; done < "$LOAD_DIR/pids"
+  fi
+  while read -r pid; do wait "$pid" 2> /dev/null || true; done < "$LOAD_DIR/pids"
+  secs=$(awk -v a="$LOAD_T0" -v b="$EPOCHREALTIME" 'BEGIN {print b - a}')
+  mkdir -p "$SCXG_TEST_DIR/loads"
+  for f in "$LOAD_DIR"/*.out; do cp "$f" "$SCXG_TEST_DIR/loads/$SCHED-$LOAD_TAG-${f##*/}"; done
+  case $LOAD in
+    compile)
+      jobs=$(cat "$LOAD_DIR"/compile*.out | grep -c '^x$' || true)
+      printf ' load_compile_jobs=%s load_compile_jobs_s=%s' "$jobs" "$(awk -v n="$jobs" -v s="$secs" 'BEGIN {printf "%.3f", n / s}')" ;;
+    hogs)
+      stress_rates "$LOAD_DIR/nice0.out" load_nice0_ cpu
+      stress_rates "$LOAD_DIR/nice19.out" load_nice19_ cpu ;;
+    stress)
+      stress_rates "$LOAD_DIR/stress.out" load_ cpu pipe fork switch ;;
+  esac
+}
+
+# CPU time (ticks) of the runtime's JVM, 0 when it is not running.
+rt_ticks() {
+  if [ -n "${RT_JVM:-}" ] && [ -r "/proc/$RT_JVM/stat" ]; then
+    awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$RT_JVM/stat"
+  else
+    echo 0
+  fi
+}
+
+# The harness's stand-in for the foreground policy in the scxgamer-c phase; in the scxgamer phase it only
+# checks (bpftool) that the policy classed the game's input thread.
+game_hints() {
+  local pid=$1 tid= t
+  # The game names its threads as they start: look for up to 3 s.
+  for _ in $(seq 30); do
+    for t in /proc/"$pid"/task/*; do
+      [ "$(cat "$t/comm" 2> /dev/null)" = game-input ] && tid=${t##*/}
+    done
+    [ -n "$tid" ] && break
+    sleep 0.1
+  done
+  [ -n "$tid" ] || { echo " classed=no-input-thread"; return 0; }
+  case $SCHED in
+    scxgamer-c) bg_send sched "foreground $pid" "classify $tid 1"; echo " classed=harness" ;;
+    scxgamer)
+      # The policy scans every 500 ms: wait up to 3 s (inside the game's warm-up) for it to class the thread.
+      for _ in $(seq 15); do
+        if bpftool -j map dump name task_classes 2> /dev/null | grep -qE "\"key\": ?$tid,"; then echo " classed=policy"; return 0; fi
+        sleep 0.2
+      done
+      echo " classed=no" ;;
+    *) echo " classed=-" ;;
+  esac
+}
+
+# game_run REP WORKLOAD HZ LOAD SECONDS WARMUP: the game at HZ under LOAD; prints one 'result' line and the 'cdf' line.
+game_run() {
+  local rep=$1 workload=$2 hz=$3 load=$4 secs=$5 warm=$6 out=$SCXG_TMP/game.out rt0 rt1 t0 t1 hints pid
+  LOAD_TAG=$rep-$workload
+  load_start "$load" $((warm + secs + 2))
+  sleep 1
+  rt0=$(rt_ticks) t0=$EPOCHREALTIME
+  "$GAME" --iters-per-us "$ITERS" --hz "$hz" --seconds "$secs" --warmup "$warm" > "$out" 2>&1 &
+  pid=$!
+  hints=
+  if [ "$SCHED" = scxgamer-c ] || [ "$SCHED" = scxgamer ]; then
+    for _ in $(seq 50); do grep -q '^started' "$out" && break; sleep 0.1; done
+    hints=$(game_hints "$pid")
+  fi
+  wait "$pid" || fail "the game exited with status $?: $(tail -n 3 "$out")"
+  rt1=$(rt_ticks) t1=$EPOCHREALTIME
+  sleep 1
+  local loadw
+  loadw=$(load_result)
+  echo "result sched=$SCHED rep=$rep workload=$workload load=$load attached=$(sched_attached)$hints$loadw $(sed -n 's/^game //p' "$out") rt_cpu_pct=$(awk -v a="$rt0" -v b="$rt1" -v s="$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / s * 100}')"
+  echo "cdf sched=$SCHED rep=$rep workload=$workload $(sed -n 's/^cdf //p' "$out")"
+}
+
+# cyclictest (1 thread, 1 ms interval, SECONDS) under the CPU hogs; POLICY other or fifo.
+cyclic_run() {
+  local rep=$1 policy=$2 secs=$3 out=$SCXG_TMP/cyclic.out args
+  [ "$policy" = fifo ] && args=(--policy=fifo -p 80) || args=(--policy=other)
+  LOAD_TAG=$rep-cyclic-$policy
+  load_start hogs $((secs + 3))
+  sleep 1
+  cyclictest -q -m -t 1 -i 1000 -D "$secs" "${args[@]}" -v > "$out" 2>&1 || fail "cyclictest failed: $(tail -n 3 "$out")"
+  local loadw
+  loadw=$(load_result)
+  echo "result sched=$SCHED rep=$rep workload=cyclic-$policy load=hogs attached=$(sched_attached)$loadw $(
+    awk '$1 ~ /^[0-9]+:$/ && $3 ~ /^[0-9]+$/ {print $3}' "$out" | sort -n | awk -v secs="$secs" '{v[++n] = $1; s += $1}
+      END {printf "cycles=%d expected=%d lat_avg_us=%.0f lat_p50_us=%d lat_p99_us=%d lat_max_us=%d", n, secs * 1000, n ? s / n : 0, v[int(n * 0.5) + 1], v[int(n * 0.99) + 1], v[n]}')"
+}
+
+# perf bench sched messaging / pipe (fixed work: the time is the throughput).
+perf_run() {
+  local rep=$1 what=$2 out=$SCXG_TMP/perf.out
+  case $what in
+    messaging) perf bench sched messaging -g 2 -l 50 > "$out" 2>&1 || fail "perf bench sched messaging failed: $(tail -n 3 "$out")"
+      echo "result sched=$SCHED rep=$rep workload=messaging load=none attached=$(sched_attached) $(
+        awk '/Total time:/ {printf "seconds=%s msgs_s=%.0f", $3, 2 * 20 * 20 * 50 / $3}' "$out")" ;;
+    pipe) perf bench sched pipe -l 20000 > "$out" 2>&1 || fail "perf bench sched pipe failed: $(tail -n 3 "$out")"
+      echo "result sched=$SCHED rep=$rep workload=pipe load=none attached=$(sched_attached) $(
+        awk '/Total time:/ {t = $3} /ops\/sec/ {o = $1} END {printf "seconds=%s ops_s=%s", t, o}' "$out")" ;;
+  esac
+}
+
+# workload REP NAME SECONDS WARMUP
+workload() {
+  local rep=$1 name=$2 secs=$3 warm=$4
+  case $name in
+    game144) game_run "$rep" "$name" 144 none "$secs" "$warm" ;;
+    game144-compile) game_run "$rep" "$name" 144 compile "$secs" "$warm" ;;
+    game60-compile) game_run "$rep" "$name" 60 compile "$secs" "$warm" ;;
+    game144-hogs) game_run "$rep" "$name" 144 hogs "$secs" "$warm" ;;
+    game144-stress) game_run "$rep" "$name" 144 stress "$secs" "$warm" ;;
+    cyclic-other) cyclic_run "$rep" other "$secs" ;;
+    cyclic-fifo) cyclic_run "$rep" fifo "$secs" ;;
+    messaging|pipe) perf_run "$rep" "$name" ;;
+    *) fail "unknown workload '$name'" ;;
+  esac
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark part 9, run in the guest by bench/run.sh through the VM harness: every workload against every
+# scheduler in this one boot, interleaved (each repetition visits the schedulers in a different order), on
+# the same vCPUs with the same load and durations. Settings come from bench/target/vm/compare.env (run.sh):
+# REPS, SECONDS_PER_RUN, WARMUP, SCHEDULERS, WORKLOADS. Prints 'config', 'topology', 'result', 'cdf' and
+# 'sched' lines for bench/vm/sched_report.py.
+# timeout: 1800
+. "$SCXG_VM/lib/guest.sh"
+bin=$SCXG_REPO/bench/target/vm
+. "$bin/compare.env"
+. "$SCXG_REPO/bench/vm/phases.sh"
+GAME=$bin/scxg-game ATTACH=$bin/scxg_attach OBJ_DIR=$bin PEERS=$bin/peers
+modprobe uinput || fail "modprobe uinput failed"
+wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device" > /dev/null
+guest_kconfig || fail "cannot give libbpf the kernel configuration"
+ITERS=$(game_calibrate)
+[ -n "$ITERS" ] || fail "the game's calibration printed nothing"
+read -r -a scheds <<< "$SCHEDULERS"
+read -r -a works <<< "$WORKLOADS"
+echo "config reps=$REPS seconds=$SECONDS_PER_RUN warmup=$WARMUP iters_per_us=$ITERS kernel=$(uname -r) schedulers='$SCHEDULERS' workloads='$WORKLOADS'"
+guest_topology
+for ((rep = 1; rep <= REPS; rep++)); do
+  # Repetition r visits the schedulers rotated by r - 1, every other one reversed: each scheduler runs early and late.
+  order=()
+  n=${#scheds[@]}
+  for ((i = 0; i < n; i++)); do order+=("${scheds[(i + rep - 1) % n]}"); done
+  if [ $((rep % 2)) = 0 ]; then
+    rev=(); for ((i = n - 1; i >= 0; i--)); do rev+=("${order[i]}"); done; order=("${rev[@]}")
+  fi
+  echo "[guest] rep $rep: ${order[*]}" > /dev/console 2> /dev/null || true
+  echo "order rep=$rep ${order[*]}"
+  for s in "${order[@]}"; do
+    t0=$SECONDS
+    sched_start "$s"
+    for w in "${works[@]}"; do workload "$rep" "$w" "$SECONDS_PER_RUN" "$WARMUP"; done
+    sched_stop
+    echo "phase sched=$s rep=$rep seconds=$((SECONDS - t0))"
+  done
+done
+assert_eq "$((REPS * ${#scheds[@]} * ${#works[@]}))" "$(grep -c '^result ' "$SCXG_TEST_DIR/output.log" 2> /dev/null || echo 0)" "result lines (every workload against every scheduler, every repetition)"
