@@ -396,9 +396,12 @@ public class RecorderComponent {
             return null;
         }
         try {
-            for (DeviceInfo d : c.devices()) {
-                if (d.id() == id) {
-                    return new Entry.Device(id, d.bus(), d.vendor(), d.product(), d.lane().id(), d.name(), d.classification());
+            // A device can unplug before its first event reaches the recorder: it is in the history then.
+            for (List<DeviceInfo> list : List.of(c.devices(), c.deviceHistory())) {
+                for (DeviceInfo d : list) {
+                    if (d.id() == id) {
+                        return new Entry.Device(id, d.bus(), d.vendor(), d.product(), d.lane().id(), d.name(), d.classification());
+                    }
                 }
             }
         } catch (RuntimeException e) {

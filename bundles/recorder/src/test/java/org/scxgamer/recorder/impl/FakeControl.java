@@ -21,6 +21,7 @@ class FakeControl implements ScxControl {
     final List<InjectedEvent> injected = Collections.synchronizedList(new ArrayList<>());
     final List<Long> injectTimes = Collections.synchronizedList(new ArrayList<>());
     final List<DeviceInfo> devices = new ArrayList<>();
+    final List<DeviceInfo> history = new ArrayList<>();
 
     @Override
     public List<PartStatus> parts() {
@@ -44,7 +45,7 @@ class FakeControl implements ScxControl {
 
     @Override
     public List<DeviceInfo> deviceHistory() {
-        return List.of();
+        return history;
     }
 
     @Override

@@ -319,6 +319,18 @@ class RecorderTest {
     }
 
     @Test
+    void aDeviceThatUnpluggedBeforeItsEventsWereRecordedIsDescribedFromTheHistory() throws Exception {
+        control.history.add(new DeviceInfo(7, "gone pad", 3, 0x045e, 0x028e, "controller", 10, 0, 1_000, 2_000, "registration"));
+        RecorderComponent rec = new RecorderComponent(settings(), control);
+        rec.start("gone");
+        Recording r = rec.recording();
+        r.onEvent(event(1_000_000L, 7, 3, 0, 100, Lane.CONTROLLER));
+        rec.stop();
+        assertThat(entries(r.file())).filteredOn(e -> e instanceof Entry.Device).singleElement()
+                .isEqualTo(new Entry.Device(7, 3, 0x045e, 0x028e, Lane.CONTROLLER.id(), "gone pad", "controller"));
+    }
+
+    @Test
     void infoNamesTheBlockWhereAKilledRecordingBreaks() throws Exception {
         RecorderComponent rec = new RecorderComponent(settings(), control);
         rec.start("killed");
