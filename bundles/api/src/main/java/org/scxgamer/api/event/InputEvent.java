@@ -20,6 +20,10 @@ public interface InputEvent {
     /** Kernel CLOCK_MONOTONIC time of the event in ns (comparable with {@link System#nanoTime()} on Linux). */
     long timestampNanos();
 
+    /**
+     * The device connection's id, as in {@code ScxControl.devices()} and {@code deviceHistory()}: a device that
+     * unplugs and connects again gets a new one. 0 for a device the kernel side's full device cache could not hold.
+     */
     int deviceId();
 
     /** Linux input event type (EV_KEY, EV_REL, …). */
