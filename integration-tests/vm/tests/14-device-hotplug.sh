@@ -94,16 +94,14 @@ for i in $(seq 0 $((cycles - 1))); do
   [ "$dev_id" -gt "$last_id" ] || fail "cycle $i: id $dev_id is not new (last $last_id)"
   [ -z "${ids[$dev_id]:-}" ] || fail "cycle $i: id $dev_id already used by ${ids[$dev_id]}"
   ids[$dev_id]=$name last_id=$dev_id
-  bg_send "c$i" "moves $n" stats
-  bg_wait_line "c$i" '^stats ' 20 > /dev/null
-  r=$(row "$name" "$(connected "$(devices)")")
-  assert_eq "$dev_id $((3 * n))" "$(col 1 "$r") $(col 4 "$r")" "cycle $i ($m): this connection's events only"
+  bg_send "c$i" "moves $n"
   unplug "c$i"
   assert_eq $((3 * n)) "$(field events "$wrote")" "cycle $i: events written"
   d=$(devices)
   assert_eq "" "$(connected "$d")" "cycle $i: nothing connected after the unplug"
   r=$(gone "$d" | tail -n 1)
-  assert_eq "$dev_id $class $((3 * n))" "$(col 1 "$r") $(col 3 "$r") $(col 4 "$r")" "cycle $i: newest in the history"
+  assert_eq "$dev_id $class $((3 * n))" "$(col 1 "$r") $(col 3 "$r") $(col 4 "$r")" \
+    "cycle $i: newest in the history, with this connection's events only"
   if [ "$m" = listed ]; then wrote_listed=$((wrote_listed + 3 * n)); else wrote_other=$((wrote_other + 3 * n)); fi
 done
 after=$(stats)
@@ -156,8 +154,12 @@ unplug keys
 after=$(stats)
 assert_eq 0 "$(kv keys.held "$after")" "keys.held after the unplug"
 r=$(row "scxg-hp keys" "$(gone "$(devices)")")
-assert_eq 7 "$(col 4 "$r")" "the keyboard's events: 2 presses + 2 SYN written, 2 releases + 1 SYN from the kernel"
-assert_eq 7 "$(delta lane.keyboard)" "lane.keyboard"
+assert_eq 2 "$(delta keys.released)" "the kernel released both held keys as the keyboard unregistered"
+# 2 presses + 2 SYN written, the kernel's 2 releases (and a SYN after them on kernels that send one: 7.3 does not)
+kernel_extra=$(( $(col 4 "$r") - 4 - 2 ))
+assert_le 1 "$kernel_extra" "events beyond the written ones and the releases"
+assert_ge 0 "$kernel_extra" "events beyond the written ones and the releases"
+assert_eq "$(col 4 "$r")" "$(delta lane.keyboard)" "lane.keyboard: exactly the keyboard's events"
 plug keys2 "$kbd" "scxg-hp keys2"
 bg_send keys2 "key 48 0" stats
 bg_wait_line keys2 '^stats ' 20 > /dev/null
