@@ -14,6 +14,16 @@
 #ifndef SCXGAMER_COMPAT_BPF_H
 #define SCXGAMER_COMPAT_BPF_H
 
+/*
+ * The input core functions the hook object traces need no variant in BPF: where one is not traceable
+ * the loader (LibbpfKernel.HookPlan) moves its program to the fallback or leaves it out, and part
+ * DEVICES / INPUT_HOOK says what that costs:
+ *   fentry input_handle_event        -> input_event (preemptible: recursion misses possible)
+ *   fentry/fexit input_register_device -> left out (devices learned on their first event)
+ *   fexit __input_unregister_device  -> input_unregister_device (devm-managed devices not seen leaving)
+ *                                    -> left out (unplugged devices stay cached until their address registers again)
+ */
+
 /* Shared by every kernel from 6.12 on. */
 s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym __weak;
 s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle) __ksym __weak;
