@@ -45,7 +45,11 @@ public interface ScxControl {
      */
     void setTunables(Map<Tunable, Long> values, String source);
 
-    /** Pushes events through the kernel handling code ({@code repeat} times; valueSequence adds the repeat index). */
+    /**
+     * Pushes events through the kernel handling code ({@code repeat} times; valueSequence adds the repeat index).
+     * An injected device (one per deviceKey) is learned on its first event, like a device connected before the
+     * input hook, and stays in {@link #devices()} until the kernel objects reload: injected devices never unplug.
+     */
     InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence);
 
     SchedulerStatus scheduler();
