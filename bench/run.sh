@@ -93,7 +93,7 @@ if [ "$vm" = 1 ]; then
   bin=bench/target/vm
   mkdir -p "$bin"
   make -s -C bpf OUT="$PWD/$bin" all
-  cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include -Ibpf/vmcheck bench/vm/wake_latency.c \
+  cc -O2 -g -Wall -Wextra -Werror -Ibpf/include bench/vm/wake_latency.c \
     -o "$bin/wake_latency" -lbpf -lelf -lz -lpthread
   echo "$vm_seconds" > "$bin/seconds"
   prepare_part9

@@ -1,36 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared bits of the guest checks: load scxgamer_events.bpf.o, then another object whose shared
+ * For bench/vm/wake_latency.c: loads scxgamer_events.bpf.o, then another object whose shared
  * maps reuse the events object's map fds (the same protocol as the Java loader), and counters.
  */
-#ifndef SCXGAMER_VMCHECK_LOADER_H
-#define SCXGAMER_VMCHECK_LOADER_H
+#ifndef SCXGAMER_BENCH_LOADER_H
+#define SCXGAMER_BENCH_LOADER_H
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxgamer_contract.h"
-
-static int check_failures;
-
-/* Prints one "ok"/"FAIL" line per check; the exit status counts the failures. */
-static void check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: ", cond ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!cond)
-		check_failures++;
-}
 
 static struct bpf_object *load_object(const char *dir, const char *file, struct bpf_object *share_from)
 {
@@ -87,4 +69,4 @@ static int read_percpu_counters(int fd, unsigned long long *sum, int n)
 	return 0;
 }
 
-#endif /* SCXGAMER_VMCHECK_LOADER_H */
+#endif /* SCXGAMER_BENCH_LOADER_H */
