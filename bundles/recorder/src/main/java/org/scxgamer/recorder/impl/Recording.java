@@ -112,11 +112,8 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
         if (state != State.RUNNING) {
             return;
         }
-        long seq;
-        try {
-            seq = ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            droppedHere.incrementAndGet();
+        long seq = claim();
+        if (seq < 0) {
             return;
         }
         Slot s = ring.get(seq);
@@ -132,6 +129,16 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
         s.flags = e.flags();
         s.ring = e.ring();
         ring.publish(seq);
+    }
+
+    /** The next free slot's sequence, or -1 when the ring is full (the event counts as dropped here). */
+    private long claim() {
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            droppedHere.incrementAndGet();
+            return -1;
+        }
     }
 
     @Override
@@ -150,11 +157,8 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
                 props.put(key, String.valueOf(event.getProperty(key)));
             }
         }
-        long seq;
-        try {
-            seq = ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            droppedHere.incrementAndGet();
+        long seq = claim();
+        if (seq < 0) {
             return;
         }
         Slot s = ring.get(seq);
@@ -293,33 +297,19 @@ final class Recording implements InputEventListener, org.osgi.service.event.Even
         state = State.FAILED;
     }
 
-    State state() {
-        return state;
-    }
+    State state() { return state; }
 
-    String message() {
-        return message;
-    }
+    String message() { return message; }
 
-    String name() {
-        return name;
-    }
+    String name() { return name; }
 
-    Path file() {
-        return file;
-    }
+    Path file() { return file; }
 
-    int part() {
-        return part;
-    }
+    int part() { return part; }
 
-    long events() {
-        return events;
-    }
+    long events() { return events; }
 
-    long bytes() {
-        return bytes;
-    }
+    long bytes() { return bytes; }
 
     long dropped() {
         return droppedHere.get() + droppedAtSubscriber.get();
