@@ -130,6 +130,8 @@ final class FakeKernel implements Kernel {
         };
     }
 
+    // ---- InputMaps
+
     @Override
     public synchronized long[] inputStats() {
         return stats.clone();
@@ -142,6 +144,8 @@ final class FakeKernel implements Kernel {
     public long hookMisses() {
         return hookMisses;
     }
+
+    // ---- Injector
 
     @Override
     public synchronized InjectResult inject(List<InjectedEvent> events, int repeat, boolean valueSequence) {
@@ -179,6 +183,13 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
+    public void injectDevice(long deviceKey, int bus, int vendor, int product, boolean connect) {
+        throw new UnsupportedOperationException("the fake kernel has no device cache");
+    }
+
+    // ---- InputMaps (whitelist and devices)
+
+    @Override
     public void setRules(List<WhitelistRule> r) {
         rules = List.copyOf(r);
     }
@@ -196,14 +207,11 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
-    public void injectDevice(long deviceKey, int bus, int vendor, int product, boolean connect) {
-        throw new UnsupportedOperationException("the fake kernel has no device cache");
-    }
-
-    @Override
     public Map<String, Long> inputState() {
         return Map.of("held_keys", 2L);
     }
+
+    // ---- TunableSlots
 
     @Override
     public synchronized void writeTunables(Map<Tunable, Long> values) {
@@ -214,6 +222,8 @@ final class FakeKernel implements Kernel {
     public synchronized Map<Tunable, Long> readTunables() {
         return tunableWrites.isEmpty() ? Map.of() : tunableWrites.get(tunableWrites.size() - 1);
     }
+
+    // ---- SchedulerLink
 
     @Override
     public void attachScheduler() {
@@ -288,6 +298,8 @@ final class FakeKernel implements Kernel {
     public void setReaderThread(int tid) {
         readerTid = tid;
     }
+
+    // ---- lifecycle
 
     @Override
     public void close() {

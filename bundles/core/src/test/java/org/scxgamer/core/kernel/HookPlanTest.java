@@ -21,7 +21,7 @@ class HookPlanTest {
 
     @Test
     void unregistrationFallsBackThenGoesAloneNeverTakingTheRestDown() {
-        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(missing("__input_unregister_device"))).isTrue();
         assertThat(plan.unregisterTarget).isEqualTo("input_unregister_device");
         assertThat(plan.lost).singleElement().asString().startsWith("kernel has no traceable __input_unregister_device: devm-managed");
@@ -37,7 +37,7 @@ class HookPlanTest {
 
     @Test
     void registrationAndTheEventHookAreIndependent() {
-        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(missing("input_register_device"))).isTrue();
         assertThat(plan.register).isFalse();
         assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
@@ -49,7 +49,7 @@ class HookPlanTest {
 
     @Test
     void otherFailuresAreNotMissingFunctions() {
-        LibbpfKernel.HookPlan plan = new LibbpfKernel.HookPlan();
+        HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EPERM,
                 List.of("libbpf: prog 'on_device_register': failed to load: -1")))).isFalse();
         assertThat(plan.withoutMissing(missing("some_other_function"))).isFalse();

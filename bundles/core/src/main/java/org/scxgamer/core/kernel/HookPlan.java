@@ -1,0 +1,97 @@
+package org.scxgamer.core.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.jna.Pointer;
+
+/**
+ * The hook object's attach targets, adjusted one missing kernel function at a time (libbpf resolves
+ * every target before it loads, so one missing function fails the whole object). What a missing
+ * function costs is said in {@link #lost}, for part DEVICES.
+ */
+final class HookPlan {
+    private static final Logger LOG = LoggerFactory.getLogger(HookPlan.class);
+    /**
+     * The input hook's attach point: the input core calls it for every event with the device's event lock
+     * held and interrupts off, so the hook cannot be preempted there and re-entered on its CPU (a re-entered
+     * fentry program is skipped by the kernel: the event would be missed).
+     */
+    static final String HOOK_TARGET = "input_handle_event";
+    /** For kernels where {@link #HOOK_TARGET} is not traceable: every driver event passes here too, preemptibly. */
+    static final String HOOK_FALLBACK_TARGET = "input_event";
+    /** Where every input device registers (part DEVICES). */
+    static final String REGISTER_TARGET = "input_register_device";
+    /** The unregistration of plain and devm-managed devices alike. */
+    static final String UNREGISTER_TARGET = "__input_unregister_device";
+    /** Exported, but devm-managed devices unregister without passing it. */
+    static final String UNREGISTER_FALLBACK_TARGET = "input_unregister_device";
+
+    String eventTarget = HOOK_TARGET;
+    boolean register = true;
+    /** null: unregistrations are not traced. */
+    String unregisterTarget = UNREGISTER_TARGET;
+    final List<String> lost = new ArrayList<>();
+
+    void apply(Pointer obj) {
+        if (!HOOK_TARGET.equals(eventTarget)) {
+            BpfObjects.check(Libbpf.bpf_program__set_attach_target(BpfObjects.program(obj, Contract.HOOK_PROGRAM), 0, eventTarget),
+                    "retargeting the input hook to " + eventTarget);
+        }
+        if (!register) {
+            Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.REGISTER_PROGRAM), (byte) 0);
+            Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.REGISTER_EXIT_PROGRAM), (byte) 0);
+        }
+        if (unregisterTarget == null) {
+            Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.UNREGISTER_PROGRAM), (byte) 0);
+        } else if (!UNREGISTER_TARGET.equals(unregisterTarget)) {
+            BpfObjects.check(Libbpf.bpf_program__set_attach_target(BpfObjects.program(obj, Contract.UNREGISTER_PROGRAM), 0, unregisterTarget),
+                    "retargeting " + Contract.UNREGISTER_PROGRAM + " to " + unregisterTarget);
+        }
+    }
+
+    /**
+     * Retargets or leaves out the program whose function libbpf did not find; false when the failure is
+     * something else, or the event hook has no target left.
+     */
+    boolean withoutMissing(LibbpfException e) {
+        if (HOOK_TARGET.equals(eventTarget) && missingFunction(e, HOOK_TARGET)) {
+            LOG.warn("Kernel has no traceable {}: hooking {} instead, where an event that arrives while the hook is "
+                    + "preempted on the same CPU is missed by the kernel (counted in events.missed.hook)", HOOK_TARGET, HOOK_FALLBACK_TARGET);
+            eventTarget = HOOK_FALLBACK_TARGET;
+            return true;
+        }
+        if (register && missingFunction(e, REGISTER_TARGET)) {
+            register = false;
+            return lose("kernel has no traceable " + REGISTER_TARGET
+                    + ": devices are classified on their first event, not when they connect");
+        }
+        if (UNREGISTER_TARGET.equals(unregisterTarget) && missingFunction(e, UNREGISTER_TARGET)) {
+            unregisterTarget = UNREGISTER_FALLBACK_TARGET;
+            return lose("kernel has no traceable " + UNREGISTER_TARGET + ": devm-managed devices stay listed after they"
+                    + " unplug, until another device registers at their address");
+        }
+        if (UNREGISTER_FALLBACK_TARGET.equals(unregisterTarget) && missingFunction(e, UNREGISTER_FALLBACK_TARGET)) {
+            unregisterTarget = null;
+            lost.removeIf(l -> l.contains(UNREGISTER_TARGET + ":"));
+            return lose("kernel has neither " + UNREGISTER_TARGET + " nor " + UNREGISTER_FALLBACK_TARGET
+                    + " to trace: unplugged devices stay listed until another device registers at their address"
+                    + (register ? "" : ", and one allocated where an unplugged device was may be taken for it"));
+        }
+        return false;
+    }
+
+    private boolean lose(String what) {
+        LOG.warn("Input device tracking: {}", what);
+        lost.add(what);
+        return true;
+    }
+
+    /** libbpf could not find this function among the kernel's traceable ones (its message quotes the name). */
+    static boolean missingFunction(LibbpfException e, String function) {
+        return (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) && e.libbpfSays().contains("'" + function + "'");
+    }
+}
