@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.core.events.EventHub;
-import org.scxgamer.core.shell.ScxCommands;
+import org.scxgamer.commands.impl.ScxCommands;
 
 /** The scx commands through a real Gogo command processor, against the runtime on a fake kernel. */
 class ScxCommandsTest {

@@ -1,4 +1,4 @@
-package org.scxgamer.core.shell;
+package org.scxgamer.commands.impl;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
