@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * monitor rounds ({@link #tick()}, every {@link #tickMillis()} ms: part changes, ring overflow, and the
  * {@link SchedulerMonitor}). Counters live in {@link CoreCounters}, the event service's face in
  * {@link EventService}. Control-plane changes are serialised by one lock; the event path (reader →
- * subscribers) never takes it.
+ * subscribers) never takes it. (About 500 lines because it is also the {@link ScxControl} service: two
+ * dozen short methods that each check a part and call the kernel under that same lock.)
  */
 final class CoreRuntime implements ScxControl {
     private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
