@@ -43,7 +43,7 @@ prepare_part9() {
   mkdir -p "$bin"
   make -s -C bpf OUT="$PWD/$bin" all
   cc -O2 -g -Wall -Wextra -Werror bench/vm/game/game.c -o "$bin/scxg-game" -lpthread
-  cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include -Ibpf/vmcheck bench/vm/scxg_attach.c \
+  cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include bench/vm/scxg_attach.c \
     -o "$bin/scxg_attach" -lbpf -lelf -lz
   bench/peers/build-peers.sh "$bin/peers" > /dev/null
   {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The scxgamer scheduler without the platform (benchmark part 9's "scxgamer-c" phase): loads the events,
- * hook and sched objects the way the Java loader does (shared maps, bpf/vmcheck/loader.h), sets every
+ * hook and sched objects the way the Java loader does (shared maps, bench/vm/loader.h), sets every
  * input device AUTO, attaches the input hook and scxgamer_ops, and prints "attached". It then reads
  * commands from stdin, the hints the foreground policy would give:
  *   foreground TGID     the game process (sched_hints.foreground_tgid; 0 clears it)
