@@ -8,6 +8,10 @@
 # bookworm-backports) as load and reference tools in the guest, xz-utils (the kernel source tarball the upstream
 # peer schedulers are built from), gnuplot-nox (the charts of docs/BENCHMARKS.md).
 set -euo pipefail
+# Standard input closed: apt, dpkg and their maintainer scripts read from it, and when the caller's input
+# is meant for someone else (printf 'scx:status\n' | ./dev run, whose first run installs this) they would
+# eat it. Nothing here asks a question (DEBIAN_FRONTEND=noninteractive below).
+exec < /dev/null
 
 say() { printf '[toolchain] %s\n' "$*"; }
 

@@ -100,13 +100,20 @@ final class RuntimeProcess implements AutoCloseable {
         return process;
     }
 
+    /** What the runtime printed on its console (stdout and stderr). */
     String log() throws IOException {
         return Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
     }
 
+    /** The log file (log/scxgamer.log: every record from INFO up, whatever the console shows). */
+    String logFile() throws IOException {
+        Path file = home.resolve("log/scxgamer.log");
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
     /** Waits until both listeners answer (any HTTP status). */
     RuntimeProcess awaitWeb() throws Exception {
-        await(Duration.ofSeconds(60), () -> log().contains("web: metrics on") && answers(PAGE + "/scxgamer/")
+        await(Duration.ofSeconds(60), () -> logFile().contains("web: metrics on") && answers(PAGE + "/scxgamer/")
                 && answers(METRICS), "the web page and metrics listeners");
         return this;
     }

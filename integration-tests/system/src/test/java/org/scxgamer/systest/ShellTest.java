@@ -11,9 +11,44 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** The foreground Gogo shell of the runtime with the recorder and stats plugins in deploy/. */
+/** The foreground Gogo shell of the runtime. */
 class ShellTest {
+    /** A console line in the console's log format (conf/logback.xml), e.g. "20:05:48.924 INFO  o.s.core - ...". */
+    private static final Pattern CONSOLE_RECORD = Pattern.compile("(?m)^(g! )*\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +(TRACE|DEBUG|INFO|WARN|ERROR) ");
 
+    /**
+     * Commands piped in before the platform is up wait for it (the login profile holds the prompt in
+     * console:await) and then run; the console shows the banner, the parts' states and the commands' output,
+     * no log records, no java.util.logging notes; the framework stops at the end of input without a stack trace.
+     */
+    @Test
+    void pipedCommandsRunOnceThePlatformIsUpOnAQuietConsole() throws Exception {
+        try (RuntimeProcess rt = RuntimeProcess.prepare("piped")) {
+            rt.start(false, List.of());
+            rt.shell("scx:status");
+            rt.shell("scx:stats");
+            rt.shell("log:display -n 500 -l INFO");
+            rt.process().getOutputStream().close();
+            assertThat(rt.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the runtime stops at the end of its input; console:\n%s",
+                    rt.log()).isTrue();
+            String console = rt.log();
+            assertThat(console).as("console").contains("scxgamer shell (Apache Felix Gogo)")
+                    .containsPattern("(?m)^buffers +ACTIVE")
+                    .contains("mode: ")                       // scx:status
+                    .contains("events.seen: ")                // scx:stats
+                    .contains("Loading the kernel objects")   // log:display, from the log file
+                    .doesNotContain("CommandNotFoundException").doesNotContain("Exception").doesNotContain("\tat ")
+                    .doesNotContain("Registered provider").doesNotContain("WARNING").doesNotContain("ERROR");
+            Matcher record = CONSOLE_RECORD.matcher(console);
+            assertThat(record.find()).as("a log record on the console: %s", record.find(0) ? console.substring(record.start()).lines().findFirst().orElse("") : "")
+                    .isFalse();
+            // 117: the bnd launcher's STOPPED, the framework was stopped from inside (by Gogo, at the end of input).
+            assertThat(rt.process().exitValue()).as("exit status; console:\n%s", console).isEqualTo(117);
+            assertThat(rt.logFile()).as("log file").contains("Core stopped").doesNotContain("Exception");
+        }
+    }
+
+    /** With the recorder and stats plugins in deploy/. */
     @Test
     void bareStartAndStopActOnBundlesWhileRecStartStillRecords() throws Exception {
         try (RuntimeProcess rt = RuntimeProcess.prepare("shell")) {

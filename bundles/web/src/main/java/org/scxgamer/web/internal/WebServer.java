@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.Servlet;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,6 +42,11 @@ public class WebServer {
     static final String METRICS_LISTENER = "scxgamer-metrics";
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
+    /** A PID nobody configures: registering a ManagedService for it makes ConfigAdmin call back in turn. */
+    static final String SETTLED_PID = "scxgamer.web.listeners-settled";
+    private static final long SETTLE_SECONDS = 10;
+
+    private final BundleContext context;
     private final ConfigurationAdmin cm;
     private final Credentials credentials;
     private final ServiceRegistration<?> pageReg;
@@ -48,6 +57,7 @@ public class WebServer {
     @Activate
     public WebServer(BundleContext context, @Reference ConfigurationAdmin cm, @Reference Monitor monitor,
                      Map<String, Object> props) throws IOException {
+        this.context = context;
         this.cm = cm;
         Settings s;
         try {
@@ -83,6 +93,30 @@ public class WebServer {
         metricsReg.unregister();
         listener(PAGE_LISTENER, false, null, 0);
         listener(METRICS_LISTENER, false, null, 0);
+        awaitConfigAdmin();
+    }
+
+    /**
+     * Waits until ConfigAdmin has delivered what was queued before: the deletion of the listeners and a
+     * listener start still in progress. Felix ConfigAdmin hands configurations to managed services one at a
+     * time, in order, on one thread, and calls a newly registered ManagedService (here with a PID nobody
+     * configures) in that same queue. Without this wait a stop right after the start (a piped shell, SIGTERM)
+     * lets the framework stop the Jetty bundle while that thread is still starting a listener in it, which
+     * then fails with "Invalid BundleContext" and a stack trace.
+     */
+    private void awaitConfigAdmin() {
+        CountDownLatch called = new CountDownLatch(1);
+        ServiceRegistration<ManagedService> marker = context.registerService(ManagedService.class, p -> called.countDown(),
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, SETTLED_PID)));
+        try {
+            if (!called.await(SETTLE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("web: ConfigAdmin did not get to stopping the listeners within {} s; stopping anyway", SETTLE_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            marker.unregister();
+        }
     }
 
     Auth auth() {
