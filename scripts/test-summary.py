@@ -1,49 +1,95 @@
 #!/usr/bin/python3
-"""Sums the JUnit XML reports of every test tier into one line: 'N passed, N failed'.
+"""Sums the JUnit XML reports of one test run into one line: 'N passed, N failed'.
 
-A tier whose reports are missing counts as one failure (it did not run), so nothing passes by skipping.
-Exit status: 0 only if every tier ran and nothing failed.
+Usage: scripts/test-summary.py [--since FILE]
+  --since FILE  count only reports written after FILE was (./dev test touches it when the run starts):
+                a report from an earlier run is stale, named and ignored.
+
+Every module with tests (a <module> of the root pom with src/test/java, and the VM tier) must have reports
+of this run: a module whose tests did not run (it did not compile, was skipped after a module it needs
+failed, or its tier could not run) counts as one failure, per module, so nothing passes by skipping or by an
+earlier run's results. Skipped tests count as failures too. Exit status: 0 only if nothing failed.
 """
 import glob
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-tiers = {
-    "unit + host BPF (Surefire)": "bundles/*/target/surefire-reports/TEST-*.xml",
-    "benchmark smoke (Surefire)": "bench/target/surefire-reports/TEST-*.xml",
-    "in-framework (bnd-testing)": "integration-tests/target/test-reports/**/TEST-*.xml",
-    "fuzz + kill -9 (Jazzer, forked writer)": "integration-tests/fuzz/target/surefire-reports/TEST-*.xml",
-    "system (runtime process, browser)": "integration-tests/system/target/surefire-reports/TEST-*.xml",
-    "VM (sched_ext guest)": "integration-tests/vm/results/TEST-*.xml",
+
+# Where a module's reports are when they are not Surefire's, and what each module's tests are.
+REPORTS = {
+    "integration-tests": "target/test-reports/**/TEST-*.xml",  # bnd-testing, in a real framework
+    "integration-tests/vm": "results/TEST-*.xml",               # run-vm-tests.sh
 }
-passed = failed = skipped = 0
-for tier, pattern in tiers.items():
-    files = glob.glob(os.path.join(root, pattern), recursive=True)
-    t_pass = t_fail = t_skip = 0
+SUREFIRE = "target/surefire-reports/TEST-*.xml"
+KIND = {
+    "bench": "benchmark smoke",
+    "integration-tests": "in-framework",
+    "integration-tests/fuzz": "fuzz + kill -9",
+    "integration-tests/system": "system: runtime process, browser",
+    "integration-tests/vm": "VM: sched_ext guest",
+}
+
+
+def modules_with_tests():
+    with open(os.path.join(root, "pom.xml"), encoding="utf-8") as f:
+        modules = re.findall(r"<module>([^<]+)</module>", f.read())
+    found = [m for m in modules if os.path.isdir(os.path.join(root, m, "src", "test", "java"))]
+    return found + ["integration-tests/vm"]
+
+
+def read_reports(files):
+    passed = failed = skipped = 0
     for f in files:
         try:
             suites = ET.parse(f).getroot()
         except ET.ParseError as e:
-            print(f"  {tier}: unreadable report {f}: {e}")
-            t_fail += 1
+            print(f"  unreadable report {os.path.relpath(f, root)}: {e}")
+            failed += 1
             continue
         for case in suites.iter("testcase"):
             if case.find("failure") is not None or case.find("error") is not None:
-                t_fail += 1
-                print(f"  FAILED [{tier}] {case.get('classname', '')}.{case.get('name', '')}")
+                failed += 1
+                print(f"  FAILED {case.get('classname', '')}.{case.get('name', '')}")
             elif case.find("skipped") is not None:
-                t_skip += 1
+                skipped += 1
+                print(f"  SKIPPED (counts as failed) {case.get('classname', '')}.{case.get('name', '')}")
             else:
-                t_pass += 1
-    if not files or t_pass + t_fail + t_skip == 0:
-        print(f"  FAILED [{tier}] no test reports ({pattern}): the tier did not run")
-        t_fail += 1
-    print(f"tier {tier}: {t_pass} passed, {t_fail} failed, {t_skip} skipped")
-    passed, failed, skipped = passed + t_pass, failed + t_fail, skipped + t_skip
+                passed += 1
+    return passed, failed, skipped
 
-# Skipped tests count as failures: a real test must never be skipped by default.
-failed += skipped
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 else 1)
+
+def main(argv):
+    since = None
+    if len(argv) == 2 and argv[0] == "--since":
+        since = os.path.getmtime(argv[1])
+    elif argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    total_pass = total_fail = 0
+    for module in modules_with_tests():
+        pattern = os.path.join(root, module, REPORTS.get(module, SUREFIRE))
+        files = sorted(glob.glob(pattern, recursive=True))
+        stale = [f for f in files if since is not None and os.path.getmtime(f) < since]
+        fresh = [f for f in files if f not in stale]
+        for f in stale:
+            print(f"  stale report ignored (written before this run): {os.path.relpath(f, root)}")
+        p, fl, sk = read_reports(fresh)
+        if p + fl + sk == 0:
+            why = "only stale reports" if stale else "no reports"
+            print(f"  FAILED [{module}] its tests did not run in this run ({why} at {os.path.relpath(pattern, root)})")
+            fl += 1
+        kind = KIND.get(module, "unit + host BPF")
+        print(f"module {module} ({kind}): {p} passed, {fl} failed, {sk} skipped")
+        total_pass += p
+        total_fail += fl + sk
+    if since is None:
+        print("  (no --since: reports of any age were counted)")
+    print(f"{total_pass} passed, {total_fail} failed")
+    return 0 if total_fail == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

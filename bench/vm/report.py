@@ -3,9 +3,13 @@
 
 Usage: bench/vm/report.py OUTPUT_LOG VM_EXIT_STATUS
 """
+import os
 import re
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verdict import verdict, work_differs  # noqa: E402  the one rule: "met" only over equal work
 
 log_path, vm_rc = sys.argv[1], sys.argv[2]
 try:
@@ -42,9 +46,12 @@ for key in ("p50", "p99"):
             continue
         ratio = phases[name][key] / d[key] if d[key] else float("nan")
         target = "≤ 0.5×" if key == "p99" and name == "scxgamer" else "–"
-        verdict = ("met" if ratio <= 0.5 else "**missed**") if target != "–" else "–"
+        # The phases must have done the same work: the writer's reports (written) and the samples (n).
+        unequal = [w for w in (work_differs("writer reports", phases[name].get("written"), d.get("written")),
+                               work_differs("samples", phases[name].get("n"), d.get("n"))) if w]
+        judged = verdict(ratio <= 0.5, unequal) if target != "–" else "–"
         print(f"| 8 | wake-to-run {key}, µs, {label} | {cell(name, key)} | default {cell('default', key)} | "
-              f"{ratio:.2f}× | {target} | {verdict} |")
+              f"{ratio:.2f}× | {target} | {judged} |")
 if "default-after" in phases:
     print(f"| 8 | wake-to-run p50 / p99, µs, default scheduler again after detaching | {cell('default-after', 'p50')} / "
           f"{cell('default-after', 'p99')} | – | – | – | – |")

@@ -269,7 +269,10 @@ rt_stop() { bg_stop rt "${1:-30}"; }
 # the reliability fragment SCENARIO-NAME.md (e.g. 6-soak), which run-vm-tests.sh collects into
 # results/reliability/ for scripts/reliability-report.py (docs/RELIABILITY.md).
 reliability_md() {
-  local name=$1; shift
+  local name=$1 file; shift
+  file=$SCXG_TEST_DIR/reliability/$name.md
   mkdir -p "$SCXG_TEST_DIR/reliability"
-  printf '%s\n' "$@" >> "$SCXG_TEST_DIR/reliability/$name.md"
+  # The first line names the test (testcase vm/NAME of TEST-vm.xml): the doc shows its result of the same run.
+  [ -f "$file" ] || printf '<!-- written by: vm#%s -->\n' "$SCXG_TEST_NAME" > "$file"
+  printf '%s\n' "$@" >> "$file"
 }

@@ -3,6 +3,7 @@ package org.scxgamer.systest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,12 @@ class UnprivilegedRuntimeTest {
         rt.close();
     }
 
+    /** A reliability fragment's first line: the test method calling this (the doc shows its result in the same run). */
+    private static String writtenBy() {
+        StackWalker.StackFrame caller = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst()).orElseThrow();
+        return "<!-- written by: " + caller.getClassName() + "#" + caller.getMethodName() + " -->\n";
+    }
+
     @Test
     void withEveryBpfCallRefusedEachPartSaysWhyAndTheRestRuns() throws Exception {
         rt.await(Duration.ofSeconds(30), () -> rt.log().contains("Part SCHEDULER:"), "the core's part report");
@@ -56,13 +63,23 @@ class UnprivilegedRuntimeTest {
                 .containsPattern("Part INJECTOR: UNAVAILABLE \\(kernel refuses BPF[^:]*: EPERM")
                 .containsPattern("Part INPUT_HOOK: UNAVAILABLE \\((kernel refuses (BPF|tracing programs)[^:]*: EPERM|kernel has no)")
                 .containsPattern("Part SCHEDULER: UNAVAILABLE \\((no sched_ext in this kernel|kernel refuses)");
-        assertThat(Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", rt.basicAuth()).statusCode()).isEqualTo(200);
-        assertThat(Http.get(RuntimeProcess.METRICS, rt.basicAuth()).body()).contains("scxgamer_core_available");
-        assertThat(Http.get(RuntimeProcess.METRICS, null).statusCode()).as("still no access without login").isEqualTo(401);
+        // The page, its API and the metrics keep serving, each with what the parts say, and still only with the login.
+        HttpResponse<String> page = Http.get(RuntimeProcess.PAGE + "/scxgamer/", rt.basicAuth());
+        assertThat(page.statusCode()).as("the page").isEqualTo(200);
+        assertThat(page.body()).as("the page").contains("<title>scxgamer</title>");
+        HttpResponse<String> status = Http.get(RuntimeProcess.PAGE + "/scxgamer/api/status", rt.basicAuth());
+        assertThat(status.statusCode()).as("the page's API").isEqualTo(200);
+        assertThat(status.body()).as("the page's API").containsPattern("\"part\": ?\"BUFFERS\", ?\"state\": ?\"UNAVAILABLE\"");
+        HttpResponse<String> metrics = Http.get(RuntimeProcess.METRICS, rt.basicAuth());
+        assertThat(metrics.statusCode()).as("the metrics").isEqualTo(200);
+        assertThat(metrics.body()).as("the metrics").contains("scxgamer_core_available").contains("scxgamer_part_state");
+        for (String url : List.of(RuntimeProcess.PAGE + "/scxgamer/", RuntimeProcess.PAGE + "/scxgamer/api/status", RuntimeProcess.METRICS)) {
+            assertThat(Http.get(url, null).statusCode()).as("still no access to %s without login", url).isEqualTo(401);
+        }
         assertThat(rt.process().isAlive()).isTrue();
         List<String> parts = log.lines().filter(l -> l.contains("KernelReports") && l.contains("Part "))
                 .map(l -> l.substring(l.indexOf("Part "))).distinct().toList();
-        Files.writeString(REPORT.resolve("4-kernel-no-privileges.md"), "Tried the runtime started directly as user nobody with no "
+        Files.writeString(REPORT.resolve("4-kernel-no-privileges.md"), writtenBy() + "Tried the runtime started directly as user nobody with no "
                 + "capabilities (past the launcher, which refuses this itself), so every BPF call fails with EPERM. Held: each of the "
                 + parts.size() + " part reports below gives a precise state and reason; the web page, API and metrics kept serving "
                 + "(with login; 401 without); the process kept running.\n\n```\n" + String.join("\n", parts) + "\n```\n");
@@ -99,7 +116,7 @@ class UnprivilegedRuntimeTest {
         write(cfg, "boost.mouse.us = 7500\n".getBytes(StandardCharsets.UTF_8));
         rt.await(Duration.ofSeconds(15), () -> rt.log().lines().anyMatch(l -> l.contains("Tunables set by config file:" + cfg) && l.contains("MOUSE_BOOST_US=7500")),
                 "a valid file after the refused ones");
-        Files.writeString(REPORT.resolve("1-bad-configuration-unloadable.md"), "Tried, in the real runtime (with the guard), "
+        Files.writeString(REPORT.resolve("1-bad-configuration-unloadable.md"), writtenBy() + "Tried, in the real runtime (with the guard), "
                 + cases.size() + " edits of a loaded scxgamer.core.cfg that ConfigAdmin cannot take at all (FileInstall used to drop "
                 + "them without a word) or that made the file world-writable (FileInstall used to load them without asking the "
                 + "guard). Held for all " + cases.size() + ": the guard refused the edit naming the file and the problem, nothing "

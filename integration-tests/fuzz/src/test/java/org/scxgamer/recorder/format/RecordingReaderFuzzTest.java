@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -24,6 +29,32 @@ public class RecordingReaderFuzzTest {
     static final AtomicLong BLOCKS = new AtomicLong();
     static final AtomicLong ENTRIES = new AtomicLong();
     static final AtomicLong FORMAT_ERRORS = new AtomicLong();
+
+    /** How the fuzz test ended, as JUnit saw it: null until it ended; "passed", or what failed or why it did not run. */
+    static final AtomicReference<String> OUTCOME = new AtomicReference<>();
+
+    @RegisterExtension
+    static final TestWatcher WATCHER = new TestWatcher() {
+        @Override
+        public void testSuccessful(ExtensionContext context) {
+            OUTCOME.compareAndSet(null, "passed");
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            OUTCOME.set("FAILED: " + cause);
+        }
+
+        @Override
+        public void testAborted(ExtensionContext context, Throwable cause) {
+            OUTCOME.set("aborted: " + cause);
+        }
+
+        @Override
+        public void testDisabled(ExtensionContext context, Optional<String> reason) {
+            OUTCOME.set("disabled" + reason.map(r -> ": " + r).orElse(""));
+        }
+    };
 
     @FuzzTest(maxDuration = "45s")
     void readAnything(byte[] data) {
@@ -67,11 +98,21 @@ public class RecordingReaderFuzzTest {
     static void report() throws IOException {
         Path dir = Path.of(System.getProperty("scxgamer.reliability.dir", "target/reliability"));
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("3-recording-fuzz.md"), "Tried coverage-guided fuzzing (Jazzer, libFuzzer engine, "
-                + "seeded with valid recordings) of the recording reader, each input read with its size known and unknown: "
-                + INPUTS.get() + " inputs. Held: every read ended in whole blocks followed by a clean end or a format "
-                + "error naming the place (" + HEADERS.get() + " reads got past the header, " + BLOCKS.get()
-                + " blocks and " + ENTRIES.get() + " entries decoded, " + FORMAT_ERRORS.get() + " format errors); no other "
-                + "exception or error escaped.\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("3-recording-fuzz.md"), summary(OUTCOME.get()), StandardCharsets.UTF_8);
+    }
+
+    /** The fragment: what was tried, and what held only when the fuzz test passed. */
+    static String summary(String outcome) {
+        String tried = "<!-- written by: " + RecordingReaderFuzzTest.class.getName() + "#readAnything -->\n"
+                + "Tried coverage-guided fuzzing (Jazzer, libFuzzer engine, seeded with valid recordings) of the recording reader, "
+                + "each input read with its size known and unknown: " + INPUTS.get() + " inputs (" + HEADERS.get()
+                + " reads got past the header, " + BLOCKS.get() + " blocks and " + ENTRIES.get() + " entries decoded, "
+                + FORMAT_ERRORS.get() + " format errors). ";
+        if ("passed".equals(outcome)) {
+            return tried + "Held: every read ended in whole blocks followed by a clean end or a format error naming the place; "
+                    + "no other exception or error escaped.\n";
+        }
+        return tried + "**Did not hold**: the fuzz test " + (outcome == null ? "did not end" : outcome.split("\n", 2)[0])
+                + " (a finding: an input broke an invariant or let another exception escape; the test's report names it).\n";
     }
 }
