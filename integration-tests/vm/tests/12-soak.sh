@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Reliability scenario 6 (soak): uinput mouse input at 8 kHz under CPU saturation with every plugin
-# installed, for SCXG_SOAK_SECONDS (60 in CI; the documented long run is 600): every event counted and
-# delivered (zero kernel drops, no subscriber drops), JVM memory flat, the scheduler never ejected.
+# Reliability scenario 6 (soak): uinput mouse input paced at 8 kHz (under TCG the writer reaches 2-3.5 kHz;
+# at least MIN_RATE is asserted) under CPU saturation that covers the whole time the writer runs (checked),
+# with every plugin installed, for SCXG_SOAK_SECONDS (60 in CI; the documented long run is 600): every event
+# counted and delivered (zero kernel drops, no subscriber drops), JVM memory flat (resident memory grows by at
+# most MAX_RSS_GROWTH_MIB over the soak, with the heap fixed and touched at start), the scheduler never ejected.
 # timeout: 600
 # timeout-plus: SCXG_SOAK_SECONDS
 . "$SCXG_VM/lib/guest.sh"
 
 soak=${SCXG_SOAK_SECONDS:-60} warm=10 rate=8000
+# The documented floor of the rate reached (integration-tests/vm/README.md, docs/RELIABILITY.md), and what
+# "memory flat" allows: a few MiB of code cache and metaspace, not a leak of one object per event.
+MIN_RATE=2000 MAX_RSS_GROWTH_MIB=8
 [ "$soak" -ge 10 ] 2> /dev/null || fail "SCXG_SOAK_SECONDS must be a whole number >= 10, got '$soak'"
 modprobe uinput || fail "modprobe uinput failed"
 wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
@@ -16,8 +21,9 @@ rt_deploy probe stats recorder policy-foreground policy-profiles
 rt_cfg scxgamer.core "whitelist=usb:046d:c077=mouse, virtual:*:*=ignore"
 rt_cfg scxgamer.itest.probe-soak "name=soak" "mode=healthy"
 rt_cfg scxgamer.policy.foreground "process.patterns=vmgame" "scan.interval.ms=500"
-# A fixed heap: resident memory then reflects leaks, not the heap growing into its limit.
-SCXGAMER_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms192m -Xmx192m" rt_start
+# A fixed heap, every page of it touched at start: resident memory then reflects leaks, not the heap
+# growing into its limit or first touches of its pages.
+SCXGAMER_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms192m -Xmx192m -XX:+AlwaysPreTouch" rt_start
 rt_wait scx:status '^scheduler +ACTIVE' 500 "scx:status shows the scheduler ACTIVE" | grep -E '^(buffers|input_hook|injector|scheduler) '
 rt_wait probe:counts '^soak: mode=healthy' 60 "the probe subscriber is active" > /dev/null
 for b in stats recorder policy.foreground policy.profiles itest.probe; do
@@ -49,13 +55,14 @@ input_tid=$(bg_wait_line game '^reader tid=' 10 | cut -d= -f2)
 rt_cmd "scx:classify $input_tid input"
 
 ncpu=$(nproc)
-bg_start load "$SCXG_TOOLS/cpu-load" --busy $((2 * ncpu)) --pipes 2 --seconds $((warm + soak + 10)) --interval 5
+# Until stopped: it must outlast the writer, whose run the rt_cmd calls below stretch under TCG (checked).
+bg_start load "$SCXG_TOOLS/cpu-load" --busy $((2 * ncpu)) --pipes 2 --seconds 0 --interval 5
 bg_wait_line load '^started ' 10
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 
-# The writer paces at $rate Hz without bursts; under TCG it reaches what the emulated CPUs allow (the
-# rate is reported, not asserted: speed belongs in benchmarks). It runs for warm-up + soak, then SIGINT
-# ends it and it prints exactly what it wrote.
+# The writer paces at $rate Hz without bursts; under TCG it reaches what the emulated CPUs allow, at least
+# MIN_RATE (asserted: it is what the soak claims to load the input path with). It runs for warm-up + soak,
+# then SIGINT ends it and it prints exactly what it wrote.
 rt_cmd probe:reset
 st0=$(rt_cmd scx:stats)
 bg_send mouse "moves $((rate * (warm + soak + 60))) $rate"
@@ -77,9 +84,13 @@ join <(sort <<< "$threads1") <(sort <<< "$threads2") | awk -v s="$soak" '{
   run = $7 - $3; wait = $8 - $4; n = $9 - $5
   printf "thread %s %s: cpu %.1f %% of one CPU, runqueue wait %.0f ms over %d slices (mean %.0f us)\n", $1, $2, run / s / 1e7, wait / 1e6, n, n ? wait / n / 1e3 : 0
 }'
+_alive "${_BG_PID[load]}" || fail "the CPU load ended before the writer did: the soak was not under saturation all along"
+load_covered=yes
 kill -INT "${_BG_PID[mouse]}"
 wrote=$(bg_wait_line mouse '^wrote ' 30)
 echo "$wrote"
+_alive "${_BG_PID[load]}" || load_covered=no
+kill -TERM "${_BG_PID[load]}"
 total_events=$(field events "$wrote")
 # What the kernel side counted, shown before the delivery check so a shortfall is explained (kernel drops,
 # an ejection) rather than only timed out.
@@ -97,7 +108,7 @@ subs=$(rt_cmd scx:subscribers)
 echo "$subs"
 counts=$(rt_cmd probe:counts)
 echo "$counts"
-load=$(bg_wait_line load '^final ' $((warm + soak + 120)))
+load=$(bg_wait_line load '^final ' 30)
 echo "$load"
 lat=$(rt_cmd stats:latency)
 grep -E '^(delivery|wake)\.(count|p50|p99|max):' <<< "$lat" || true
@@ -112,11 +123,13 @@ assert_eq 0 "$state_bad" "state samples other than 'enabled'"
 assert_eq "$seq1" "$(cat /sys/kernel/sched_ext/enable_seq)" "enable_seq (never re-attached)"
 assert_eq "$exits1" "$(rt_cmd scx:sched | grep -c '^exit: ' || true)" "scheduler exits during the soak"
 assert_ge 1 "$(field min_growth "$load")" "least progress of any load task in any 5 s interval"
+assert_eq yes "$load_covered" "the CPU load ran until the writer had stopped"
+assert_ge "$MIN_RATE" "${achieved%.*}" "reports/s the writer reached (documented floor)"
 growth=$(( (rss2 - rss1) / 1024 ))
-assert_le 48 "$growth" "JVM RSS growth over the soak (MiB)"
+assert_le "$MAX_RSS_GROWTH_MIB" "$growth" "JVM RSS growth over the soak (MiB)"
 
 {
-  echo "Tried: uinput mouse at $rate Hz (SCHED_FIFO writer) for $soak s after a ${warm} s warm-up, $((2 * ncpu)) busy loops + 2 fork/pipe pairs on $ncpu vCPUs, a game process whose input thread reads the mouse, every plugin installed (probe, stats, recorder, foreground and profiles policies). Held:"
+  echo "Tried: uinput mouse paced at $rate Hz (SCHED_FIFO writer; it must reach at least $MIN_RATE under TCG) for $soak s after a ${warm} s warm-up, $((2 * ncpu)) busy loops + 2 fork/pipe pairs on $ncpu vCPUs running from before the writer started until after it stopped, a game process whose input thread reads the mouse, every plugin installed (probe, stats, recorder, foreground and profiles policies). Held (memory flat: at most $MAX_RSS_GROWTH_MIB MiB resident growth with the heap fixed and pre-touched):"
   echo
   echo "| soak seconds | events written (warm-up + soak) | reports/s reached (target $rate, TCG) | kernel drops | subscriber drops | state samples (enabled/total) | scheduler exits | JVM RSS before → after (MiB) | load tasks' least progress per 5 s |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
