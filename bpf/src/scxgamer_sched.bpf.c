@@ -493,19 +493,18 @@ s32 BPF_PROG(scxgamer_init_task, struct task_struct *p, struct scx_init_task_arg
 }
 
 /*
- * A new task starts with the credit of a waking sleeper (lag_cap behind the clock): otherwise a
- * fork waits behind every task that sleeps and wakes with that credit, as pipe ping-pong does.
+ * A new task starts at the clock, with no credit (EEVDF places a new task at zero lag too). A
+ * sleeper's lag_cap of credit is earned by sleeping; handing it to every fork let a compile storm's
+ * short-lived processes (gcc, cc1, as: each one new) queue ahead of the game and of every
+ * interactive task that had actually waited.
  */
 SEC("struct_ops/scxgamer_enable")
 void BPF_PROG(scxgamer_enable, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
-	struct scxg_tunables t;
 
-	if (!tctx)
-		return;
-	scxg_tunables_read(&t);
-	tctx->vruntime = vtime_now - t.lag_cap_ns;
+	if (tctx)
+		tctx->vruntime = vtime_now;
 }
 
 SEC("struct_ops.s/scxgamer_init")
