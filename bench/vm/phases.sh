@@ -37,6 +37,30 @@ guest_topology() {
   done
 }
 
+# peer_check NAME [ARG...]: does the upstream example attach here? Prints 'peer name=... attached=1 ops=...' or
+# attached=0 with the last lines it printed (e.g. the verifier's complaint).
+peer_check() {
+  local name=$1 bin=$PEERS/$1 out=$SCXG_TMP/peer.out pid ok=0 ops=
+  shift
+  [ -x "$bin" ] || { echo "peer name=$name attached=0 reason='not built'"; return 0; }
+  "$bin" "$@" > "$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    [ "$(sched_state)" = enabled ] && { ok=1; ops=$(sched_ops); break; }
+    _alive "$pid" || break
+    sleep 0.2
+  done
+  kill -INT "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  for _ in $(seq 50); do [ "$(sched_state)" = disabled ] && break; sleep 0.2; done
+  if [ "$ok" = 1 ]; then
+    echo "peer name=$name${*:+ args='$*'} attached=1 ops=$ops detached=$([ "$(sched_state)" = disabled ] && echo 1 || echo 0)"
+  else
+    echo "peer name=$name attached=0 reason='$(grep -v '^libbpf: ' "$out" | grep -vE '^[0-9]+: |^; ' | tail -n 4 | tr '\n' ' ' | tr -d "'" | cut -c1-400)'"
+    cp "$out" "$SCXG_TEST_DIR/peer-$name.log"
+  fi
+}
+
 game_calibrate() { "$GAME" --calibrate | sed -n 's/^iters_per_us=//p'; }
 
 sched_ops() { cat /sys/kernel/sched_ext/root/ops 2> /dev/null || true; }
@@ -124,11 +148,12 @@ load_start() {
   case $1 in
     none) ;;
     compile)
-      printf '#include <stdio.h>\n#include <string.h>\nstatic int f(const char *s) { return (int)strlen(s) * 3; }\nint main(int argc, char **argv) { printf("%%d\\n", f(argc > 1 ? argv[1] : "x")); return 0; }\n' > "$LOAD_DIR/unit.c"
-      # A compile-like fork/exec/pipe storm at nice 0: 4 workers, each compiling a small C unit in a loop (gcc
-      # forks and execs cc1 and as, which talk through a pipe); throughput = compiles finished per second.
+      printf 'int f(int x) { return x * 3; }\n' > "$LOAD_DIR/unit.c"
+      # A compile-like fork/exec/pipe storm at nice 0: 4 workers, each compiling a one-line C unit in a loop (gcc
+      # forks and execs cc1 and as; -pipe: they talk through a pipe); throughput = compiles finished per second.
+      # The unit is tiny because under TCG a real source takes seconds per compile (too few jobs to compare).
       for i in 1 2 3 4; do
-        setsid bash -c 'while :; do gcc -O1 -c "$1" -o "$2/w$3.o" 2> /dev/null && echo x; done' compile \
+        setsid bash -c 'while :; do gcc -pipe -O0 -c "$1" -o "$2/w$3.o" 2> /dev/null && echo x; done' compile \
           "$LOAD_DIR/unit.c" "$LOAD_DIR" "$i" > "$LOAD_DIR/compile$i.out" 2>&1 &
         echo $! >> "$LOAD_DIR/pids"
       done ;;

@@ -19,6 +19,8 @@ read -r -a scheds <<< "$SCHEDULERS"
 read -r -a works <<< "$WORKLOADS"
 echo "config reps=$REPS seconds=$SECONDS_PER_RUN warmup=$WARMUP iters_per_us=$ITERS kernel=$(uname -r) schedulers='$SCHEDULERS' workloads='$WORKLOADS'"
 guest_topology
+# Which upstream examples attach on these vCPUs (the benchmark phases use those in SCHEDULERS).
+for p in "$PEERS"/scx_*; do peer_check "${p##*/}"; done
 for ((rep = 1; rep <= REPS; rep++)); do
   # Repetition r visits the schedulers rotated by r - 1, every other one reversed: each scheduler runs early and late.
   order=()

@@ -159,11 +159,13 @@ static void *logic_thread(void *arg)
  */
 static void *render_thread(void *arg)
 {
-	unsigned long long period = NSEC / cfg.hz, slot_start, last_present = 0, t, frame;
+	unsigned long long period = NSEC / cfg.hz, slot_start, first_slot, last_present = 0, t, frame;
 
 	(void)arg;
 	name_thread("game-render");
 	slot_start = t_start - (unsigned long long)cfg.warmup * NSEC;
+	/* The first slot boundary inside the window. */
+	first_slot = slot_start + (t_start - slot_start + period - 1) / period * period;
 	for (frame = 1; !stop; frame++) {
 		unsigned long long next;
 
@@ -184,6 +186,13 @@ static void *render_thread(void *arg)
 			unsigned long long slots = (next - slot_start) / period;
 			unsigned long long left = (t_end - slot_start + period - 1) / period;
 
+			if (!frames_total) {
+				/* Slots of the window that a warm-up frame overran are missed too. */
+				unsigned long long lead = (slot_start - first_slot) / period;
+
+				slots_total += lead;
+				missed_total += lead;
+			}
 			frames_total++;
 			slots_total += slots < left ? slots : left;
 			missed_total += (slots < left ? slots : left) - 1;
