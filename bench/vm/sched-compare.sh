@@ -13,6 +13,7 @@ GAME=$bin/scxg-game ATTACH=$bin/scxg_attach OBJ_DIR=$bin PEERS=$bin/peers
 modprobe uinput || fail "modprobe uinput failed"
 wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device" > /dev/null
 guest_kconfig || fail "cannot give libbpf the kernel configuration"
+load_warm_cache
 ITERS=$(game_calibrate)
 [ -n "$ITERS" ] || fail "the game's calibration printed nothing"
 read -r -a scheds <<< "$SCHEDULERS"
@@ -22,10 +23,11 @@ guest_topology
 # Which upstream examples attach on these vCPUs (the benchmark phases use those in SCHEDULERS).
 for p in "$PEERS"/scx_*; do peer_check "${p##*/}"; done
 for ((rep = 1; rep <= REPS; rep++)); do
-  # Repetition r visits the schedulers rotated by r - 1, every other one reversed: each scheduler runs early and late.
+  # Repetition r visits the schedulers rotated by (r - 1) / 2, every even repetition in reverse: with two
+  # repetitions each scheduler runs once early and once late.
   order=()
   n=${#scheds[@]}
-  for ((i = 0; i < n; i++)); do order+=("${scheds[(i + rep - 1) % n]}"); done
+  for ((i = 0; i < n; i++)); do order+=("${scheds[(i + (rep - 1) / 2) % n]}"); done
   if [ $((rep % 2)) = 0 ]; then
     rev=(); for ((i = n - 1; i >= 0; i--)); do rev+=("${order[i]}"); done; order=("${rev[@]}")
   fi

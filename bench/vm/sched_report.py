@@ -312,7 +312,7 @@ with tempfile.TemporaryDirectory() as tmp:
         plot.append(f"set terminal pngcairo noenhanced size {560 * cols},{400 * rows} font ',9'")
         plot.append(f"set output '{os.path.join(chart_dir, 'sched-frametimes.png')}'")
         plot.append(f"set multiplot layout {rows},{cols} title 'Frame-time distribution (CDF, median of the repetitions per quantile)'")
-        plot.append("set logscale x; set xlabel 'frame time, ms'; set ylabel 'fraction of frames'; set key bottom right; set grid")
+        plot.append("set logscale x; set xlabel 'frame time, ms'; set ylabel 'fraction of frames'; set key top left font ',8'; set grid")
         for w in panels:
             files = []
             for s in scheds:

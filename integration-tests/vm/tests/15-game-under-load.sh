@@ -11,6 +11,7 @@ GAME=$SCXG_TOOLS/scxg-game ATTACH=$SCXG_TOOLS/scxg_attach OBJ_DIR=$SCXG_TOOLS/bp
 secs=${SCXG_GAME_SECONDS:-6}
 modprobe uinput || fail "modprobe uinput failed"
 wait_for '[ -c /dev/uinput ]' 5 "/dev/uinput is a character device"
+load_warm_cache
 ITERS=$(game_calibrate)
 [ -n "$ITERS" ] || fail "the game's calibration printed nothing"
 guest_topology
