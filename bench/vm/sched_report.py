@@ -71,6 +71,7 @@ topology = re.findall(r"^topology (.*)$", text, re.M)
 settles = re.findall(r"^settle (.*)$", text, re.M)
 orders = re.findall(r"^order rep=(\d+) (.*)$", text, re.M)
 sched_lines = re.findall(r"^sched (\S+) (.*)$", text, re.M)
+peer_checks = [parse_words(m) for m in re.findall(r"^peer (.*)$", text, re.M)]
 
 if not results:
     tail = " / ".join(line.strip() for line in text.strip().splitlines()[-3:])
@@ -142,6 +143,18 @@ p("")
 if settles:
     p("Runtime start-up before its phase (until its JVM used < 10 % of a CPU over 2 s, then one unmeasured game run): "
       + "; ".join(settles) + ".")
+    p("")
+
+if peer_checks:
+    p("Upstream examples built from the kernel source, each started alone in this guest before the phases "
+      "(attached = `/sys/kernel/sched_ext/state` enabled; ops = `root/ops`):")
+    p("")
+    p("| example | attached | root/ops | detached on SIGINT | why not |")
+    p("| --- | --- | --- | --- | --- |")
+    for c in peer_checks:
+        ok = c.get("attached") == 1.0
+        p(f"| {c.get('name')} | {'yes' if ok else '**no**'} | {c.get('ops', '–')} | "
+          f"{('yes' if c.get('detached') == 1.0 else '**no**') if ok else '–'} | {'' if ok else '`' + str(c.get('reason', '?')).strip() + '`'} |")
     p("")
 
 # ---- game tables ----
