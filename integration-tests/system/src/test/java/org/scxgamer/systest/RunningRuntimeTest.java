@@ -104,7 +104,8 @@ class RunningRuntimeTest {
                 // from the core's control and event services
                 .anyMatch(f -> f.startsWith("F scxgamer_part_state gauge "))
                 .anyMatch(f -> f.startsWith("F scxgamer_lane_events counter "))
-                .anyMatch(f -> f.startsWith("F scxgamer_subscriber_delivered_events counter "));
+                .anyMatch(f -> f.startsWith("F scxgamer_subscriber_delivered_events counter "))
+                .anyMatch(f -> f.startsWith("F scxgamer_devices_connected gauge 1 "));
         assertThat(parsed).contains("S scxgamer_core_available  1.0")
                 .contains("S scxgamer_part_state part=buffers,state=active 1.0")
                 .contains("S scxgamer_subscriber_delivered_events_total bundle=org.scxgamer.web,");

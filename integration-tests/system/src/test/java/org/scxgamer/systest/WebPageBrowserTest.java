@@ -55,6 +55,11 @@ class WebPageBrowserTest {
         assertThat(rt.log()).doesNotContain("CommandNotFoundException");
         // the web bundle's own subscriber measured the kernel→plugin latency of those events
         wait.until(d -> d.findElement(By.id("latwin")).getText().matches(".*since start: [1-9]\\d*\\).*"));
+
+        // the injector's mouse is a connected device (learned on its first event) with every injected event
+        String devicesScript = rowsScript.replace("#parts", "#devices");
+        wait.until(d -> ((List<?>) driver.executeScript(devicesScript)).stream()
+                .anyMatch(r -> r.toString().matches("\\d+\\|injected\\|0003:5358:0001\\|auto\\|4800\\|0\\|.* s\\|first-event")));
     }
 
     @Test
