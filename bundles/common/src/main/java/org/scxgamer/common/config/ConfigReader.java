@@ -33,8 +33,13 @@ public final class ConfigReader {
     public static final int SHOWN_MAX = 80;
     static final int MAX_PROBLEMS_SHOWN = 8;
     static final int MAX_UNKNOWN_SHOWN = 5;
-    /** Framework and tool properties that are not the bundle's. */
-    private static final List<String> FOREIGN_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
+    /**
+     * Framework and tool properties that are not the bundle's. DS hands a component its service properties
+     * merged with its configuration: Event Admin's ({@code event.topics}) and the event service's whiteboard
+     * ones ({@code scxgamer.event.*}) come with every handler and listener.
+     */
+    private static final List<String> FOREIGN_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", "event.",
+            "scxgamer.event.", ".");
 
     private final String pid;
     private final Map<String, ?> props;

@@ -74,12 +74,14 @@ class ConfigReaderTest {
     @Test
     void unknownKeysAreRefusedWithTheClosestKnownKeyButFrameworkKeysAreNot() {
         ConfigReader c = new ConfigReader("pid", Map.of("slice.usec", "1", "slice.us", "5", "zzz", "1", "service.pid", "pid",
-                "component.name", "x", "felix.fileinstall.filename", "file:/x.cfg"));
+                "component.name", "x", "felix.fileinstall.filename", "file:/x.cfg", "event.topics", "scxgamer/*",
+                "scxgamer.event.queue.capacity", 65536));
         c.number("slice.us", 1, 1, 9, "");
         c.accept(List.of("name"));
         assertThatThrownBy(c::check).hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)")
                 .hasMessageContaining("unknown key 'zzz'; ").hasMessageContaining("known keys: name, slice.us")
-                .hasMessageNotContaining("service.pid").hasMessageNotContaining("component.name");
+                .hasMessageNotContaining("service.pid").hasMessageNotContaining("component.name")
+                .hasMessageNotContaining("event.topics").hasMessageNotContaining("queue.capacity");
     }
 
     @Test
