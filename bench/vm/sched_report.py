@@ -119,13 +119,15 @@ def cell(sched, workload, key, scale=1.0, digits=None):
 
 
 def geo_ratio(sched, workload, keys, ref="eevdf"):
-    """geometric mean over keys of median(sched) / median(ref)"""
+    """geometric mean over keys of median(sched) / median(ref); keys the reference did none of (a nice-19 hog that
+    got no CPU under it) are left out, as a ratio to zero means nothing"""
     logs = []
     for k in keys:
         a, b = med(sched, workload, k), med(ref, workload, k)
-        if a is None or not b:
+        if a is None or b is None:
             return None
-        logs.append(math.log(max(a, 1e-9) / b))
+        if b > 0:
+            logs.append(math.log(max(a, 1e-9) / b))
     return math.exp(sum(logs) / len(logs)) if logs else None
 
 
