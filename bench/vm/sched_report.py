@@ -378,11 +378,11 @@ with tempfile.TemporaryDirectory() as tmp:
                 "set style data histogram; set style histogram clustered gap 1; set style fill solid 0.85 border -1",
                 "set termoption noenhanced; set boxwidth 0.9; set grid ytics; set key outside bottom center horizontal maxrows 2 font ',8'",
                 "set xtics font ',8'"]
-        for f, title, ylabel in ((f1, "Frame time p99 under background load (lower is better)", "ms"),
-                                 (f2, "1 % low FPS under background load (higher is better)", "FPS"),
-                                 (f3, "Background / benchmark throughput vs EEVDF (higher is better)", "× EEVDF"),
-                                 (f4, "SCHED_FIFO rates and cyclictest OTHER p99 vs EEVDF", "× EEVDF")):
-            plot.append(f"set title '{title}'; set ylabel '{ylabel}'; set yrange [0:*]")
+        for f, title, ylabel, scale in ((f1, "Frame time p99 under background load (lower is better; log scale)", "ms", "set logscale y; set yrange [*:*]"),
+                                        (f2, "1 % low FPS under background load (higher is better)", "FPS", "unset logscale y; set yrange [0:*]"),
+                                        (f3, "Background / benchmark throughput vs EEVDF (higher is better)", "× EEVDF", "set yrange [0:*]"),
+                                        (f4, "SCHED_FIFO rates and cyclictest OTHER p99 vs EEVDF", "× EEVDF", "set yrange [0:*]")):
+            plot.append(f"set title '{title}'; set ylabel '{ylabel}'; {scale}")
             plot.append(f"plot for [i=2:{n + 1}] '{f}' using i:xtic(1) title columnheader(i)")
         plot.append("unset multiplot")
         gnuplot("\n".join(plot) + "\n")
