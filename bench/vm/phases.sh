@@ -17,6 +17,9 @@
 # cyclictest, perf, gcc.
 
 NCPU=$(nproc)
+# A fifo nobody writes, held open read-write: 'read -t -u $NEVER_FD' on it is a sleep without a fork.
+mkfifo "$SCXG_TMP/phases-never"
+exec {NEVER_FD}<> "$SCXG_TMP/phases-never"
 # libbpf reads the kernel configuration for __kconfig externs (scx_central's CONFIG_PREEMPT_RCU) from
 # /boot/config-RELEASE or /proc/config.gz; the guest has neither (Debian does not build IKCONFIG_PROC and /boot
 # is the host's). The kernel package ships the config: a tmpfs over the guest's /boot makes it visible there.
@@ -228,25 +231,27 @@ rt_ticks() {
 # The harness's stand-in for the foreground policy in the scxgamer-c phase; in the scxgamer phase it only
 # checks (bpftool) that the policy classed the game's input thread.
 game_hints() {
-  local pid=$1 tid= t
-  # The game names its threads as they start: look for up to 3 s.
+  local pid=$1 tid= t c
+  # The game names its threads as they start: look for up to 3 s (bash builtins only: a fork per check is slow
+  # under TCG when the guest is loaded).
   for _ in $(seq 30); do
     for t in /proc/"$pid"/task/*; do
-      [ "$(cat "$t/comm" 2> /dev/null)" = game-input ] && tid=${t##*/}
+      read -r c < "$t/comm" 2> /dev/null && [ "$c" = game-input ] && tid=${t##*/}
     done
     [ -n "$tid" ] && break
-    sleep 0.1
+    read -r -t 0.1 -u "$NEVER_FD" || true
   done
   [ -n "$tid" ] || { echo " classed=no-input-thread"; return 0; }
   case $SCHED in
     scxgamer-c) bg_send sched "foreground $pid" "classify $tid 1"; echo " classed=harness" ;;
     scxgamer)
-      # The policy scans every 500 ms: wait up to 3 s (inside the game's warm-up) for it to class the thread.
-      for _ in $(seq 15); do
+      # The policy scans every 500 ms: wait up to 4 s (inside the game's warm-up) for it to class the thread.
+      t=$((SECONDS + 4))
+      while [ "$SECONDS" -le "$t" ]; do
         if bpftool -j map dump name task_classes 2> /dev/null | grep -qE "\"key\": ?$tid,"; then echo " classed=policy"; return 0; fi
-        sleep 0.2
+        read -r -t 0.3 -u "$NEVER_FD" || true
       done
-      echo " classed=no" ;;
+      echo " classed=no($(bpftool -j map dump name task_classes 2>&1 | tr -d ' \n' | cut -c1-120))" ;;
     *) echo " classed=-" ;;
   esac
 }
