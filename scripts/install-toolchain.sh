@@ -3,7 +3,8 @@
 # Build: JDK 17, Maven, clang-19, libbpf 1.4.6 (headers + library), bpftool 7.5 (bookworm-backports).
 # VM tier: QEMU, virtme-ng (from trixie, architecture all), udev, kmod.
 # System tier: Chromium + chromedriver (headless page test), the Prometheus Python client (its text
-# parser checks /metrics), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify).
+# parser checks /metrics), prometheus (promtool lints /metrics; Debian ships it only with the server, whose
+# unit it enables where systemd runs), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify).
 # Scheduler benchmark (bench/run.sh part 9): rt-tests (cyclictest), stress-ng, linux-perf (perf bench sched,
 # bookworm-backports) as load and reference tools in the guest, xz-utils (the kernel source tarball the upstream
 # peer schedulers are built from), gnuplot-nox (the charts of docs/BENCHMARKS.md).
@@ -52,7 +53,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev python3 \
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
          file kmod udev busybox-static cpio zstd \
-         chromium chromium-driver python3-prometheus-client iproute2 util-linux systemd \
+         chromium chromium-driver python3-prometheus-client prometheus iproute2 util-linux systemd \
          rt-tests stress-ng xz-utils gnuplot-nox; do
   have "$p" || need+=("$p")
 done

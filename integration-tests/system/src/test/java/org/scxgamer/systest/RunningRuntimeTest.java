@@ -121,6 +121,23 @@ class RunningRuntimeTest {
     }
 
     @Test
+    void metricsPassPromtoolWithoutAFinding() throws Exception {
+        String text = Http.get(RuntimeProcess.METRICS, runtime.basicAuth()).body();
+        Path promtool = Path.of("/usr/bin/promtool");
+        assertThat(promtool).as("Prometheus' promtool (Debian package prometheus; scripts/install-toolchain.sh installs it)")
+                .isExecutable();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String findings = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(findings).as("promtool check metrics findings (exit %d) on:\n%s", p.exitValue(), text).isEmpty();
+        assertThat(p.exitValue()).as("promtool check metrics exit status").isZero();
+        // the core's nanosecond counter in the base unit
+        assertThat(text).contains("# TYPE scxgamer_sched_reader_wake_seconds_total counter");
+    }
+
+    @Test
     void invalidWebConfigurationIsReportedAndThePreviousOneStays() throws Exception {
         Path cfg = runtime.home.resolve("etc/scxgamer.web.cfg");
         Files.writeString(cfg, "port = 70000\nmetrics.host = example.org\n");

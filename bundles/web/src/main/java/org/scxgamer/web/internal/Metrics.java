@@ -17,8 +17,9 @@ import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.event.SubscriberInfo;
 
 /**
- * Prometheus text exposition format 0.0.4. Names carry the scxgamer_ prefix and their unit
- * (_seconds, _events_total); every family has HELP and TYPE; label values are escaped.
+ * Prometheus text exposition format 0.0.4. Names carry the scxgamer_ prefix and their base unit
+ * (_seconds, _events_total); every family has HELP and TYPE; label values are escaped. The whole
+ * exposition passes {@code promtool check metrics} (checked in the system tier).
  */
 final class Metrics {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -27,6 +28,8 @@ final class Metrics {
             2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1};
     private static final Pattern LANE = Pattern.compile("lane\\.([a-z]+)");
     private static final Pattern GAUGES = Pattern.compile("keys\\.held");
+    /** Core counters of nanoseconds (e.g. sched.reader.wake.ns): exposed in the base unit, seconds. */
+    private static final Pattern NANOS = Pattern.compile("(.+)\\.ns");
 
     private final StringBuilder out = new StringBuilder(8192);
     private final java.util.Set<String> families = new java.util.HashSet<>();
@@ -112,7 +115,12 @@ final class Metrics {
             if (families.contains(base) || families.contains(base + "_total")) {
                 continue; // already exposed under its own family above (e.g. scheduler.restarts)
             }
-            if (GAUGES.matcher(e.getKey()).matches()) {
+            Matcher ns = NANOS.matcher(e.getKey());
+            if (ns.matches()) {
+                String name = "scxgamer_" + ns.group(1).replaceAll("[^a-zA-Z0-9]+", "_").toLowerCase(Locale.ROOT) + "_seconds_total";
+                family(name, "counter", "Core counter " + e.getKey() + " (scx:stats, nanoseconds) in seconds");
+                sampleDouble(name, Map.of(), e.getValue() / 1e9);
+            } else if (GAUGES.matcher(e.getKey()).matches()) {
                 family(base, "gauge", "Core value " + e.getKey() + " (scx:stats)");
                 sample(base, Map.of(), e.getValue());
             } else {
