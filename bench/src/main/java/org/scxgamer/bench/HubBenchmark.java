@@ -1,9 +1,9 @@
 package org.scxgamer.bench;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -58,7 +58,7 @@ public class HubBenchmark {
     private EventHub hub;
     private Listeners.Counting[] listeners;
     private long[] ids;
-    private final ByteBuffer records = ByteBuffer.allocateDirect(BATCH * Contract.EVENT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private final UnsafeBuffer records = new UnsafeBuffer(ByteBuffer.allocateDirect(BATCH * Contract.EVENT_SIZE));
     private long written;
 
     @Setup(Level.Trial)
@@ -74,8 +74,8 @@ public class HubBenchmark {
             records.putShort(o + Contract.EVENT_CODE, (short) code);
             records.putInt(o + Contract.EVENT_VALUE, type == Rig.EV_SYN ? 0 : i);
             records.putShort(o + Contract.EVENT_CPU, (short) 0);
-            records.put(o + Contract.EVENT_LANE, (byte) Contract.LANE_MOUSE);
-            records.put(o + Contract.EVENT_FLAGS, (byte) Contract.FLAG_INJECTED);
+            records.putByte(o + Contract.EVENT_LANE, (byte) Contract.LANE_MOUSE);
+            records.putByte(o + Contract.EVENT_FLAGS, (byte) Contract.FLAG_INJECTED);
         }
         hub = new EventHub();
         listeners = new Listeners.Counting[subscribers];

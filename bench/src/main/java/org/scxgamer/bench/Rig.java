@@ -1,8 +1,8 @@
 package org.scxgamer.bench;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
+import org.agrona.DirectBuffer;
 import org.scxgamer.api.control.InjectResult;
 import org.scxgamer.api.control.InjectedEvent;
 import org.scxgamer.api.control.Part;
@@ -94,10 +94,10 @@ final class Rig implements AutoCloseable {
         }
 
         @Override
-        public void onRecord(ByteBuffer data, int offset, int ring) {
+        public void onRecord(DirectBuffer data, int offset, int ring) {
             received++;
-            if (data.get(offset + Contract.EVENT_LANE) != Contract.LANE_MOUSE
-                    || (data.get(offset + Contract.EVENT_FLAGS) & Contract.FLAG_INJECTED) == 0) {
+            if (data.getByte(offset + Contract.EVENT_LANE) != Contract.LANE_MOUSE
+                    || (data.getByte(offset + Contract.EVENT_FLAGS) & Contract.FLAG_INJECTED) == 0) {
                 bad++;
                 return;
             }

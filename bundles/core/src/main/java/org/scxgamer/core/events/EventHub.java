@@ -1,6 +1,5 @@
 package org.scxgamer.core.events;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.DirectBuffer;
 import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.SubscriberInfo;
 import org.scxgamer.core.kernel.RingReader;
@@ -42,7 +42,7 @@ public final class EventHub implements RingReader.RecordHandler {
     private long retiredFailures;
 
     @Override
-    public void onRecord(ByteBuffer data, int offset, int ring) {
+    public void onRecord(DirectBuffer data, int offset, int ring) {
         if (sinceClock-- <= 0) {
             now = System.nanoTime();
             sinceClock = CLOCK_EVERY - 1;

@@ -1,7 +1,6 @@
 package org.scxgamer.core.events;
 
-import java.nio.ByteBuffer;
-
+import org.agrona.DirectBuffer;
 import org.scxgamer.api.event.InputEvent;
 import org.scxgamer.api.event.Lane;
 import org.scxgamer.core.kernel.Contract;
@@ -39,10 +38,10 @@ final class EventSlot implements InputEvent {
     }
 
     /**
-     * Copies one scxg_event record (little-endian buffer) at {@code offset} into ring entry {@code i}.
+     * Copies one scxg_event record (little-endian) at {@code offset} into ring entry {@code i}.
      * The ring index (below 16) shares a word with the read time (CLOCK_MONOTONIC ns: 2^59 ns is 18 years of uptime).
      */
-    static void pack(ByteBuffer data, int offset, int ringIndex, long nowNanos, long[] entries, int i) {
+    static void pack(DirectBuffer data, int offset, int ringIndex, long nowNanos, long[] entries, int i) {
         entries[i] = data.getLong(offset + Contract.EVENT_TIMESTAMP_NS);
         entries[i + 1] = data.getLong(offset + BASE);
         entries[i + 2] = data.getLong(offset + Contract.EVENT_VALUE);

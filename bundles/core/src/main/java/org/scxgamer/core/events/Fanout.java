@@ -1,10 +1,11 @@
 package org.scxgamer.core.events;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.DirectBuffer;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -154,7 +155,7 @@ final class Fanout {
     }
 
     /** Reader thread: copies one record into the next slot. */
-    void write(ByteBuffer data, int offset, int ringIndex, long now) {
+    void write(DirectBuffer data, int offset, int ringIndex, long now) {
         Cursor[] m = members;
         if (m != adopted) {
             adopt(m);

@@ -1,6 +1,6 @@
 package org.scxgamer.core.kernel;
 
-import java.nio.ByteBuffer;
+import org.agrona.DirectBuffer;
 
 /**
  * Reads the 16 mmapped ring buffers directly (no native call per record). Single consumer thread.
@@ -11,11 +11,12 @@ public interface RingReader {
     @FunctionalInterface
     interface RecordHandler {
         /**
-         * @param data   little-endian, read-only view of the ring's data area (absolute gets only)
+         * @param data   the ring's data area, native (little-endian) order; read only (the mapping is read-only:
+         *               a write would crash the JVM)
          * @param offset payload offset of a {@link Contract#EVENT_SIZE}-byte scxg_event
          * @param ring   ring index 0..15
          */
-        void onRecord(ByteBuffer data, int offset, int ring);
+        void onRecord(DirectBuffer data, int offset, int ring);
     }
 
     /** Drains every ring once, publishing the consumer position after each record. Returns records handled. */

@@ -3,7 +3,6 @@ package org.scxgamer.core.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scxgamer.api.event.InputEvent;
@@ -23,7 +23,7 @@ import org.scxgamer.api.event.SubscriberInfo;
 class EventHubTest {
     private static final int EV_KEY = 1, EV_REL = 2;
     private final EventHub hub = new EventHub();
-    private final ByteBuffer one = Records.buffer(1);
+    private final UnsafeBuffer one = Records.buffer(1);
     private long nextId = 100;
 
     @AfterEach
@@ -200,7 +200,7 @@ class EventHubTest {
         long f = add(fast, InputEventListener.QUEUE_CAPACITY, 1 << 20);
         long s = add(stalling, InputEventListener.QUEUE_CAPACITY, 64);
         long k = add(keys, InputEventListener.QUEUE_CAPACITY, 256, InputEventListener.TYPES, "1");
-        ByteBuffer batch = Records.buffer(100);
+        UnsafeBuffer batch = Records.buffer(100);
         for (int i = 0; i < n; i += 100) {
             for (int j = 0; j < 100; j++) {
                 int v = i + j;

@@ -2,9 +2,9 @@ package org.scxgamer.core.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.scxgamer.api.event.Lane;
@@ -18,7 +18,7 @@ import org.scxgamer.api.event.Lane;
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a ring still gated by a subscriber would make the reader wait: fail, not hang
 class FanoutTest {
     private static final int CAPACITY = 64;
-    private final ByteBuffer record = Records.buffer(1);
+    private final UnsafeBuffer record = Records.buffer(1);
     private final Fanout ring = new Fanout(CAPACITY, 1, TimeUnit.SECONDS);
 
     private Fanout.Cursor join(Object types) {

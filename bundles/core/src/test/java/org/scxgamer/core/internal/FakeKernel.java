@@ -1,7 +1,5 @@
 package org.scxgamer.core.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.scxgamer.api.control.DeviceInfo;
 import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.InjectResult;
@@ -83,7 +82,7 @@ final class FakeKernel implements Kernel {
     @Override
     public RingReader rings() {
         return new RingReader() {
-            private final ByteBuffer buf = ByteBuffer.allocate(Contract.EVENT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            private final UnsafeBuffer buf = new UnsafeBuffer(new byte[Contract.EVENT_SIZE]);
 
             @Override
             public int drain(RecordHandler handler) {
@@ -100,8 +99,8 @@ final class FakeKernel implements Kernel {
                     buf.putShort(Contract.EVENT_CODE, (short) e[3]);
                     buf.putInt(Contract.EVENT_VALUE, (int) e[4]);
                     buf.putShort(Contract.EVENT_CPU, (short) 0);
-                    buf.put(Contract.EVENT_LANE, (byte) e[5]);
-                    buf.put(Contract.EVENT_FLAGS, (byte) 2);
+                    buf.putByte(Contract.EVENT_LANE, (byte) e[5]);
+                    buf.putByte(Contract.EVENT_FLAGS, (byte) 2);
                     handler.onRecord(buf, 0, 0);
                     n++;
                 }

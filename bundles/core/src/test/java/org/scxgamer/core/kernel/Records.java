@@ -1,6 +1,6 @@
 package org.scxgamer.core.kernel;
 
-import java.nio.ByteBuffer;
+import org.agrona.DirectBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,12 +12,12 @@ final class Records implements RingReader.RecordHandler {
     final List<Rec> list = new ArrayList<>();
 
     @Override
-    public void onRecord(ByteBuffer data, int offset, int ring) {
+    public void onRecord(DirectBuffer data, int offset, int ring) {
         list.add(new Rec(ring, data.getLong(offset + Contract.EVENT_TIMESTAMP_NS), data.getInt(offset + Contract.EVENT_DEVICE_ID),
                 Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_TYPE)),
                 Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_CODE)), data.getInt(offset + Contract.EVENT_VALUE),
-                Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_CPU)), Byte.toUnsignedInt(data.get(offset + Contract.EVENT_LANE)),
-                Byte.toUnsignedInt(data.get(offset + Contract.EVENT_FLAGS))));
+                Short.toUnsignedInt(data.getShort(offset + Contract.EVENT_CPU)), Byte.toUnsignedInt(data.getByte(offset + Contract.EVENT_LANE)),
+                Byte.toUnsignedInt(data.getByte(offset + Contract.EVENT_FLAGS))));
     }
 
     /** Drains until the rings are empty. */

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class RingProtocolTest {
     }
 
     private int drain() {
-        return MappedRings.drainRing(cons, prod, data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN), SIZE - 1, 0, handler);
+        return MappedRings.drainRing(new UnsafeBuffer(cons), new UnsafeBuffer(prod), new UnsafeBuffer(data), SIZE - 1, 0, handler);
     }
 
     @Test
