@@ -23,7 +23,8 @@ import org.scxgamer.core.kernel.Contract;
 /**
  * Part 2b: the core's {@link EventHub} alone under JMH, no kernel: the benchmark thread plays the ring
  * reader and hands records to {@link EventHub#onRecord} with a {@link EventHub#flush} every {@link #BATCH}
- * records (one drain's worth), delivered to 1 or 4 counting subscribers with the default queue capacity.
+ * records (one drain's worth), delivered to 1 or 4 counting subscribers with the default queue capacity, on
+ * delivery threads of their own or (declared non-blocking) on the benchmark thread.
  * One operation is one event, so the score is ns per event and {@code -prof gc}'s
  * {@code gc.alloc.rate.norm} is bytes per event (JMH counts every thread, the delivery threads too).
  *
@@ -55,6 +56,10 @@ public class HubBenchmark {
     @Param({"1", "4"})
     public int subscribers;
 
+    /** Subscribers declared non-blocking: the hub calls them on this (the reader's) thread. */
+    @Param({"false", "true"})
+    public boolean nonBlocking;
+
     private EventHub hub;
     private Listeners.Counting[] listeners;
     private long[] ids;
@@ -82,7 +87,7 @@ public class HubBenchmark {
         ids = new long[subscribers];
         for (int i = 0; i < subscribers; i++) {
             listeners[i] = new Listeners.Counting(0, 0);
-            var props = Listeners.props(QUEUE);
+            var props = Listeners.props(QUEUE, nonBlocking);
             ids[i] = (Long) props.get("service.id");
             hub.add(listeners[i], props, "bench");
         }

@@ -16,8 +16,14 @@ final class Listeners {
     private static long nextServiceId = 1;
 
     /** Service properties of a listener registration: a unique service.id and a queue capacity. */
-    static synchronized Map<String, Object> props(int capacity) {
-        return Map.of("service.id", nextServiceId++, InputEventListener.QUEUE_CAPACITY, capacity);
+    static Map<String, Object> props(int capacity) {
+        return props(capacity, false);
+    }
+
+    /** The same, declaring the listener non-blocking (it then runs on the reader thread) if asked. */
+    static synchronized Map<String, Object> props(int capacity, boolean nonBlocking) {
+        return Map.of("service.id", nextServiceId++, InputEventListener.QUEUE_CAPACITY, capacity,
+                InputEventListener.NON_BLOCKING, nonBlocking);
     }
 
     /** Bytes allocated so far by a thread (HotSpot's per-thread TLAB accounting). */

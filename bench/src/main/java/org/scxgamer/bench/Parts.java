@@ -91,18 +91,25 @@ final class Parts {
 
     // ---- 2. and 6. through the event hub
 
-    /** nsPerEvent: wall time to drain and deliver; cpuNsPerEvent: CPU time of the reader and all delivery threads. */
-    record Delivery(int subscribers, Summary nsPerEvent, Summary cpuNsPerEvent, Summary allocBytesPerEvent, long expected,
-                    long delivered, long dropped) {
+    /**
+     * nsPerEvent: wall time to drain and deliver; cpuNsPerEvent: CPU time of the reader and all delivery threads;
+     * cNs/cCpuNs: the C drain of the same number of events run just before each Java run, rate/cpuRate: C ÷ Java per run
+     * (null without a C reference).
+     */
+    record Delivery(int subscribers, boolean nonBlocking, Summary nsPerEvent, Summary cpuNsPerEvent, Summary allocBytesPerEvent, long expected,
+                    long delivered, long dropped, Summary cNs, Summary cCpuNs, Summary rate, Summary cpuRate) {
     }
 
-    /** Drain + delivery to {@code subscribers} counting listeners, per event (all delivered, none dropped). */
-    static Delivery delivery(Rig rig, int subscribers, int runs, long events) {
+    /**
+     * Drain + delivery to {@code subscribers} counting listeners (declared non-blocking: on the reader thread), per
+     * event (all delivered, none dropped), each run after a C drain.
+     */
+    static Delivery delivery(Rig rig, CReference c, int subscribers, boolean nonBlocking, int runs, long events) {
         List<Listeners.Counting> ls = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             ls.add(new Listeners.Counting(0, 0));
         }
-        return deliver(rig, ls, List.of(), runs, events);
+        return deliver(rig, c, ls, List.of(), nonBlocking, runs, events, new ArrayList<>());
     }
 
     record Isolation(Summary soloNsPerEvent, Summary besideSleeperNsPerEvent, Summary rateRatio, Summary soloCpuNs,
@@ -116,10 +123,10 @@ final class Parts {
         double[] soloCpu = new double[runs], besideCpu = new double[runs], cpuRatio = new double[runs];
         long sleeperDelivered = 0, sleeperDropped = 0, expected = 0, delivered = 0;
         for (int r = 0; r < runs; r++) {
-            Delivery s = deliver(rig, List.of(new Listeners.Counting(0, 0)), List.of(), 1, events);
+            Delivery s = deliver(rig, null, List.of(new Listeners.Counting(0, 0)), List.of(), false, 1, events, new ArrayList<>());
             Listeners.Counting sleeper = new Listeners.Counting(10, 0);
             List<SubscriberInfo> sleeperInfo = new ArrayList<>();
-            Delivery b = deliver(rig, List.of(new Listeners.Counting(0, 0)), List.of(sleeper), 1, events, sleeperInfo);
+            Delivery b = deliver(rig, null, List.of(new Listeners.Counting(0, 0)), List.of(sleeper), false, 1, events, sleeperInfo);
             solo[r] = s.nsPerEvent().median();
             beside[r] = b.nsPerEvent().median();
             ratio[r] = solo[r] / beside[r];
@@ -135,21 +142,18 @@ final class Parts {
                 Summary.of(cpuRatio), sleeperDelivered, sleeperDropped, expected, delivered);
     }
 
-    private static Delivery deliver(Rig rig, List<Listeners.Counting> timed, List<Listeners.Counting> others, int runs, long events) {
-        return deliver(rig, timed, others, runs, events, new ArrayList<>());
-    }
-
     /**
      * The reader (this thread, pinned to CPU 0 like the C reference) drains pre-filled rings into an EventHub;
      * each batch's time runs from the first drain to the moment the last timed listener got its last event.
      * Allocation is read on the reader and on every delivery thread around the drain + delivery only.
      */
-    private static Delivery deliver(Rig rig, List<Listeners.Counting> timed, List<Listeners.Counting> others, int runs,
-                                    long events, List<SubscriberInfo> othersInfo) {
+    private static Delivery deliver(Rig rig, CReference c, List<Listeners.Counting> timed, List<Listeners.Counting> others,
+                                    boolean nonBlocking, int runs, long events, List<SubscriberInfo> othersInfo) {
         EventHub hub = new EventHub();
-        List<Listeners.Counting> all = new ArrayList<>(timed);
-        all.addAll(others);
-        for (Listeners.Counting l : all) {
+        for (Listeners.Counting l : timed) {
+            hub.add(l, Listeners.props(QUEUE, nonBlocking), "bench");
+        }
+        for (Listeners.Counting l : others) {
             hub.add(l, Listeners.props(QUEUE), "bench");
         }
         int batch = Math.min(rig.ringEvents(), QUEUE - 1) / Rig.FRAME_EVENTS * Rig.FRAME_EVENTS;
@@ -158,17 +162,26 @@ final class Parts {
             rig.drainAll();
             runBatches(rig, hub, timed, Math.min(events, 4L * batch), batch, null); // warm-up, learns the thread ids
             double[] ns = new double[runs], alloc = new double[runs], cpu = new double[runs];
+            double[] cNs = new double[runs], cCpu = new double[runs], rate = new double[runs], cpuRate = new double[runs];
             long expected = 0;
             long[] before = new long[timed.size()];
             for (int i = 0; i < before.length; i++) {
                 before[i] = timed.get(i).count();
             }
             for (int r = 0; r < runs; r++) {
+                if (c != null) {
+                    // Interleaved: the machine's noise hits both alike.
+                    CReference.Drain cr = c.drain(events, BIG_RING, 0);
+                    cNs[r] = cr.drainNsPerEvent();
+                    cCpu[r] = cr.drainCpuNs();
+                }
                 long[] bytes = new long[2];
                 long[] res = runBatches(rig, hub, timed, events, batch, bytes);
                 ns[r] = (double) res[1] / res[0];
                 alloc[r] = (double) bytes[0] / res[0];
                 cpu[r] = (double) bytes[1] / res[0];
+                rate[r] = cNs[r] / ns[r];
+                cpuRate[r] = cCpu[r] / cpu[r];
                 expected += res[0];
             }
             long delivered = 0, dropped = 0;
@@ -178,7 +191,14 @@ final class Parts {
                 dropped += infos.get(i).dropped();
             }
             othersInfo.addAll(infos.subList(timed.size(), infos.size()));
-            return new Delivery(timed.size(), Summary.of(ns), Summary.of(cpu), Summary.of(alloc), expected * timed.size(), delivered, dropped);
+            for (SubscriberInfo i : infos.subList(0, timed.size())) {
+                if (i.onReaderThread() != nonBlocking) {
+                    throw new IllegalStateException("subscriber " + i.name() + (nonBlocking ? " left" : " runs on") + " the reader thread: " + i);
+                }
+            }
+            return new Delivery(timed.size(), nonBlocking, Summary.of(ns), Summary.of(cpu), Summary.of(alloc), expected * timed.size(), delivered, dropped,
+                    c == null ? null : Summary.of(cNs), c == null ? null : Summary.of(cCpu), c == null ? null : Summary.of(rate),
+                    c == null ? null : Summary.of(cpuRate));
         } finally {
             Affinity.pin(-1);
             hub.removeAll();
@@ -231,10 +251,11 @@ final class Parts {
         return ids;
     }
 
+    /** Delivery threads' CPU time; a listener on the reader thread (this one) is in the reader's. */
     private static long cpu(long[] threadIds) {
         long sum = 0;
         for (long id : threadIds) {
-            if (id >= 0) {
+            if (id >= 0 && id != Thread.currentThread().getId()) {
                 sum += Listeners.cpu(id);
             }
         }
@@ -244,7 +265,7 @@ final class Parts {
     private static long allocated(long[] threadIds) {
         long sum = 0;
         for (long id : threadIds) {
-            if (id >= 0) {
+            if (id >= 0 && id != Thread.currentThread().getId()) {
                 sum += Listeners.allocated(id);
             }
         }
@@ -256,7 +277,8 @@ final class Parts {
     /** readerP99/handoffP99: the Java latency's two stages (kernel → reader thread, reader → subscriber thread). */
     record Latency(int rateHz, boolean busy, Summary p50, Summary p99, Summary p999, Summary cP50, Summary cP99,
                    Summary cP999, Summary readerP50, Summary readerP99, Summary handoffP50, Summary handoffP99,
-                   long injected, long delivered, long cInjected, long cReceived) {
+                   long injected, long delivered, long cInjected, long cReceived,
+                   Summary nbP50, Summary nbP99, Summary nbP999, long nbInjected, long nbDelivered) {
     }
 
     /**
@@ -270,7 +292,8 @@ final class Parts {
         double[] p50 = new double[runs], p99 = new double[runs], p999 = new double[runs];
         double[] c50 = new double[runs], c99 = new double[runs], c999 = new double[runs];
         double[] r50 = new double[runs], r99 = new double[runs], h50 = new double[runs], h99 = new double[runs];
-        long injected = 0, delivered = 0, cInjected = 0, cReceived = 0;
+        double[] n50 = new double[runs], n99 = new double[runs], n999 = new double[runs];
+        long injected = 0, delivered = 0, cInjected = 0, cReceived = 0, nbInjected = 0, nbDelivered = 0;
         int producerCpu = Affinity.cpus() > 1 ? 1 : 0;
         for (int r = 0; r < runs; r++) {
             CReference.Latency cl = c.latency(rateHz, seconds, busy, producerCpu, CONSUMER_CPU);
@@ -280,7 +303,7 @@ final class Parts {
             cInjected += cl.injected();
             cReceived += cl.received();
             long[] counts = new long[2];
-            Listeners.Latency l = javaLatency(rig, rateHz, busy, seconds, producerCpu, CONSUMER_CPU, counts);
+            Listeners.Latency l = javaLatency(rig, rateHz, busy, false, seconds, producerCpu, CONSUMER_CPU, counts);
             p50[r] = l.histogram.getValueAtPercentile(50);
             p99[r] = l.histogram.getValueAtPercentile(99);
             p999[r] = l.histogram.getValueAtPercentile(99.9);
@@ -290,29 +313,37 @@ final class Parts {
             h99[r] = l.toSubscriber.getValueAtPercentile(99);
             injected += counts[0];
             delivered += counts[1];
+            Listeners.Latency nb = javaLatency(rig, rateHz, busy, true, seconds, producerCpu, CONSUMER_CPU, counts);
+            n50[r] = nb.histogram.getValueAtPercentile(50);
+            n99[r] = nb.histogram.getValueAtPercentile(99);
+            n999[r] = nb.histogram.getValueAtPercentile(99.9);
+            nbInjected += counts[0];
+            nbDelivered += counts[1];
         }
         return new Latency(rateHz, busy, Summary.of(p50), Summary.of(p99), Summary.of(p999), Summary.of(c50), Summary.of(c99),
                 Summary.of(c999), Summary.of(r50), Summary.of(r99), Summary.of(h50), Summary.of(h99), injected, delivered,
-                cInjected, cReceived);
+                cInjected, cReceived, Summary.of(n50), Summary.of(n99), Summary.of(n999), nbInjected, nbDelivered);
     }
 
     /** JIT warm-up of the reader/hub/subscriber path before timed latency runs. */
     static void latencyWarmup(Rig rig) {
-        javaLatency(rig, 8000, false, 1, Affinity.cpus() > 1 ? 1 : 0, CONSUMER_CPU, new long[2]);
+        javaLatency(rig, 8000, false, false, 1, Affinity.cpus() > 1 ? 1 : 0, CONSUMER_CPU, new long[2]);
+        javaLatency(rig, 8000, false, true, 1, Affinity.cpus() > 1 ? 1 : 0, CONSUMER_CPU, new long[2]);
     }
 
     /**
      * One event per period from a producer pinned to {@code producerCpu} (absolute deadlines, a missed one is
-     * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener;
-     * the reader and delivery threads inherit {@code consumerCpu} from this thread. counts = {injected, delivered}.
+     * skipped), read by the core's RingPump (blocking epoll or busy-poll), delivered by the hub to one listener (on
+     * the reader thread if it is declared non-blocking); the reader and delivery threads inherit {@code consumerCpu}
+     * from this thread. counts = {injected, delivered}.
      */
-    private static Listeners.Latency javaLatency(Rig rig, int rateHz, boolean busy, int seconds, int producerCpu, int consumerCpu,
-                                                 long[] counts) {
+    private static Listeners.Latency javaLatency(Rig rig, int rateHz, boolean busy, boolean nonBlocking, int seconds, int producerCpu,
+                                                 int consumerCpu, long[] counts) {
         rig.drainAll();
         EventHub hub = new EventHub();
         Listeners.Latency l = new Listeners.Latency();
         Affinity.pin(consumerCpu);
-        hub.add(l, Listeners.props(8192), "bench");
+        hub.add(l, Listeners.props(8192, nonBlocking), "bench");
         Pump pump = new Pump(rig.rings, hub, busy);
         long submitted = 0, injected = 0;
         Affinity.pin(producerCpu);

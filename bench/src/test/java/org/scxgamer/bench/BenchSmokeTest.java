@@ -42,7 +42,8 @@ class BenchSmokeTest {
 
     @Test
     void hubDeliversEveryEventToOneAndFourSubscribers() {
-        assertThat(r.delivery()).extracting(Parts.Delivery::subscribers).containsExactly(1, 4);
+        assertThat(r.delivery()).extracting(Parts.Delivery::subscribers).containsExactly(1, 4, 1, 4);
+        assertThat(r.delivery()).extracting(Parts.Delivery::nonBlocking).containsExactly(false, false, true, true);
         for (Parts.Delivery d : r.delivery()) {
             assertThat(d.delivered()).isEqualTo(d.expected()).isPositive();
             assertThat(d.dropped()).isZero();
@@ -58,6 +59,7 @@ class BenchSmokeTest {
         for (Parts.Latency l : r.latency()) {
             assertThat(l.delivered()).isEqualTo(l.injected()).isPositive();
             assertThat(l.cReceived()).isEqualTo(l.cInjected()).isPositive();
+            assertThat(l.nbDelivered()).isEqualTo(l.nbInjected()).isPositive();
             sane(l.p50());
             sane(l.cP50());
             sane(l.readerP50());

@@ -33,10 +33,10 @@ class HubBenchmarkSmokeTest {
                 .build()).run();
         List<String> params = new ArrayList<>();
         for (RunResult r : results) {
-            params.add(r.getParams().getParam("subscribers"));
+            params.add(r.getParams().getParam("subscribers") + "/" + r.getParams().getParam("nonBlocking"));
             assertThat(r.getPrimaryResult().getScore()).as("ns per event").isFinite().isPositive();
             assertThat(r.getPrimaryResult().getScoreUnit()).isEqualTo("ns/op");
         }
-        assertThat(params).containsExactly("1", "4");
+        assertThat(params).containsExactly("1/false", "1/true", "4/false", "4/true");
     }
 }

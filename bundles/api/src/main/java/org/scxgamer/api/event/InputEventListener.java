@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * loses its own events (counted per subscriber, see {@link InputEventService#subscribers()}).
  *
  * <p>Optional service properties narrow what is delivered: {@link #LANES}, {@link #TYPES},
- * {@link #QUEUE_CAPACITY}.
+ * {@link #QUEUE_CAPACITY}; {@link #NON_BLOCKING} asks for delivery on the ring reader's thread.
  */
 @ConsumerType
 public interface InputEventListener {
@@ -19,8 +19,21 @@ public interface InputEventListener {
     /** Service property: queue capacity (rounded up to a power of two, 64 .. 1048576); default 8192. */
     String QUEUE_CAPACITY = "scxgamer.event.queue.capacity";
     int DEFAULT_QUEUE_CAPACITY = 8192;
+    /**
+     * Service property: {@code true} (Boolean or String) declares that {@link #onEvent} never blocks and returns
+     * within a few microseconds (no I/O, no sleeping, no lock another thread holds for long). The core then calls
+     * the listener on the ring reader's thread, in batches of the events one drain read, with no queue and no
+     * thread hand-off. A listener that throws, or exceeds the reader's budget for a batch (about 250 µs) twice in a
+     * short while, is moved to a delivery thread and queue of its own for good, logged and reported as
+     * {@link SubscriberInfo#demoted()}; until then it may hold the reader up for two batches. Default false.
+     * @since 1.1
+     */
+    String NON_BLOCKING = "scxgamer.event.nonblocking";
 
-    /** Called on the listener's own delivery thread, in ring order per ring. The event is reused after return. */
+    /**
+     * Called on the listener's own delivery thread (on the reader's thread for a {@link #NON_BLOCKING} listener),
+     * in ring order per ring. The event is reused after return.
+     */
     void onEvent(InputEvent event);
 
     /**

@@ -160,6 +160,9 @@ final class Fanout {
         if (m != adopted) {
             adopt(m);
         }
+        if (m.length == 0) {
+            return; // kept for listeners on the reader thread, which join when they are demoted
+        }
         long seq;
         try {
             seq = ring.tryNext();

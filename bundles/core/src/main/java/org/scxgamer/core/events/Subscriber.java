@@ -21,9 +21,16 @@ import com.lmax.disruptor.TimeoutException;
  * listener, contains its exceptions and reports drops through {@code onDropped}. The reader thread never
  * waits for it (see {@link Fanout}).
  *
+ * <p>A listener that declared itself non-blocking starts on the reader thread instead: the hub hands it
+ * each batch the reader collected ({@link #deliverOnReader}), with no ring, cursor or thread. If it throws, or
+ * takes longer than {@link #READER_BUDGET_NANOS} for a batch a second time within {@link #STRIKE_WINDOW} batches
+ * (once is forgiven: its first calls run cold, and the reader may be preempted), it is demoted for good: it joins
+ * the ring (its events start at the reader's next write) and its delivery thread starts.
+ *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
  * The reader counts matched and dropped (in the cursor), the delivery thread delivered; queued is the rest.
+ * On the reader thread nothing waits and nothing is dropped: every matching event is delivered.
  */
 final class Subscriber implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -34,6 +41,14 @@ final class Subscriber implements Runnable {
      * listener keeps up while every CPU is busy; all listeners get the same, so none gains on another.
      */
     static final int DELIVERY_NICE = -5;
+    /**
+     * How long a listener on the reader thread may take for one batch (at most {@link EventHub#BATCH} events) before
+     * it is demoted: a few µs per event with room for a preemption of the reader, far below what input waits
+     * for (an 8 kHz device reports every 125 µs, the rings hold about a second of input).
+     */
+    static final long READER_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    /** Batches an overrun of the budget is remembered for. */
+    static final int STRIKE_WINDOW = 64;
 
     private final long serviceId;
     private final String bundle;
@@ -43,7 +58,15 @@ final class Subscriber implements Runnable {
     private final Fanout fanout;
     private final SequenceBarrier barrier;
     private final Thread thread;
-    private final Fanout.Cursor cursor;
+    /** Null while the listener runs on the reader thread. */
+    private volatile Fanout.Cursor cursor;
+    /** Runs on the reader thread: declared non-blocking and not demoted (the reader clears it). */
+    private volatile boolean onReader;
+    private volatile boolean demoted;
+    /** Events delivered on the reader thread before the demotion (matched = delivered there). */
+    private volatile long deliveredOnReader;
+    /** Reader thread: STRIKE_WINDOW per overrun of the budget, less one per batch. */
+    private int strikes;
     // Written by the delivery thread only.
     /** The batch taken, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
     private final long[] batch;
@@ -68,12 +91,68 @@ final class Subscriber implements Runnable {
         this.event = new EventSlot(batch);
         this.thread = new Thread(this, "scxgamer-listener-" + bundle + "-" + serviceId);
         thread.setDaemon(true);
-        fanout.register(thread);
-        this.cursor = fanout.join(filter, thread);
+        this.onReader = filter.nonBlocking();
+        if (!onReader) {
+            fanout.register(thread);
+            this.cursor = fanout.join(filter, thread);
+        }
     }
 
+    /** Starts the delivery thread, unless the listener runs on the reader thread. */
     void start() {
+        if (!onReader) {
+            thread.start();
+        }
+    }
+
+    boolean onReader() {
+        return onReader;
+    }
+
+    /**
+     * Reader thread: delivers events {@code 0 .. n-1} of a batch ({@link EventSlot#WORDS} longs each, {@code e} views it)
+     * and demotes the listener if it threw or took longer than its budget. The caller read the clock at {@code start}.
+     * @return the clock after the batch
+     */
+    long deliverOnReader(long[] b, int n, EventSlot e, long start) {
+        boolean all = filter.matchesAll();
+        Throwable thrown = null;
+        long d = delivered.getPlain();
+        for (int i = 0; i < n * EventSlot.WORDS; i += EventSlot.WORDS) {
+            if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
+                e.at(i);
+                try {
+                    listener.onEvent(e);
+                } catch (Throwable t) {
+                    failed(t, "onEvent");
+                    thrown = t;
+                }
+                delivered.setOpaque(++d);
+            }
+        }
+        long end = System.nanoTime();
+        if (strikes > 0) {
+            strikes--;
+        }
+        if (thrown != null) {
+            demote("threw " + thrown);
+        } else if (end - start > READER_BUDGET_NANOS && (strikes += STRIKE_WINDOW) > STRIKE_WINDOW) {
+            demote("took " + TimeUnit.NANOSECONDS.toMicros(end - start) + " µs for " + n + " events, the second time within "
+                    + STRIKE_WINDOW + " batches over its budget of " + TimeUnit.NANOSECONDS.toMicros(READER_BUDGET_NANOS) + " µs");
+        }
+        return end;
+    }
+
+    /** Reader thread: moves the listener to a delivery thread of its own; its events start at the reader's next write. */
+    private void demote(String why) {
+        deliveredOnReader = delivered.getPlain();
+        fanout.register(thread);
+        cursor = fanout.join(filter, thread);
+        demoted = true;
+        onReader = false;
         thread.start();
+        LOG.warn("Listener {} (service {}, bundle {}) declared itself non-blocking ({}) but {}: moved off the ring reader's thread "
+                + "to delivery thread {} for good", name, serviceId, bundle, InputEventListener.NON_BLOCKING, why, thread.getName());
     }
 
     @Override
@@ -137,7 +216,8 @@ final class Subscriber implements Runnable {
      * @return whether the ring still has other consumers
      */
     boolean leave() {
-        return fanout.leave(cursor);
+        Fanout.Cursor c = cursor;
+        return c != null && fanout.leave(c);
     }
 
     /**
@@ -169,9 +249,19 @@ final class Subscriber implements Runnable {
 
     long serviceId() { return serviceId; }
 
-    long matched() { return cursor.matched(); }
+    Fanout fanout() { return fanout; }
 
-    long dropped() { return cursor.dropped(); }
+    long matched() {
+        Fanout.Cursor c = cursor;
+        return c == null ? delivered() : deliveredOnReader + c.matched();
+    }
+
+    long dropped() {
+        Fanout.Cursor c = cursor;
+        return c == null ? 0 : c.dropped();
+    }
+
+    boolean demoted() { return demoted; }
 
     long delivered() { return delivered.getOpaque(); }
 
@@ -191,7 +281,8 @@ final class Subscriber implements Runnable {
         long d = delivered();
         long x = dropped();
         long m = matched();
-        return new SubscriberInfo(serviceId, bundle, name, fanout.capacity, m, d, x, failures(), (int) Math.max(0, m - d - x));
+        return new SubscriberInfo(serviceId, bundle, name, fanout.capacity, m, d, x, failures(), (int) Math.max(0, m - d - x),
+                onReader, demoted);
     }
 
     private void failed(Throwable t, String call) {

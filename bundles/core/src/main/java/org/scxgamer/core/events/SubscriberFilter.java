@@ -11,8 +11,8 @@ import org.scxgamer.common.config.ConfigReader;
 
 /**
  * What a listener asked for through its service properties ({@link InputEventListener#LANES},
- * {@link InputEventListener#TYPES}, {@link InputEventListener#QUEUE_CAPACITY}). Matching is
- * allocation-free: a lane bit mask and a type bit set.
+ * {@link InputEventListener#TYPES}, {@link InputEventListener#QUEUE_CAPACITY},
+ * {@link InputEventListener#NON_BLOCKING}). Matching is allocation-free: a lane bit mask and a type bit set.
  */
 final class SubscriberFilter {
     static final int MIN_CAPACITY = 64;
@@ -21,12 +21,14 @@ final class SubscriberFilter {
     private final int laneMask;   // 0 = every lane
     private final BitSet types;   // null = every type
     private final int capacity;
+    private final boolean nonBlocking;
     private final String text;
 
-    private SubscriberFilter(int laneMask, BitSet types, int capacity, String text) {
+    private SubscriberFilter(int laneMask, BitSet types, int capacity, boolean nonBlocking, String text) {
         this.laneMask = laneMask;
         this.types = types;
         this.capacity = capacity;
+        this.nonBlocking = nonBlocking;
         this.text = text;
     }
 
@@ -43,6 +45,11 @@ final class SubscriberFilter {
         return capacity;
     }
 
+    /** The listener declared itself non-blocking: it asks to run on the reader thread. */
+    boolean nonBlocking() {
+        return nonBlocking;
+    }
+
     /** E.g. "lanes=[MOUSE] types=[1, 2]" or "all events". */
     @Override
     public String toString() {
@@ -53,7 +60,7 @@ final class SubscriberFilter {
      * Reads the filter properties of a listener service.
      * @throws IllegalArgumentException naming the property, the bad value and what is accepted
      */
-    static SubscriberFilter of(Object lanesProp, Object typesProp, Object capacityProp) {
+    static SubscriberFilter of(Object lanesProp, Object typesProp, Object capacityProp, Object nonBlockingProp) {
         int mask = 0;
         List<String> laneNames = new ArrayList<>();
         for (String s : ConfigReader.strings(lanesProp)) {
@@ -101,7 +108,16 @@ final class SubscriberFilter {
             int pow2 = Integer.highestOneBit((int) c);
             capacity = Math.max(MIN_CAPACITY, pow2 < c ? pow2 << 1 : pow2);
         }
+        boolean nonBlocking = false;
+        if (nonBlockingProp != null) {
+            String v = String.valueOf(nonBlockingProp).trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(InputEventListener.NON_BLOCKING + ": '" + nonBlockingProp
+                        + "' is not a boolean, accepted: true or false");
+            }
+            nonBlocking = v.equals("true");
+        }
         String text = (mask == 0 ? "all lanes" : "lanes=" + laneNames) + " " + (types == null ? "all types" : "types=" + typeList);
-        return new SubscriberFilter(mask, types, capacity, text);
+        return new SubscriberFilter(mask, types, capacity, nonBlocking, text);
     }
 }

@@ -56,6 +56,7 @@ final class CoreCounters {
         c.put("events.delivered", t[1]);
         c.put("events.dropped.subscribers", t[2]);
         c.put("listener.failures", t[3]);
+        c.put("listener.demotions", t[4]);
         c.put("lane.mouse", st[Contract.STAT_LANE_MOUSE]);
         c.put("lane.keyboard", st[Contract.STAT_LANE_KEYBOARD]);
         c.put("lane.controller", st[Contract.STAT_LANE_CONTROLLER]);

@@ -159,6 +159,135 @@ class EventHubTest {
         assertThat(hub.totals()[0]).as("removed subscribers stay in the totals").isEqualTo(4L * n);
     }
 
+    /** Counts the calls it gets on the thread that feeds the hub (the reader in these tests) and elsewhere. */
+    static class ThreadNoting extends Healthy {
+        final Thread reader = Thread.currentThread();
+        final AtomicLong onReader = new AtomicLong();
+        final AtomicLong elsewhere = new AtomicLong();
+
+        @Override
+        public void onEvent(InputEvent e) {
+            super.onEvent(e);
+            (Thread.currentThread() == reader ? onReader : elsewhere).incrementAndGet();
+        }
+    }
+
+    @Test
+    void nonBlockingListenersGetBatchesOnTheReaderThread() throws Exception {
+        ThreadNoting l = new ThreadNoting();
+        ThreadNoting keys = new ThreadNoting();
+        long id = add(l, InputEventListener.NON_BLOCKING, true);
+        long k = add(keys, InputEventListener.NON_BLOCKING, "true", InputEventListener.TYPES, EV_KEY);
+        int n = EventHub.BATCH + 8;
+        for (int i = 0; i < n; i++) {
+            Records.put(one, 0, i, 7, i % 2 == 0 ? EV_REL : EV_KEY, 0, i, 1, Lane.MOUSE.id(), 0);
+            hub.onRecord(one, 0, 1);
+        }
+        assertThat(l.values).as("one whole batch before the drain ends").hasSize(EventHub.BATCH);
+        hub.flush();
+        assertThat(l.values).as("the rest at its end").hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(l.values.get(i)).isEqualTo(i);
+        }
+        assertThat(keys.values).hasSize(n / 2).allMatch(v -> v % 2 == 1);
+        assertThat(l.elsewhere.get() + keys.elsewhere.get()).isZero();
+        assertThat(listenerThreads()).isEmpty();
+        for (long s : new long[] {id, k}) {
+            SubscriberInfo i = info(s);
+            assertThat(i.onReaderThread()).isTrue();
+            assertThat(i.demoted()).isFalse();
+            assertThat(i.dropped()).isZero();
+            assertAccounted(i);
+        }
+        assertThat(info(k).matched()).isEqualTo(n / 2);
+        hub.remove(id);
+        feed(EV_REL, n, Lane.MOUSE);
+        assertThat(l.values).as("nothing after removal").hasSize(n);
+        assertThat(hub.totals()[0]).isEqualTo(n + n / 2);
+    }
+
+    /**
+     * The guard: a listener that declared itself non-blocking but sleeps is called on the reader thread for two
+     * batches (one event per drain here), one that throws for one, then each moves to a thread of its own; the healthy
+     * ones beside them, on the reader thread and on a thread of its own, get every event.
+     */
+    @Test
+    void aSlowOrThrowingNonBlockingListenerIsDemoted() throws Exception {
+        int n = 2_000;
+        ThreadNoting healthyOnReader = new ThreadNoting();
+        ThreadNoting healthyThreaded = new ThreadNoting();
+        ThreadNoting slow = new ThreadNoting() {
+            @Override
+            public void onEvent(InputEvent e) {
+                super.onEvent(e);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AtomicLong thrownOnReader = new AtomicLong();
+        Thread reader = Thread.currentThread();
+        InputEventListener throwing = e -> {
+            if (Thread.currentThread() == reader) {
+                thrownOnReader.incrementAndGet();
+            }
+            throw new IllegalStateException("listener bug " + e.value());
+        };
+        long h = add(healthyOnReader, InputEventListener.NON_BLOCKING, true);
+        long ht = add(healthyThreaded, InputEventListener.QUEUE_CAPACITY, 4096);
+        long s = add(slow, InputEventListener.NON_BLOCKING, true, InputEventListener.QUEUE_CAPACITY, 64);
+        long t = add(throwing, InputEventListener.NON_BLOCKING, true, InputEventListener.QUEUE_CAPACITY, 4096);
+
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            feed(EV_REL, i, Lane.MOUSE);
+        }
+        long fedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(slow.onReader.get()).as("slow listener's calls on the reader thread").isEqualTo(2);
+        assertThat(thrownOnReader.get()).as("throwing listener's calls on the reader thread").isEqualTo(1);
+        assertThat(fedMillis).as("the reader was held up by two slow calls, not by one per event").isLessThan(n / 2);
+        await("healthy listeners got everything", () -> info(h).delivered() == n && info(ht).delivered() == n);
+        assertThat(healthyOnReader.values).hasSize(n);
+        assertThat(healthyThreaded.values).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(healthyOnReader.values.get(i)).isEqualTo(i);
+            assertThat(healthyThreaded.values.get(i)).isEqualTo(i);
+        }
+        assertThat(healthyOnReader.elsewhere.get()).isZero();
+        await("throwing listener called for every event", () -> info(t).delivered() == n);
+        assertThat(info(t).failures()).isEqualTo(n);
+        await("slow listener drained", () -> info(s).queued() == 0);
+        assertThat(info(s).dropped()).as("the slow listener loses its own events once on its own queue").isPositive();
+        assertThat(slow.elsewhere.get()).isEqualTo(info(s).delivered() - 2);
+
+        assertThat(info(h).onReaderThread()).isTrue();
+        for (long id : new long[] {s, t}) {
+            SubscriberInfo i = info(id);
+            assertThat(i.demoted()).isTrue();
+            assertThat(i.onReaderThread()).isFalse();
+            assertThat(listenerThreads()).anyMatch(name -> name.endsWith("-" + id));
+        }
+        for (long id : new long[] {h, ht, s, t}) {
+            SubscriberInfo i = info(id);
+            assertThat(i.matched()).isEqualTo(n);
+            assertAccounted(i);
+        }
+        assertThat(hub.totals()[4]).as("demotions").isEqualTo(2);
+        hub.remove(s);
+        assertThat(hub.totals()[4]).as("removed subscribers stay in the totals").isEqualTo(2);
+    }
+
+    @Test
+    void aNonBooleanNonBlockingPropertyIsRejected() {
+        assertThatThrownBy(() -> add(new Healthy(), InputEventListener.NON_BLOCKING, "yes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(InputEventListener.NON_BLOCKING).hasMessageContaining("'yes'").hasMessageContaining("true or false");
+        assertThat(hub.subscribers()).isEmpty();
+    }
+
     /**
      * The shared ring under contention: delivery threads that stall at random while the reader overwrites the ring
      * many times over. Every delivered event must be whole (its fields written together) and newer than the one
@@ -262,10 +391,10 @@ class EventHubTest {
 
     @Test
     void queueCapacityIsRoundedUpToAPowerOfTwoWithinBounds() {
-        assertThat(SubscriberFilter.of(null, null, 100).capacity()).isEqualTo(128);
-        assertThat(SubscriberFilter.of(null, null, 1).capacity()).isEqualTo(64);
-        assertThat(SubscriberFilter.of(null, null, "4096").capacity()).isEqualTo(4096);
-        assertThat(SubscriberFilter.of(null, null, null).capacity()).isEqualTo(InputEventListener.DEFAULT_QUEUE_CAPACITY);
+        assertThat(SubscriberFilter.of(null, null, 100, null).capacity()).isEqualTo(128);
+        assertThat(SubscriberFilter.of(null, null, 1, null).capacity()).isEqualTo(64);
+        assertThat(SubscriberFilter.of(null, null, "4096", null).capacity()).isEqualTo(4096);
+        assertThat(SubscriberFilter.of(null, null, null, null).capacity()).isEqualTo(InputEventListener.DEFAULT_QUEUE_CAPACITY);
     }
 
     @Test

@@ -22,7 +22,7 @@ class FanoutTest {
     private final Fanout ring = new Fanout(CAPACITY, 1, TimeUnit.SECONDS);
 
     private Fanout.Cursor join(Object types) {
-        return ring.join(SubscriberFilter.of(null, types, CAPACITY), Thread.currentThread());
+        return ring.join(SubscriberFilter.of(null, types, CAPACITY, null), Thread.currentThread());
     }
 
     /** What a delivery thread does: copy first, then advance. */
