@@ -481,9 +481,10 @@ public class ScxCommands {
                 sb.append("no subscribers");
             }
             for (SubscriberInfo i : list) {
-                sb.append(String.format("service %d %s (%s): queue %d, matched %d, delivered %d, dropped %d, queued %d, failures %d%n",
+                sb.append(String.format("service %d %s (%s): queue %d, matched %d, delivered %d, dropped %d, queued %d, failures %d%s%n",
                         i.serviceId(), i.name(), i.bundle(), i.queueCapacity(), i.matched(), i.delivered(), i.dropped(), i.queued(),
-                        i.failures()));
+                        i.failures(), i.onReaderThread() ? ", on the reader thread (non-blocking)"
+                                : i.demoted() ? ", demoted from the reader thread (threw or was slow)" : ""));
             }
             return sb.toString().stripTrailing();
         });

@@ -292,6 +292,8 @@ public class StatsCollector implements InputEventListener, EventHandler {
             m.put("dropped", i.dropped());
             m.put("failures", i.failures());
             m.put("queued", i.queued());
+            m.put("reader.thread", i.onReaderThread());
+            m.put("demoted", i.demoted());
             list.add(m);
         }
         return list;
