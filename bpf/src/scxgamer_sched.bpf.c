@@ -44,6 +44,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
 #define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
+/* A low-weight task's vruntime may lead the clock by at most this many lag caps (vtime_lead()). */
+#define LOW_WEIGHT_LEAD_CAPS 4
 /* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
 #define PREEMPT_SCAN_CPUS 64
 
@@ -194,14 +196,28 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 }
 
 /*
- * Deadline in the shared DSQ: vruntime plus an offset; boosting shrinks the offset. The vruntime is
- * kept within lag_cap of the clock on both sides: behind, so sleepers cannot hoard credit; ahead, so a
- * low-weight task (nice 19 charges ~100x its runtime) is never queued seconds behind everyone and
- * starved into the watchdog under saturation.
+ * How far ahead of the clock p's vruntime may be: lag_cap, times 100 / weight for a low-weight task, at
+ * most LOW_WEIGHT_LEAD_CAPS times. A nice 19 task charges ~100x its runtime; with only one lag_cap of
+ * lead it got a slice every 20 ms of clock: two nice 19 hogs beside two nice 0 ones did 28 % of their
+ * work (EEVDF: under 1 %), and the nice 0 hogs 0.82x their EEVDF throughput. The bound keeps it from being starved into the watchdog: a task
+ * at the ceiling waits for the clock to advance by the lead, about lead x runnable tasks / CPUs of wall
+ * time (80 ms x 60 tasks per CPU = 5 s, the watchdog's timeout).
  */
-static __always_inline u64 task_deadline(struct task_ctx *tctx, const struct scxg_tunables *t)
+static __always_inline u64 vtime_lead(struct task_struct *p, const struct scxg_tunables *t)
 {
-	u64 vtime = tctx->vruntime, floor = vtime_now - t->lag_cap_ns, ceiling = vtime_now + t->lag_cap_ns;
+	u32 weight = p->scx.weight, caps = weight ? SCXG_WEIGHT_DFL / weight : LOW_WEIGHT_LEAD_CAPS;
+
+	return t->lag_cap_ns * scxg_min(scxg_max(caps, 1), LOW_WEIGHT_LEAD_CAPS);
+}
+
+/*
+ * Deadline in the shared DSQ: vruntime plus an offset; boosting shrinks the offset. The vruntime is
+ * kept near the clock on both sides: at most lag_cap behind, so sleepers cannot hoard credit; at most
+ * vtime_lead() ahead, so a low-weight task waits its share but is never starved into the watchdog.
+ */
+static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
+{
+	u64 vtime = tctx->vruntime, floor = vtime_now - t->lag_cap_ns, ceiling = vtime_now + vtime_lead(p, t);
 	u32 shift;
 
 	if (vtime_before(vtime, floor))
@@ -226,11 +242,31 @@ static __always_inline bool debug_stalled(struct task_struct *p, struct task_ctx
 	return t->debug_error == DEBUG_ERROR_STALL && tctx && task_class(p, tctx) == SCXG_CLASS_BACKGROUND;
 }
 
+/* cs runs a task p may take the CPU from: busy, not boosted, not of a higher class than rank. */
+static __always_inline bool preemptible(struct task_struct *p, u32 cpu, struct cpu_state *cs, u8 rank)
+{
+	return cs && cpu < nr_cpus && cs->busy && !cs->boosted && cs->rank <= rank &&
+	       bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+}
+
+/* cs's task ran its minimum and its deadline is later than latest: a deadline preemption is fair. */
+static __always_inline bool deadline_victim(struct cpu_state *cs, u64 latest, u64 now)
+{
+	return now - cs->started_ns >= PREEMPT_MIN_RUN_NS && vtime_before(latest, cs->deadline);
+}
+
 /*
- * The CPU to preempt for p, or -1. A boosted p takes a CPU running a lower class. Any p takes the
- * CPU whose task has the latest deadline if that is more than margin after p's (wakeup preemption,
- * as EEVDF does: a sleeper with credit should not wait out a CPU hog's slice). Boosted tasks are
- * never preempted, nor a higher class.
+ * The CPU to preempt for p, or -1. A boosted p takes a CPU running a lower class. Any p takes a CPU
+ * whose task's deadline is more than margin after p's (wakeup preemption, as EEVDF does: a sleeper
+ * with credit should not wait out a CPU hog's slice). Boosted tasks are never preempted, nor a
+ * higher class.
+ *
+ * The CPU this wakeup runs on comes first: preempting it needs no IPI (a remote reschedule interrupt
+ * costs tens of µs under emulation and the task a migration), and it is usually where p slept (its
+ * timer fired here) or what woke it. A boosted p takes it over a lower class, or when it runs no SCX
+ * task (busy == 0: the writer of a higher sched class that p then follows, from the head of the
+ * local DSQ, as the default scheduler's wake-affine placement does); any p takes it as a deadline
+ * victim. Only then the other CPUs, from p's previous one, for the latest deadline.
  */
 static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx *tctx, u64 margin, bool *lower)
 {
@@ -240,12 +276,7 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
 	struct cpu_state *cs;
 
-	/*
-	 * A boosted wakeup takes the waker's CPU first: no IPI to another CPU. The waker is usually the
-	 * input path: an interrupt over a lower class, or a writer of a higher sched class (no SCX task
-	 * running here: busy == 0) that p then follows, from the head of the local DSQ, as the default
-	 * scheduler's wake-affine placement does.
-	 */
+	*lower = false;
 	cpu = bpf_get_smp_processor_id();
 	cs = cpu_state_of(cpu);
 	if (tctx->boosted && cs && cpu < nr_cpus && !cs->boosted && (!cs->busy || cs->rank < rank) &&
@@ -253,22 +284,23 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 		*lower = true;
 		return cpu;
 	}
+	if (preemptible(p, cpu, cs, rank) && deadline_victim(cs, latest, now))
+		return cpu;
 	bpf_for(i, 0, scan) {
 		/* Start at the task's previous CPU: its caches are warm. */
 		cpu = (u32)(prev + i) % nr_cpus;
 		cs = cpu_state_of(cpu);
-		if (!cs || !cs->busy || cs->boosted || cs->rank > rank || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		if (!preemptible(p, cpu, cs, rank))
 			continue;
 		if (tctx->boosted && cs->rank < rank) {
 			*lower = true;
 			return cpu;
 		}
-		if (now - cs->started_ns >= PREEMPT_MIN_RUN_NS && vtime_before(latest, cs->deadline)) {
+		if (deadline_victim(cs, latest, now)) {
 			latest = cs->deadline;
 			victim = cpu;
 		}
 	}
-	*lower = false;
 	return victim;
 }
 
@@ -287,7 +319,7 @@ s32 BPF_PROG(scxgamer_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_
 		if (debug_stalled(p, tctx, &t))
 			return cpu;
 		slice = task_prepare(p, tctx, &t);
-		task_deadline(tctx, &t);
+		task_deadline(p, tctx, &t);
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL, slice, 0);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
 	}
@@ -320,7 +352,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	slice = task_prepare(p, tctx, &t);
-	deadline = task_deadline(tctx, &t);
+	deadline = task_deadline(p, tctx, &t);
 
 	/* The shared DSQ wakes no one by itself: claim an idle CPU and kick it. */
 	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
