@@ -15,17 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include "loader.h"
-
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (f && fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	if (f)
-		fclose(f);
-}
+#include "vmdev.h"
 
 static int wait_state(const char *want)
 {

@@ -32,6 +32,7 @@
 #include <linux/input.h>
 #include <linux/uinput.h>
 #include "loader.h"
+#include "vmdev.h"
 
 #define MOUSE_NAME "scxgamer bench mouse"
 #define MAX_SAMPLES 200000
@@ -52,72 +53,15 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (f && fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	if (f)
-		fclose(f);
-}
-
-static int uinput_mouse(void)
-{
-	struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 0x046d, .product = 0xc077 } };
-	int fd = open("/dev/uinput", O_WRONLY);
-
-	if (fd < 0)
-		return -1;
-	ioctl(fd, UI_SET_EVBIT, EV_KEY);
-	ioctl(fd, UI_SET_KEYBIT, BTN_LEFT);
-	ioctl(fd, UI_SET_EVBIT, EV_REL);
-	ioctl(fd, UI_SET_RELBIT, REL_X);
-	strcpy(setup.name, MOUSE_NAME);
-	if (ioctl(fd, UI_DEV_SETUP, &setup) || ioctl(fd, UI_DEV_CREATE)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* The evdev node of our mouse (sysfs scan: udev may be absent). */
-static int open_evdev(void)
-{
-	char path[512], name[256];
-
-	for (int tries = 0; tries < 250; tries++) {
-		DIR *dir = opendir("/sys/class/input");
-		struct dirent *de;
-
-		while (dir && (de = readdir(dir))) {
-			if (strncmp(de->d_name, "event", 5))
-				continue;
-			snprintf(path, sizeof(path), "/sys/class/input/%s/device/name", de->d_name);
-			read_line(path, name, sizeof(name));
-			if (!strcmp(name, MOUSE_NAME)) {
-				snprintf(path, sizeof(path), "/dev/input/%s", de->d_name);
-				closedir(dir);
-				return open(path, O_RDONLY);
-			}
-		}
-		if (dir)
-			closedir(dir);
-		usleep(20000);
-	}
-	return -1;
-}
-
 /* The input handler: blocks in read(); ends when the device goes away. */
 static void *reader(void *arg)
 {
-	int fd = open_evdev(), clk = CLOCK_MONOTONIC;
+	int fd = open_evdev(MOUSE_NAME);
 	struct input_event ev[64];
 	ssize_t n;
 
 	(void)arg;
-	if (fd < 0 || ioctl(fd, EVIOCSCLOCKID, &clk)) {
+	if (fd < 0) {
 		fprintf(stderr, "cannot open the mouse's evdev node with a monotonic clock\n");
 		reader_tid = -1;
 		return NULL;
@@ -256,7 +200,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OBJ_DIR [SECONDS] [RATE]\n", argv[0]);
 		return 2;
 	}
-	mouse = uinput_mouse();
+	mouse = uinput_mouse(MOUSE_NAME);
 	if (mouse < 0) {
 		fprintf(stderr, "cannot create a uinput mouse: %s (modprobe uinput?)\n", strerror(errno));
 		return 1;

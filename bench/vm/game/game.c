@@ -41,6 +41,7 @@
 #include <sys/syscall.h>
 #include <linux/input.h>
 #include <linux/uinput.h>
+#include "../vmdev.h"
 
 #define MOUSE_NAME "scxgamer game mouse"
 #define MAX_FRAMES 100000
@@ -213,72 +214,6 @@ static unsigned int input_us[MAX_INPUT_SAMPLES];
 static unsigned long nr_input;
 static unsigned long long mouse_written;
 
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (f && fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	if (f)
-		fclose(f);
-}
-
-static int uinput_mouse(void)
-{
-	struct uinput_setup setup = { .id = { .bustype = BUS_USB, .vendor = 0x046d, .product = 0xc077 } };
-	int fd = open("/dev/uinput", O_WRONLY);
-
-	if (fd < 0)
-		return -1;
-	ioctl(fd, UI_SET_EVBIT, EV_KEY);
-	ioctl(fd, UI_SET_KEYBIT, BTN_LEFT);
-	ioctl(fd, UI_SET_EVBIT, EV_REL);
-	ioctl(fd, UI_SET_RELBIT, REL_X);
-	ioctl(fd, UI_SET_RELBIT, REL_Y);
-	strcpy(setup.name, MOUSE_NAME);
-	if (ioctl(fd, UI_DEV_SETUP, &setup) || ioctl(fd, UI_DEV_CREATE)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* The evdev node of our mouse (sysfs scan: udev may be absent), opened with a monotonic clock. */
-static int open_evdev(void)
-{
-	char path[512], name[256];
-	int clk = CLOCK_MONOTONIC;
-
-	for (int tries = 0; tries < 250; tries++) {
-		DIR *dir = opendir("/sys/class/input");
-		struct dirent *de;
-
-		while (dir && (de = readdir(dir))) {
-			int fd;
-
-			if (strncmp(de->d_name, "event", 5))
-				continue;
-			snprintf(path, sizeof(path), "/sys/class/input/%s/device/name", de->d_name);
-			read_line(path, name, sizeof(name));
-			if (strcmp(name, MOUSE_NAME))
-				continue;
-			snprintf(path, sizeof(path), "/dev/input/%s", de->d_name);
-			closedir(dir);
-			fd = open(path, O_RDONLY);
-			if (fd >= 0 && ioctl(fd, EVIOCSCLOCKID, &clk)) {
-				close(fd);
-				return -1;
-			}
-			return fd;
-		}
-		if (dir)
-			closedir(dir);
-		usleep(20000);
-	}
-	return -1;
-}
-
 static void *input_thread(void *arg)
 {
 	int fd = *(int *)arg;
@@ -448,8 +383,8 @@ int main(int argc, char **argv)
 	if (optind != argc || cfg.iters_per_us <= 0 || cfg.hz <= 0 || cfg.seconds <= 0 || cfg.warmup < 0 ||
 	    cfg.audio_period_us <= 0 || cfg.rt_period_us <= 0 || cfg.mouse_hz <= 0)
 		usage(argv[0]);
-	mouse_fd = uinput_mouse();
-	evdev_fd = mouse_fd < 0 ? -1 : open_evdev();
+	mouse_fd = uinput_mouse(MOUSE_NAME);
+	evdev_fd = mouse_fd < 0 ? -1 : open_evdev(MOUSE_NAME);
 	if (evdev_fd < 0) {
 		fprintf(stderr, "game: cannot create the uinput mouse or open its evdev node: %s (modprobe uinput?)\n",
 			strerror(errno));
