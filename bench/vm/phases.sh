@@ -97,7 +97,8 @@ sched_start() {
       rt_deploy policy-foreground > /dev/null
       rt_cfg scxgamer.core "whitelist=usb:046d:c077=mouse, virtual:*:*=ignore"
       rt_cfg scxgamer.policy.foreground "process.patterns=scxg-game" "scan.interval.ms=500"
-      rt_start --headless
+      # The product's JVM settings (the tests' C1-only start-up shortcut would make every event cost more).
+      SCXGAMER_JAVA_OPTS= rt_start --headless
       RT_JVM=
       want=scxgamer ;;
     *) fail "unknown scheduler '$1' (eevdf simple simple-fifo central flatcg qmap scxgamer-c scxgamer)" ;;
@@ -109,15 +110,15 @@ sched_start() {
     RT_JVM=$(pgrep -f -- "-Dscxgamer.home=$RT_HOME" | head -1)
     [ -n "$RT_JVM" ] || fail "cannot find the runtime's JVM process"
     # The runtime's start-up (JIT compilation, plugins, the policy's first scans) settles before anything is
-    # measured: until its JVM uses less than 10 % of a CPU over 2 s (at most 120 s), then one unmeasured game
-    # run warms its input path (a gamer's runtime has been running for a while when the game starts).
+    # measured: until its JVM uses less than 10 % of a CPU over 2 s (at most 120 s), then one unmeasured 12 s game
+    # run warms its input path (the JIT compiles what the game's input makes the runtime do) (a gamer's runtime has been running for a while when the game starts).
     local t0=$SECONDS a b
     while [ $((SECONDS - t0)) -lt 120 ]; do
       a=$(rt_ticks); sleep 2; b=$(rt_ticks)
       [ $(((b - a) * 100 / 2)) -lt $((10 * $(getconf CLK_TCK))) ] && break
     done
     echo "settle sched=scxgamer seconds=$((SECONDS - t0)) jvm_cpu_pct_last_2s=$(((b - a) * 100 / 2 / $(getconf CLK_TCK)))"
-    "$GAME" --iters-per-us "$ITERS" --hz 144 --seconds 4 --warmup 1 > /dev/null 2>&1 || fail "the warm-up game run failed"
+    "$GAME" --iters-per-us "$ITERS" --hz 144 --seconds 12 --warmup 1 > /dev/null 2>&1 || fail "the warm-up game run failed"
   fi
 }
 
@@ -132,7 +133,7 @@ sched_attached() {
 sched_stop() {
   case $SCHED in
     eevdf) ;;
-    scxgamer) rt_stop 60 > /dev/null ;;
+    scxgamer) rt_stop 60 > /dev/null; RT_JVM= ;;
     scxgamer-c) bg_stop sched 30 > /dev/null; grep -E '^(sched_stats|exit) ' "$(bg_output sched)" | sed "s/^/sched $SCHED /" ;;
     *) kill -INT "${_BG_PID[sched]}" 2> /dev/null || true; bg_stop sched 30 > /dev/null
        grep -E 'EXIT|exit' "$(bg_output sched)" | head -3 | sed "s/^/sched $SCHED /" ;;
@@ -228,6 +229,20 @@ rt_ticks() {
   fi
 }
 
+# rt_threads: 'TID COMM TICKS' per thread of the runtime's JVM (utime + stime; comm may hold spaces).
+rt_threads() {
+  [ -n "${RT_JVM:-}" ] || return 0
+  awk '{i = index($0, " ("); j = index($0, ") "); comm = substr($0, i + 2, j - i - 2); gsub(/ /, "_", comm)
+        split(substr($0, j + 2), f, " "); print $1, comm, f[12] + f[13]}' /proc/"$RT_JVM"/task/*/stat 2> /dev/null
+}
+
+# rt_top BEFORE AFTER SECONDS: the runtime's busiest threads between two rt_threads snapshots, in % of one CPU.
+rt_top() {
+  awk -v s="$3" -v hz="$(getconf CLK_TCK)" 'NR == FNR {b[$1] = $3; next}
+    {d = $3 - b[$1]; if (d > 0) c[$2] += d}
+    END {n = 0; for (k in c) printf "%s=%.1f\n", k, c[k] / hz / s * 100}' "$1" "$2" | sort -t= -k2 -rn | head -n 8 | tr '\n' ' '
+}
+
 # The harness's stand-in for the foreground policy in the scxgamer-c phase; in the scxgamer phase it only
 # checks (bpftool) that the policy classed the game's input thread.
 game_hints() {
@@ -251,7 +266,10 @@ game_hints() {
         if bpftool -j map dump name task_classes 2> /dev/null | grep -qE "\"key\": ?$tid,"; then echo " classed=policy"; return 0; fi
         read -r -t 0.3 -u "$NEVER_FD" || true
       done
-      echo " classed=no($(bpftool -j map dump name task_classes 2>&1 | tr -d ' \n' | cut -c1-120))" ;;
+      echo " classed=no($(bpftool -j map dump name task_classes 2>&1 | tr -d ' \n' | cut -c1-120))"
+      # What the policy said: its log lines and state, for the report's reader to see why.
+      { grep -E 'policy\.foreground|foreground' "$RT_HOME/log/scxgamer.log" | tail -n 8
+        ls "$RT_HOME/deploy" "$RT_HOME/etc"; } 2>&1 | sed 's/^/policy-diag /' >&2 ;;
     *) echo " classed=-" ;;
   esac
 }
@@ -263,6 +281,7 @@ game_run() {
   load_start "$load" $((warm + secs + 2))
   sleep 1
   rt0=$(rt_ticks) t0=$EPOCHREALTIME
+  rt_threads > "$SCXG_TMP/rt-threads.0"
   "$GAME" --iters-per-us "$ITERS" --hz "$hz" --seconds "$secs" --warmup "$warm" > "$out" 2>&1 &
   pid=$!
   hints=
@@ -272,11 +291,13 @@ game_run() {
   fi
   wait "$pid" || fail "the game exited with status $?: $(tail -n 3 "$out")"
   rt1=$(rt_ticks) t1=$EPOCHREALTIME
+  rt_threads > "$SCXG_TMP/rt-threads.1"
   sleep 1
   local loadw
   loadw=$(load_result)
   echo "result sched=$SCHED rep=$rep workload=$workload load=$load attached=$(sched_attached)$hints$loadw $(sed -n 's/^game //p' "$out") rt_cpu_pct=$(awk -v a="$rt0" -v b="$rt1" -v s="$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / s * 100}')"
   echo "cdf sched=$SCHED rep=$rep workload=$workload $(sed -n 's/^cdf //p' "$out")"
+  [ -z "${RT_JVM:-}" ] || echo "rtthreads sched=$SCHED rep=$rep workload=$workload $(rt_top "$SCXG_TMP/rt-threads.0" "$SCXG_TMP/rt-threads.1" "$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')")"
 }
 
 # cyclictest (1 thread, 1 ms interval, SECONDS) under the CPU hogs; POLICY other or fifo.

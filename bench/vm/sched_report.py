@@ -72,6 +72,10 @@ settles = re.findall(r"^settle (.*)$", text, re.M)
 orders = re.findall(r"^order rep=(\d+) (.*)$", text, re.M)
 sched_lines = re.findall(r"^sched (\S+) (.*)$", text, re.M)
 peer_checks = [parse_words(m) for m in re.findall(r"^peer (.*)$", text, re.M)]
+rt_threads = {}  # workload -> thread name -> [% of one CPU per run]
+for m in re.finditer(r"^rtthreads sched=\S+ rep=\d+ workload=(\S+) ?(.*)$", text, re.M):
+    for name, pct in re.findall(r"(\S+)=([\d.]+)", m.group(2)):
+        rt_threads.setdefault(m.group(1), {}).setdefault(name, []).append(float(pct))
 
 if not results:
     tail = " / ".join(line.strip() for line in text.strip().splitlines()[-3:])
@@ -187,6 +191,19 @@ for w in [w for w in workloads if w.startswith("game")]:
             row += " " + " / ".join(cell(s, w, k) for k in loadkeys) + " |"
         row += f" {cell(s, w, 'rt_cpu_pct') if s == 'scxgamer' else '–'} |"
         p(row)
+    p("")
+
+# ---- where the runtime's CPU went ----
+if rt_threads:
+    p("**The runtime's busiest threads during the game** (scxgamer with the runtime; utime + stime of each JVM thread over "
+      "the game run, % of one CPU, median over the runs; thread names as the kernel truncates them):")
+    p("")
+    p("| workload | threads |")
+    p("| --- | --- |")
+    for w in workloads:
+        if w in rt_threads:
+            top = sorted(((statistics.median(v), n) for n, v in rt_threads[w].items()), reverse=True)[:6]
+            p(f"| {w} | " + ", ".join(f"{n} {v:.1f}" for v, n in top) + " |")
     p("")
 
 # ---- standard benchmarks ----
@@ -312,7 +329,9 @@ if sched_lines:
 
 # ---- charts ----
 def gnuplot(script):
-    subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    done = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if done.returncode != 0:
+        sys.exit(f"sched_report: gnuplot failed (exit {done.returncode}): {done.stderr.strip()}")
 
 
 os.makedirs(chart_dir, exist_ok=True)

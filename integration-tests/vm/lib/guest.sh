@@ -178,9 +178,9 @@ rt_prepare() {
 rt_start() {
   [ -n "${RT_HOME:-}" ] && [ -d "$RT_HOME" ] || rt_prepare
   # C1 only and the serial GC halve the JVM's start-up CPU time, which is what TCG makes slow; a test
-  # can set its own SCXGAMER_JAVA_OPTS. The tests read log records from the console (bg_output rt), which
+  # can set its own SCXGAMER_JAVA_OPTS (empty: the product's JVM defaults). The tests read log records from the console (bg_output rt), which
   # with the shell shows only warnings and errors by default: INFO here.
-  SCXGAMER_JAVA_OPTS=${SCXGAMER_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
+  SCXGAMER_JAVA_OPTS=${SCXGAMER_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
     SCXGAMER_CONSOLE_LOG=${SCXGAMER_CONSOLE_LOG:-INFO} \
     bg_start rt "$RT_HOME/bin/scxgamer" "$@"
 }
