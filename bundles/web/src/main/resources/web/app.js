@@ -69,6 +69,7 @@ function render(d) {
   $('profile').textContent = 'profile: ' + (d.profile || '—');
   fill('parts', d.core ? d.parts : [{ part: 'core', state: 'UNAVAILABLE', reason: 'the core bundle is not running' }],
     (r, p) => { cell(r, p.part); badge(cell(r, ''), p.state); cell(r, p.reason); });
+  fill('contributions', d.contributions, (r, c) => { cell(r, c.name); cell(r, c.status); });
   const s = d.scheduler;
   const dl = $('scheduler');
   dl.replaceChildren();

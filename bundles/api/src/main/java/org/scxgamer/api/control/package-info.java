@@ -1,7 +1,8 @@
 /**
  * Control of the core: part states, counters, device whitelist, live tunables, event injection,
- * scheduler state and task classes, plus the Event Admin topics the core posts.
+ * scheduler state and task classes, the Event Admin topics the core posts, and the status whiteboard
+ * ({@link org.scxgamer.api.control.StatusContributor}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.scxgamer.api.control;

@@ -21,6 +21,7 @@ import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
+import org.scxgamer.api.control.StatusContributor;
 import org.scxgamer.api.control.TaskClass;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
@@ -53,6 +54,10 @@ public class ScxCommands {
     public ScxCommands(@Reference ScxControl control) {
         this.control = control;
     }
+
+    /** Status lines of other bundles (whiteboard), shown after the parts. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<StatusContributor> contributors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setEvents(InputEventService s) {
@@ -96,7 +101,8 @@ public class ScxCommands {
 
     // ---- status / stats -------------------------------------------------------------------------
 
-    static final String STATUS_USAGE = "scx:status — one line per part (state and reason), the running mode and kernel facts";
+    static final String STATUS_USAGE = "scx:status — one line per part (state and reason), one per contributing bundle "
+            + "(e.g. dbus), the running mode and kernel facts";
 
     @Descriptor("Part states with reasons, the running mode, and kernel facts")
     public String status(@Descriptor("'help' for usage") String... args) {
@@ -106,6 +112,15 @@ public class ScxCommands {
             StringBuilder sb = new StringBuilder();
             for (PartStatus p : parts) {
                 sb.append(String.format("%-11s %-11s %s%n", p.part().name().toLowerCase(Locale.ROOT), p.state(), p.reason()));
+            }
+            for (StatusContributor c : contributors) {
+                String line;
+                try {
+                    line = c.status();
+                } catch (RuntimeException e) {
+                    line = "status failed: " + e;
+                }
+                sb.append(String.format("%-11s %s%n", c.name(), line));
             }
             sb.append("mode: ").append(mode(parts)).append('\n');
             control.kernelFacts().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));

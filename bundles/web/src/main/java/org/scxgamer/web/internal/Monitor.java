@@ -31,6 +31,7 @@ import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
+import org.scxgamer.api.control.StatusContributor;
 import org.scxgamer.api.control.Topics;
 import org.scxgamer.api.event.InputEvent;
 import org.scxgamer.api.event.InputEventListener;
@@ -64,6 +65,10 @@ public class Monitor implements InputEventListener, EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile InputEventService events;
+
+    /** Status lines of other bundles (whiteboard, e.g. the D-Bus control's bus and power profile). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    final List<StatusContributor> contributors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final BundleContext context;
     private final List<Path> deployDirs = new ArrayList<>();
@@ -248,6 +253,19 @@ public class Monitor implements InputEventListener, EventHandler {
     /** Name of the profile the profiles policy last applied since this bundle started, else null. */
     String activeProfile() {
         return profile;
+    }
+
+    /** name → status line of each contributing bundle. */
+    Map<String, String> contributions() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (StatusContributor c : contributors) {
+            try {
+                m.put(c.name(), c.status());
+            } catch (RuntimeException e) {
+                m.put(c.name(), "status failed: " + e);
+            }
+        }
+        return m;
     }
 
     List<PartStatus> parts() {

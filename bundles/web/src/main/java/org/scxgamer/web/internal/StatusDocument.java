@@ -30,6 +30,9 @@ final class StatusDocument {
             j.object().put("part", p.part().name()).put("state", p.state().name()).put("reason", p.reason()).end();
         }
         j.endArray();
+        j.key("contributions").array();
+        m.contributions().forEach((name, status) -> j.object().put("name", name).put("status", status).end());
+        j.endArray();
 
         SchedulerStatus s = m.scheduler();
         j.key("scheduler");

@@ -5,9 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
@@ -26,6 +24,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.scxgamer.api.control.ScxControl;
 import org.scxgamer.api.control.Topics;
 import org.scxgamer.api.control.Tunable;
+import org.scxgamer.api.profile.ProfileService;
 import org.scxgamer.common.config.ConfigReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * marks the tunable "overridden" in {@code policy:profiles}, and does not fight back —
  * {@code policy:profile NAME} re-applies the profile.
  */
-@Component(service = {ProfilePolicy.class, EventHandler.class}, immediate = true, configurationPid = ProfilePolicy.PID,
+@Component(service = {ProfilePolicy.class, ProfileService.class, EventHandler.class}, immediate = true, configurationPid = ProfilePolicy.PID,
         property = {
                 "osgi.command.scope=policy",
                 "osgi.command.function=profile",
                 "osgi.command.function=profiles",
                 EventConstants.EVENT_TOPIC + "=" + Topics.TUNABLES_CHANGED})
 @Designate(ocd = ProfilesConfig.class)
-public class ProfilePolicy implements EventHandler {
+public class ProfilePolicy implements EventHandler, ProfileService {
     static final String PID = "scxgamer.policy.profiles";
     static final String SOURCE_PREFIX = "profile:";
     private static final Logger LOG = LoggerFactory.getLogger(ProfilePolicy.class);
@@ -258,12 +257,18 @@ public class ProfilePolicy implements EventHandler {
         return String.join(" ", parts);
     }
 
-    /** Names of the known profiles, for tests. */
-    synchronized Set<String> names() {
-        return new TreeSet<>(available().keySet());
+    @Override
+    public synchronized List<String> names() {
+        return List.copyOf(available().keySet());
     }
 
-    synchronized Profile active() {
-        return active;
+    @Override
+    public synchronized String active() {
+        return active == null ? "" : active.name();
+    }
+
+    @Override
+    public void activate(String name, String source) {
+        switchTo(name, source);
     }
 }

@@ -129,11 +129,11 @@ class ProfilePolicyTest {
         assertThat(live).containsEntry(Tunable.PREEMPT, 0L);
 
         ProfilePolicy later = policy(Map.of("active", "streaming"));
-        assertThat(later.active()).isNull();
+        assertThat(later.active()).isEmpty();
         later.addProfile(new ProfileDefinition(Profile.parse(Map.of("name", "streaming", "slice.us", "4000"), "t")));
-        assertThat(later.active().name()).isEqualTo("streaming");
+        assertThat(later.active()).isEqualTo("streaming");
         assertThat(live).containsEntry(Tunable.SLICE_US, 4_000L);
-        assertThat(p.active().name()).isEqualTo("low-power");
+        assertThat(p.active()).isEqualTo("low-power");
     }
 
     @Test
