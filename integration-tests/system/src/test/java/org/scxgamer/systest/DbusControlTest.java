@@ -168,10 +168,16 @@ class DbusControlTest {
                 .as("the active profile after the refused calls").isEqualTo(before);
     }
 
-    /** Where another package's policy file opens org.scx.Loader to everyone (scx_loader's does), the bundle refuses. */
+    /**
+     * Where the bus lets everyone call org.scx.Loader (scx_loader's policy file does, relying on polkit; here it
+     * stands in for ours), the bundle refuses the change itself, by the caller's uid.
+     */
     @Test
     void anUnprivilegedCallerIsRefusedByTheBundleItselfWhereThePolicyLetsEveryoneThrough() throws Exception {
-        Path open = dir.resolve("system.d/zz-open.conf");
+        Path shipped = dir.resolve("system.d/org.scxgamer.conf");
+        Path aside = dir.resolve("org.scxgamer.conf");
+        Path open = dir.resolve("system.d/open.conf");
+        Files.move(shipped, aside);
         Files.writeString(open, """
                 <busconfig>
                   <policy context="default">
@@ -188,6 +194,7 @@ class DbusControlTest {
             assertThat(r.exit()).isNotZero();
         } finally {
             Files.delete(open);
+            Files.move(aside, shipped);
             busctl("call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "ReloadConfig");
         }
     }

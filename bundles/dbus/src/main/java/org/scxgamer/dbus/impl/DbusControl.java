@@ -136,7 +136,11 @@ public class DbusControl implements StatusContributor, EventHandler, Backend {
                     .withDisconnectCallback(new org.freedesktop.dbus.connections.IDisconnectCallback() {
                         @Override
                         public void disconnectOnError(java.io.IOException e) {
-                            executor.execute(() -> lost(e));
+                            try {
+                                executor.execute(() -> lost(e));
+                            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                                // deactivated meanwhile
+                            }
                         }
                     }).build();
             DBus bus = c.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
@@ -247,8 +251,10 @@ public class DbusControl implements StatusContributor, EventHandler, Backend {
     }
 
     private void changed() {
-        if (!executor.isShutdown()) {
+        try {
             executor.execute(this::emitChanges);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // deactivated: the connection is gone, nothing to announce
         }
     }
 
