@@ -24,7 +24,7 @@ import org.freedesktop.dbus.types.UInt32;
         emitChangeSignal = EmitChangeSignal.CONST)
 @DBusProperty(name = "DefaultScheduler", type = String.class, access = Access.READ, emitChangeSignal = EmitChangeSignal.CONST)
 @DBusProperty(name = "DefaultMode", type = UInt32.class, access = Access.READ, emitChangeSignal = EmitChangeSignal.CONST)
-@DBusProperty(name = "DaemonGeneration", type = String.class, access = Access.READ)
+@DBusProperty(name = "DaemonGeneration", type = String.class, access = Access.READ, emitChangeSignal = EmitChangeSignal.CONST)
 public interface Loader extends DBusInterface {
     List<UInt32> SchedulerModes(String scxName);
 
