@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = {Monitor.class, InputEventListener.class, EventHandler.class},
         property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
+                // onEvent records into a single-writer histogram (wait-free): called on the ring reader's thread.
+                InputEventListener.NON_BLOCKING + ":Boolean=true",
                 EventConstants.EVENT_TOPIC + "=" + Topics.TUNABLES_CHANGED})
 public class Monitor implements InputEventListener, EventHandler {
     /** The profiles policy sets tunables with this source prefix followed by the profile's name. */
@@ -74,7 +76,7 @@ public class Monitor implements InputEventListener, EventHandler {
     private final List<Path> deployDirs = new ArrayList<>();
     private final ScheduledExecutorService sampler;
 
-    // Written only by the delivery thread of this listener; read with plain gets by the sampler/metrics.
+    // Written only by the thread that delivers to this listener; read with plain gets by the sampler/metrics.
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(3);
     private final AtomicLong latencySumNanos = new AtomicLong();
 
