@@ -169,7 +169,8 @@ public final class Bench {
                     met(d.cpuRate().median() >= (four ? 0.5 : 0.6))));
             t.append(f("| 2 | allocation → %s, bytes/event (reader + delivery threads) | %s | – | – | 0 | %s |%n",
                     subs, d.allocBytesPerEvent().format("%.4f"), met(d.allocBytesPerEvent().max() < 0.01)));
-            notes.append(f("- 2: %s: %d of %d events delivered, %d dropped.%n", subs, d.delivered(), d.expected(), d.dropped()));
+            notes.append(f("- 2: %s: %d of %d events delivered, %d dropped%s.%n", subs, d.delivered(), d.expected(), d.dropped(),
+                    d.nonBlocking() ? f(", %d demoted to a thread of its own", d.demoted()) : ""));
         }
         for (Parts.Latency l : r.latency()) {
             String mode = l.busy() ? "busy-poll" : "blocking";

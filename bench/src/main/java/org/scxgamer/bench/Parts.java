@@ -96,7 +96,8 @@ final class Parts {
      * cNs/cCpuNs: the C drain of the same number of events run just before each Java run, rate/cpuRate: C ÷ Java per run
      * (null without a C reference).
      */
-    record Delivery(int subscribers, boolean nonBlocking, Summary nsPerEvent, Summary cpuNsPerEvent, Summary allocBytesPerEvent, long expected,
+    /** demoted: subscribers declared non-blocking that the hub moved to threads of their own (slow or throwing). */
+    record Delivery(int subscribers, boolean nonBlocking, long demoted, Summary nsPerEvent, Summary cpuNsPerEvent, Summary allocBytesPerEvent, long expected,
                     long delivered, long dropped, Summary cNs, Summary cCpuNs, Summary rate, Summary cpuRate) {
     }
 
@@ -191,12 +192,8 @@ final class Parts {
                 dropped += infos.get(i).dropped();
             }
             othersInfo.addAll(infos.subList(timed.size(), infos.size()));
-            for (SubscriberInfo i : infos.subList(0, timed.size())) {
-                if (i.onReaderThread() != nonBlocking) {
-                    throw new IllegalStateException("subscriber " + i.name() + (nonBlocking ? " left" : " runs on") + " the reader thread: " + i);
-                }
-            }
-            return new Delivery(timed.size(), nonBlocking, Summary.of(ns), Summary.of(cpu), Summary.of(alloc), expected * timed.size(), delivered, dropped,
+            long demoted = infos.subList(0, timed.size()).stream().filter(SubscriberInfo::demoted).count();
+            return new Delivery(timed.size(), nonBlocking, demoted, Summary.of(ns), Summary.of(cpu), Summary.of(alloc), expected * timed.size(), delivered, dropped,
                     c == null ? null : Summary.of(cNs), c == null ? null : Summary.of(cCpu), c == null ? null : Summary.of(rate),
                     c == null ? null : Summary.of(cpuRate));
         } finally {

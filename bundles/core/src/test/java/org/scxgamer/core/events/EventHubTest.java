@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -206,10 +207,21 @@ class EventHubTest {
         assertThat(hub.totals()[0]).isEqualTo(n + n / 2);
     }
 
+    /** Feeds n events, values 0 .. n-1, in drains of {@code perDrain}. */
+    private void feedDrains(int n, int perDrain) {
+        for (int i = 0; i < n; i++) {
+            Records.put(one, 0, System.nanoTime(), 7, EV_REL, 0, i, 1, Lane.MOUSE.id(), 0);
+            hub.onRecord(one, 0, 1);
+            if ((i + 1) % perDrain == 0 || i == n - 1) {
+                hub.flush();
+            }
+        }
+    }
+
     /**
-     * The guard: a listener that declared itself non-blocking but sleeps is called on the reader thread for two
-     * batches (one event per drain here), one that throws for one, then each moves to a thread of its own; the healthy
-     * ones beside them, on the reader thread and on a thread of its own, get every event.
+     * The guard: a listener that declared itself non-blocking but sleeps is called on the reader thread for three
+     * batches (over even the warm-up budget), one that throws for one, then each moves to a thread of its own; the
+     * healthy ones beside them, on the reader thread and on a thread of its own, get every event.
      */
     @Test
     void aSlowOrThrowingNonBlockingListenerIsDemoted() throws Exception {
@@ -241,14 +253,12 @@ class EventHubTest {
         long t = add(throwing, InputEventListener.NON_BLOCKING, true, InputEventListener.QUEUE_CAPACITY, 4096);
 
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            feed(EV_REL, i, Lane.MOUSE);
-        }
+        feedDrains(n, EventHub.BATCH);
         long fedMillis = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(slow.onReader.get()).as("slow listener's calls on the reader thread").isEqualTo(2);
-        assertThat(thrownOnReader.get()).as("throwing listener's calls on the reader thread").isEqualTo(1);
-        assertThat(fedMillis).as("the reader was held up by two slow calls, not by one per event").isLessThan(n / 2);
+        assertThat(slow.onReader.get()).as("slow listener's calls on the reader thread").isEqualTo(Subscriber.STRIKES * EventHub.BATCH);
+        assertThat(thrownOnReader.get()).as("throwing listener's calls on the reader thread").isEqualTo(EventHub.BATCH);
+        assertThat(fedMillis).as("the reader was held up by three slow batches, not by every event").isLessThan(n / 2);
         await("healthy listeners got everything", () -> info(h).delivered() == n && info(ht).delivered() == n);
         assertThat(healthyOnReader.values).hasSize(n);
         assertThat(healthyThreaded.values).hasSize(n);
@@ -261,7 +271,7 @@ class EventHubTest {
         assertThat(info(t).failures()).isEqualTo(n);
         await("slow listener drained", () -> info(s).queued() == 0);
         assertThat(info(s).dropped()).as("the slow listener loses its own events once on its own queue").isPositive();
-        assertThat(slow.elsewhere.get()).isEqualTo(info(s).delivered() - 2);
+        assertThat(slow.elsewhere.get()).isEqualTo(info(s).delivered() - Subscriber.STRIKES * EventHub.BATCH);
 
         assertThat(info(h).onReaderThread()).isTrue();
         for (long id : new long[] {s, t}) {
@@ -278,6 +288,34 @@ class EventHubTest {
         assertThat(hub.totals()[4]).as("demotions").isEqualTo(2);
         hub.remove(s);
         assertThat(hub.totals()[4]).as("removed subscribers stay in the totals").isEqualTo(2);
+    }
+
+    /** After its warm-up a listener has the reader's short budget: one slow call per drain is over it. */
+    @Test
+    void aListenerThatTurnsSlowAfterItsWarmUpIsDemotedAfterThreeSlowBatches() throws Exception {
+        int fast = (int) Subscriber.WARMUP_EVENTS + EventHub.BATCH;
+        Thread reader = Thread.currentThread();
+        AtomicLong slowOnReader = new AtomicLong();
+        InputEventListener turning = e -> {
+            if (e.value() >= fast) {
+                if (Thread.currentThread() == reader) {
+                    slowOnReader.incrementAndGet();
+                }
+                LockSupport.parkNanos(2 * Subscriber.READER_BUDGET_NANOS);
+            }
+        };
+        long id = add(turning, InputEventListener.NON_BLOCKING, true);
+        feedDrains(fast, EventHub.BATCH);
+        feedDrains(20, 1); // values 0 .. 19 again, one per drain: fast ones
+        assertThat(info(id).onReaderThread()).as("fast through its warm-up and after").isTrue();
+        for (int i = 0; i < 100; i++) {
+            feed(EV_REL, fast + i, Lane.MOUSE);
+        }
+        assertThat(slowOnReader.get()).as("slow calls on the reader thread").isEqualTo(Subscriber.STRIKES);
+        await("delivered", () -> info(id).delivered() == fast + 20 + 100);
+        assertThat(info(id).demoted()).isTrue();
+        assertThat(info(id).dropped()).isZero();
+        assertAccounted(info(id));
     }
 
     @Test
