@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * For bench/vm/wake_latency.c: loads scxgamer_events.bpf.o, then another object whose shared
- * maps reuse the events object's map fds (the same protocol as the Java loader), and counters.
+ * For the guest programs that attach scxgamer without the JVM (scxg_attach.c, wake_latency.c): loads
+ * scxgamer_events.bpf.o, then the hook and sched objects whose shared maps reuse the events object's map
+ * fds (the same protocol as the Java loader), attaches them, and reads counters.
  */
 #ifndef SCXGAMER_BENCH_LOADER_H
 #define SCXGAMER_BENCH_LOADER_H
@@ -13,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxgamer_contract.h"
+#include "vmdev.h"
 
 static struct bpf_object *load_object(const char *dir, const char *file, struct bpf_object *share_from)
 {
@@ -67,6 +69,58 @@ static int read_percpu_counters(int fd, unsigned long long *sum, int n)
 			sum[i] += values[c * n + i];
 	free(values);
 	return 0;
+}
+
+/* sched_ext's state file reads want within 5 s. */
+static int wait_state(const char *want)
+{
+	char state[64];
+
+	for (int i = 0; i < 500; i++) {
+		read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
+		if (!strcmp(state, want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+struct scxg_objects {
+	struct bpf_object *events, *hook, *sched;
+	struct bpf_link *hook_link;
+};
+
+/* Loads the three objects from dir, attaches the input hook and sets every device AUTO; 0 or -1. */
+static int load_scxgamer(const char *dir, struct scxg_objects *o)
+{
+	struct scxg_device_key any = { SCXG_ANY, SCXG_ANY, SCXG_ANY, 0 };
+	unsigned char auto_rule = SCXG_RULE_AUTO;
+
+	o->events = load_object(dir, "scxgamer_events.bpf.o", NULL);
+	o->hook = o->events ? load_object(dir, "scxgamer_hook.bpf.o", o->events) : NULL;
+	o->sched = o->events ? load_object(dir, "scxgamer_sched.bpf.o", o->events) : NULL;
+	o->hook_link = o->hook ? bpf_program__attach(bpf_object__find_program_by_name(o->hook, "on_input_event")) : NULL;
+	if (!o->sched || !o->hook_link) {
+		fprintf(stderr, "cannot load/attach the scxgamer objects from %s\n", dir);
+		return -1;
+	}
+	return bpf_map_update_elem(map_fd(o->events, "device_rules"), &any, &auto_rule, BPF_ANY);
+}
+
+/* Attaches scxgamer_ops and waits until the kernel runs it; NULL (and why, on stderr) if it does not. */
+static struct bpf_link *attach_scxgamer(struct scxg_objects *o)
+{
+	struct bpf_link *link = bpf_map__attach_struct_ops(bpf_object__find_map_by_name(o->sched, "scxgamer_ops"));
+	char ops[128];
+
+	int enabled = link && wait_state("enabled");
+
+	read_line("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops));
+	if (!enabled || strcmp(ops, "scxgamer")) {
+		fprintf(stderr, "scxgamer_ops did not attach (root/ops: '%s')\n", ops);
+		return NULL;
+	}
+	return link;
 }
 
 #endif /* SCXGAMER_BENCH_LOADER_H */

@@ -15,20 +15,6 @@
 #include <signal.h>
 #include <unistd.h>
 #include "loader.h"
-#include "vmdev.h"
-
-static int wait_state(const char *want)
-{
-	char state[64];
-
-	for (int i = 0; i < 500; i++) {
-		read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
-		if (!strcmp(state, want))
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
 
 /* No SA_RESTART: the signal ends the blocked read, and the command loop with it. */
 static void on_signal(int sig)
@@ -38,34 +24,19 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	struct scxg_device_key any = { SCXG_ANY, SCXG_ANY, SCXG_ANY, 0 };
-	unsigned char auto_rule = SCXG_RULE_AUTO;
 	unsigned long long st[SCXG_SCHED_STAT_COUNT];
-	struct bpf_object *events, *hook, *sched;
-	struct bpf_link *hook_link, *link;
+	struct scxg_objects o;
+	struct bpf_link *link;
 	struct scxg_exit_info info = { 0 };
-	char line[256], ops[128];
+	char line[256], state[64];
 	int zero = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s OBJ_DIR\n", argv[0]);
 		return 2;
 	}
-	events = load_object(argv[1], "scxgamer_events.bpf.o", NULL);
-	hook = events ? load_object(argv[1], "scxgamer_hook.bpf.o", events) : NULL;
-	sched = events ? load_object(argv[1], "scxgamer_sched.bpf.o", events) : NULL;
-	hook_link = hook ? bpf_program__attach(bpf_object__find_program_by_name(hook, "on_input_event")) : NULL;
-	if (!sched || !hook_link) {
-		fprintf(stderr, "cannot load/attach the scxgamer objects from %s\n", argv[1]);
+	if (load_scxgamer(argv[1], &o) || !(link = attach_scxgamer(&o)))
 		return 1;
-	}
-	bpf_map_update_elem(map_fd(events, "device_rules"), &any, &auto_rule, BPF_ANY);
-	link = bpf_map__attach_struct_ops(bpf_object__find_map_by_name(sched, "scxgamer_ops"));
-	read_line("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops));
-	if (!link || !wait_state("enabled") || strcmp(ops, "scxgamer")) {
-		fprintf(stderr, "scxgamer_ops did not attach (root/ops: '%s')\n", ops);
-		return 1;
-	}
 	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
 	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
 	printf("attached\n");
@@ -78,14 +49,14 @@ int main(int argc, char **argv)
 		if (sscanf(line, "foreground %u", &a) == 1) {
 			struct scxg_sched_hints hints = { 0 };
 
-			bpf_map_lookup_elem(map_fd(events, "sched_hints"), &zero, &hints);
+			bpf_map_lookup_elem(map_fd(o.events, "sched_hints"), &zero, &hints);
 			hints.foreground_tgid = a;
-			err = bpf_map_update_elem(map_fd(events, "sched_hints"), &zero, &hints, BPF_ANY);
+			err = bpf_map_update_elem(map_fd(o.events, "sched_hints"), &zero, &hints, BPF_ANY);
 		} else if (sscanf(line, "classify %u %u", &a, &b) == 2 && b < SCXG_CLASS_COUNT) {
 			unsigned char cls = (unsigned char)b;
 
-			err = b ? bpf_map_update_elem(map_fd(events, "task_classes"), &a, &cls, BPF_ANY)
-				: bpf_map_delete_elem(map_fd(events, "task_classes"), &a);
+			err = b ? bpf_map_update_elem(map_fd(o.events, "task_classes"), &a, &cls, BPF_ANY)
+				: bpf_map_delete_elem(map_fd(o.events, "task_classes"), &a);
 		} else {
 			printf("error: unknown command '%.*s' (foreground TGID | classify TID CLASS)\n",
 			       (int)strcspn(line, "\n"), line);
@@ -96,21 +67,21 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 
-	if (!read_percpu_counters(map_fd(events, "sched_stats"), st, SCXG_SCHED_STAT_COUNT))
+	if (!read_percpu_counters(map_fd(o.events, "sched_stats"), st, SCXG_SCHED_STAT_COUNT))
 		printf("sched_stats enqueued=%llu direct=%llu shared=%llu boosted=%llu preempt_kicks=%llu "
 		       "behaviour_classified=%llu preempt_lower=%llu\n",
 		       st[SCXG_SCHED_ENQUEUED], st[SCXG_SCHED_DIRECT_DISPATCHED], st[SCXG_SCHED_SHARED_DISPATCHED],
 		       st[SCXG_SCHED_BOOSTED], st[SCXG_SCHED_PREEMPT_KICKS], st[SCXG_SCHED_BEHAVIOUR_CLASSIFIED],
 		       st[SCXG_SCHED_PREEMPT_LOWER]);
-	read_line("/sys/kernel/sched_ext/state", ops, sizeof(ops));
-	if (strcmp(ops, "enabled")) {
-		bpf_map_lookup_elem(map_fd(events, "exit_info"), &zero, &info);
-		printf("exit state=%s kind=%d code=%lld reason='%s' msg='%s'\n", ops, info.kind, (long long)info.exit_code,
+	read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
+	if (strcmp(state, "enabled")) {
+		bpf_map_lookup_elem(map_fd(o.events, "exit_info"), &zero, &info);
+		printf("exit state=%s kind=%d code=%lld reason='%s' msg='%s'\n", state, info.kind, (long long)info.exit_code,
 		       info.reason, info.msg);
 	}
 	fflush(stdout);
 	bpf_link__destroy(link);
 	wait_state("disabled");
-	bpf_link__destroy(hook_link);
+	bpf_link__destroy(o.hook_link);
 	return 0;
 }

@@ -32,7 +32,6 @@
 #include <linux/input.h>
 #include <linux/uinput.h>
 #include "loader.h"
-#include "vmdev.h"
 
 #define MOUSE_NAME "scxgamer bench mouse"
 #define MAX_SAMPLES 200000
@@ -171,30 +170,15 @@ static void report_exit(struct bpf_object *events)
 	fflush(stdout);
 }
 
-static int wait_state(const char *want)
-{
-	char state[64];
-
-	for (int i = 0; i < 500; i++) {
-		read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
-		if (!strcmp(state, want))
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	struct scxg_device_key any = { SCXG_ANY, SCXG_ANY, SCXG_ANY, 0 };
-	unsigned char auto_rule = SCXG_RULE_AUTO, input_class = SCXG_CLASS_INPUT;
+	unsigned char input_class = SCXG_CLASS_INPUT;
 	int seconds = argc > 2 ? atoi(argv[2]) : 10, rate = argc > 3 ? atoi(argv[3]) : 1000;
 	int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN), mouse, tid;
-	struct bpf_object *events, *hook, *sched;
-	struct bpf_link *hook_link, *link;
+	struct scxg_objects o;
+	struct bpf_link *link;
 	unsigned long long sched_stats[SCXG_SCHED_STAT_COUNT];
 	pthread_t thread;
-	char ops[128];
 
 	if (argc < 2 || seconds <= 0 || rate <= 0) {
 		fprintf(stderr, "usage: %s OBJ_DIR [SECONDS] [RATE]\n", argv[0]);
@@ -229,28 +213,17 @@ int main(int argc, char **argv)
 
 	phase("default", mouse, rate, seconds);
 
-	events = load_object(argv[1], "scxgamer_events.bpf.o", NULL);
-	hook = events ? load_object(argv[1], "scxgamer_hook.bpf.o", events) : NULL;
-	sched = events ? load_object(argv[1], "scxgamer_sched.bpf.o", events) : NULL;
-	hook_link = hook ? bpf_program__attach(bpf_object__find_program_by_name(hook, "on_input_event")) : NULL;
-	if (!sched || !hook_link) {
-		fprintf(stderr, "cannot load/attach the scxgamer objects from %s\n", argv[1]);
+	if (load_scxgamer(argv[1], &o))
 		return 1;
-	}
-	bpf_map_update_elem(map_fd(events, "device_rules"), &any, &auto_rule, BPF_ANY);
-	bpf_map_update_elem(map_fd(events, "task_classes"), &tid, &input_class, BPF_ANY);
-	link = bpf_map__attach_struct_ops(bpf_object__find_map_by_name(sched, "scxgamer_ops"));
-	read_line("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops));
-	if (!link || !wait_state("enabled") || strcmp(ops, "scxgamer")) {
-		fprintf(stderr, "scxgamer_ops did not attach (state/ops: %s)\n", ops);
+	bpf_map_update_elem(map_fd(o.events, "task_classes"), &tid, &input_class, BPF_ANY);
+	if (!(link = attach_scxgamer(&o)))
 		return 1;
-	}
 	phase("scxgamer", mouse, rate, seconds);
-	report_exit(events);
-	bpf_map_delete_elem(map_fd(events, "task_classes"), &tid);
+	report_exit(o.events);
+	bpf_map_delete_elem(map_fd(o.events, "task_classes"), &tid);
 	phase("scxgamer-behaviour", mouse, rate, seconds);
-	report_exit(events);
-	if (!read_percpu_counters(map_fd(events, "sched_stats"), sched_stats, SCXG_SCHED_STAT_COUNT))
+	report_exit(o.events);
+	if (!read_percpu_counters(map_fd(o.events, "sched_stats"), sched_stats, SCXG_SCHED_STAT_COUNT))
 		printf("sched_stats: enqueued %llu boosted %llu preempt_kicks %llu behaviour_classified %llu\n",
 		       sched_stats[SCXG_SCHED_ENQUEUED], sched_stats[SCXG_SCHED_BOOSTED], sched_stats[SCXG_SCHED_PREEMPT_KICKS],
 		       sched_stats[SCXG_SCHED_BEHAVIOUR_CLASSIFIED]);
@@ -264,6 +237,6 @@ int main(int argc, char **argv)
 		waitpid(busy[i], NULL, 0);
 	close(mouse); /* destroys the device: the reader's read() ends */
 	pthread_join(thread, NULL);
-	bpf_link__destroy(hook_link);
+	bpf_link__destroy(o.hook_link);
 	return 0;
 }
