@@ -147,7 +147,7 @@ p(f"Part 9 (issue 15): the game stand-in (bench/vm/game/game.c) and standard ben
   f"({'; '.join(topology)}), QEMU TCG. VM harness exit {vm_rc}.")
 p("")
 if settles:
-    p("Runtime start-up before its phase (until its JVM used < 10 % of a CPU over 2 s, then one unmeasured game run): "
+    p("Runtime start-up before its phase (until its JVM used < 10 % of a CPU over 2 s, then one unmeasured 12 s game run): "
       + "; ".join(settles) + ".")
     p("")
 
