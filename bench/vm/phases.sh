@@ -35,6 +35,11 @@ guest_kconfig() {
 guest_topology() {
   local c
   echo "topology cpus=$NCPU online=$(cat /sys/devices/system/cpu/online) model='$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)'"
+  # Timer resolution bounds every sleep-based latency here (cyclictest, the game's frame and audio sleeps).
+  echo "topology timers clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
+    "clockevent=$(sed -n 's/^Clock Event Device: //p' /proc/timer_list | sort -u | tr '\n' ',' | sed 's/,$//')" \
+    "hrtimer_resolution_ns=$(sed -n 's/^ *\.resolution: \([0-9]*\) nsecs/\1/p' /proc/timer_list | head -1)" \
+    "hz=$(getconf CLK_TCK) config_hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)" 2> /dev/null)"
   for c in /sys/devices/system/cpu/cpu[0-9]*; do
     echo "topology ${c##*/} core=$(cat "$c/topology/core_id") package=$(cat "$c/topology/physical_package_id") siblings=$(cat "$c/topology/thread_siblings_list") llc=$(cat "$c/cache/index3/shared_cpu_list" 2> /dev/null || echo none)"
   done
