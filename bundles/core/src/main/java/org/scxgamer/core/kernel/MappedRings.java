@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.UnsafeAccess;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.LoggerFactory;
@@ -128,12 +129,19 @@ final class MappedRings implements RingReader, AutoCloseable {
      * ordered stores are libbpf's smp_load_acquire and smp_store_release (plain moves on x86).
      */
     static int drainRing(AtomicBuffer cons, AtomicBuffer prod, AtomicBuffer ring, long mask, int r, RecordHandler handler) {
+        if (ring.capacity() < 2 * (mask + 1)) {
+            throw new IllegalArgumentException("ring data area of " + ring.capacity() + " bytes, the mask needs it mapped twice: "
+                    + 2 * (mask + 1));
+        }
+        // Headers are read without Agrona's bounds check: offset <= mask, and the area holds 2 * (mask + 1) bytes.
+        byte[] array = ring.byteArray();
+        long base = ring.addressOffset();
         long consPos = cons.getLongVolatile(0);
         long prodPos = prod.getLongVolatile(0);
         int handled = 0;
         while (consPos < prodPos) {
             int offset = (int) (consPos & mask);
-            int header = ring.getIntVolatile(offset);
+            int header = UnsafeAccess.UNSAFE.getIntVolatile(array, base + offset);
             if ((header & Contract.RING_BUSY_BIT) != 0) {
                 break; // reserved but not yet committed: later records must wait for it
             }

@@ -1,6 +1,7 @@
 package org.scxgamer.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -77,5 +78,13 @@ class RingProtocolTest {
         assertThat(drain()).isEqualTo(4);
         assertThat(values).containsExactly(10, 11, 12, 13);
         assertThat(cons.getLong(0)).isEqualTo(p);
+    }
+
+    /** Headers are read without a bounds check, so the data area must be mapped twice as the mask says. */
+    @Test
+    void aDataAreaSmallerThanTwiceTheRingIsRefused() {
+        UnsafeBuffer once = new UnsafeBuffer(ByteBuffer.allocateDirect(SIZE));
+        assertThatThrownBy(() -> MappedRings.drainRing(new UnsafeBuffer(cons), new UnsafeBuffer(prod), once, SIZE - 1, 0, handler))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(SIZE + " bytes").hasMessageContaining("" + 2 * SIZE);
     }
 }
