@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
         property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
                 // onEvent records into a single-writer histogram (wait-free): called on the ring reader's thread.
                 InputEventListener.NON_BLOCKING + ":Boolean=true",
+                // input lanes only: the scheduler's wake samples (lane SCHED) are not input latency
+                InputEventListener.LANES + "=MOUSE", InputEventListener.LANES + "=KEYBOARD",
+                InputEventListener.LANES + "=CONTROLLER",
                 EventConstants.EVENT_TOPIC + "=" + Topics.TUNABLES_CHANGED})
 public class Monitor implements InputEventListener, EventHandler {
     /** The profiles policy sets tunables with this source prefix followed by the profile's name. */
@@ -118,9 +121,6 @@ public class Monitor implements InputEventListener, EventHandler {
 
     @Override
     public void onEvent(InputEvent event) {
-        if (event.lane() == Lane.SCHED) {
-            return; // scheduler samples, not input
-        }
         long latency = Math.max(0, System.nanoTime() - event.timestampNanos());
         recorder.recordValue(latency);
         latencySumNanos.lazySet(latencySumNanos.get() + latency);
