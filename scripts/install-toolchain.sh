@@ -6,7 +6,7 @@
 # parser checks /metrics), prometheus (promtool lints /metrics; Debian ships it only with the server, whose
 # unit it enables where systemd runs), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify,
 # busctl), dbus-daemon (a private system-like bus for the D-Bus control), python3-gi + gir1.2-glib-2.0 (the
-# stand-in power-profiles-daemon on it).
+# stand-in power-profiles-daemon on it), lintian (checks the Debian package).
 # Scheduler benchmark (bench/run.sh part 9): rt-tests (cyclictest), stress-ng, linux-perf (perf bench sched,
 # bookworm-backports) as load and reference tools in the guest, xz-utils (the kernel source tarball the upstream
 # peer schedulers are built from), gnuplot-nox (the charts of docs/BENCHMARKS.md).
@@ -56,7 +56,7 @@ for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
          file kmod udev busybox-static cpio zstd \
          chromium chromium-driver python3-prometheus-client prometheus iproute2 util-linux systemd \
-         dbus-daemon python3-gi gir1.2-glib-2.0 \
+         dbus-daemon python3-gi gir1.2-glib-2.0 lintian \
          rt-tests stress-ng xz-utils gnuplot-nox; do
   have "$p" || need+=("$p")
 done

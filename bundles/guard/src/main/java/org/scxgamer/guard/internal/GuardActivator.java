@@ -68,8 +68,15 @@ public final class GuardActivator implements BundleActivator {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** etc/scxgamer.guard.cfg of the runtime folder (none outside the runtime, e.g. in-framework tests). */
+    /**
+     * scxgamer.guard.cfg of the configuration folder (scxgamer.etc, else etc/ of the runtime folder; none
+     * outside the runtime, e.g. in-framework tests).
+     */
     private static Path allowListFile(BundleContext context) {
+        String etc = context.getProperty("scxgamer.etc");
+        if (etc != null) {
+            return Path.of(etc, "scxgamer.guard.cfg");
+        }
         String home = context.getProperty("scxgamer.home");
         return home == null ? null : Path.of(home, "etc", "scxgamer.guard.cfg");
     }
