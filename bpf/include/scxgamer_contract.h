@@ -166,8 +166,12 @@ enum scxg_task_class {
 	SCXG_CLASS_INPUT = 1,        /* input handler threads */
 	SCXG_CLASS_FOREGROUND = 2,   /* threads of the foreground process */
 	SCXG_CLASS_BACKGROUND = 3,   /* never boosted, longer deadlines */
-	SCXG_CLASS_COUNT = 4,
+	SCXG_CLASS_AUDIO = 4,        /* audio threads (policy names, or woken by sound periods): boosted on every wakeup */
+	SCXG_CLASS_COUNT = 5,
 };
+/* Slots of scxg_tunables.class_boost_shift: a power of two, so a class id can be masked into range. */
+#define SCXG_CLASS_SLOTS 8
+_Static_assert(SCXG_CLASS_COUNT <= SCXG_CLASS_SLOTS, "class_boost_shift needs a slot per class");
 
 /* Tunable defaults, used by BPF until userspace publishes a valid slot. */
 #define SCXG_DEFAULT_INPUT_WINDOW_NS      5000000ULL     /* 5 ms */
@@ -181,6 +185,7 @@ enum scxg_task_class {
 #define SCXG_DEFAULT_CONTINUOUS_OFF_RATE  75             /* events/s */
 #define SCXG_DEFAULT_SHIFT_INPUT          4
 #define SCXG_DEFAULT_SHIFT_FOREGROUND     2
+#define SCXG_DEFAULT_SHIFT_AUDIO          3
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
@@ -201,11 +206,11 @@ struct scxg_tunables {
 	u64 lag_cap_ns;              /* max vtime credit a sleeper keeps */
 	u32 continuous_on_rate;      /* events/s to enter continuous mode */
 	u32 continuous_off_rate;     /* events/s to leave it */
-	u32 class_boost_shift[SCXG_CLASS_COUNT]; /* deadline = vtime + (slice >> shift) while boosted */
+	u32 class_boost_shift[SCXG_CLASS_SLOTS]; /* deadline = vtime + (slice >> shift) while boosted (indexed by class) */
 	u32 preempt;                 /* 1: boosted wakeups may preempt a lower class when no CPU is idle */
 	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
+	u32 audio_classify;          /* 1: classify audio threads by wake behaviour (woken right after sound periods) */
 	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
-	u32 reserved;
 	u64 seq_end;
 };
 
@@ -232,6 +237,9 @@ enum scxg_sched_stat {
 	SCXG_SCHED_READER_WAKE_NS,       /* their wake-to-run time, summed (ns) */
 	SCXG_SCHED_READER_WAKE_SLOW,     /* those that waited longer than SCXG_READER_WAKE_SLOW_NS */
 	SCXG_SCHED_PREEMPT_LOWER,        /* a boosted task put on the CPU of a running lower class (preempt tunable on) */
+	SCXG_SCHED_AUDIO_PERIODS,        /* sound periods seen by the audio hook (snd_pcm_period_elapsed calls) */
+	SCXG_SCHED_AUDIO_CLASSIFIED,     /* tasks that became SCXG_CLASS_AUDIO by their wake behaviour */
+	SCXG_SCHED_AUDIO_BOOSTED,        /* enqueues of SCXG_CLASS_AUDIO tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_STAT_COUNT,
 };
 
@@ -240,6 +248,11 @@ enum scxg_sched_stat {
 #define SCXG_WAKE_SAMPLE_BUDGET     20            /* 2000 samples/s per CPU */
 /* A ring reader wakeup waiting longer than this counts as slow (SCXG_SCHED_READER_WAKE_SLOW). */
 #define SCXG_READER_WAKE_SLOW_NS    1000000ULL    /* 1 ms */
+
+/* Sound periods (map audio_state, one entry): written by the audio hook, read by the scheduler's behaviour classification. */
+struct scxg_audio_state {
+	u64 last_period_ns;          /* bpf_ktime_get_ns() at the last snd_pcm_period_elapsed() */
+};
 
 /* Scheduler exit information (one entry), copied from ops.exit's scx_exit_info. */
 #define SCXG_EXIT_REASON_LEN 128

@@ -46,6 +46,23 @@ static __always_inline struct scxg_input_state *scxg_input_state(void)
 	return bpf_map_lookup_elem(&input_state, &zero);
 }
 
+static __always_inline struct scxg_audio_state *scxg_audio_state(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&audio_state, &zero);
+}
+
+/* Adds to a scheduler counter (map sched_stats, per CPU). */
+static __always_inline void scxg_sched_add(u32 idx, u64 v)
+{
+	u32 zero = 0;
+	u64 *counters = bpf_map_lookup_elem(&sched_stats, &zero);
+
+	if (counters)
+		__atomic_fetch_add(&counters[idx], v, __ATOMIC_RELAXED);
+}
+
 static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 {
 	__builtin_memset(t, 0, sizeof(*t));
@@ -60,8 +77,10 @@ static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 	t->continuous_off_rate = SCXG_DEFAULT_CONTINUOUS_OFF_RATE;
 	t->class_boost_shift[SCXG_CLASS_INPUT] = SCXG_DEFAULT_SHIFT_INPUT;
 	t->class_boost_shift[SCXG_CLASS_FOREGROUND] = SCXG_DEFAULT_SHIFT_FOREGROUND;
+	t->class_boost_shift[SCXG_CLASS_AUDIO] = SCXG_DEFAULT_SHIFT_AUDIO;
 	t->preempt = 1;
 	t->behaviour_classify = 1;
+	t->audio_classify = 1;
 }
 
 /*

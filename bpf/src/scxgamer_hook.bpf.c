@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scxgamer_hook.bpf.o: the input hook. fentry on input_handle_event() sees every event a driver
- * reports (input_event() calls it for each supported event), before the input core hands it to evdev;
- * the shared handling code classifies it and writes it to this CPU's ring. It must never block: it
- * runs in the driver's (often interrupt) context.
+ * scxgamer_hook.bpf.o: the input hook, device lifetimes and the audio hook (at the end). fentry on
+ * input_handle_event() sees every event a driver reports (input_event() calls it for each supported
+ * event), before the input core hands it to evdev; the shared handling code classifies it and writes
+ * it to this CPU's ring. It must never block: it runs in the driver's (often interrupt) context.
  *
  * Why not input_event() itself: it is preemptible at entry, and a fentry program preempted on a CPU
  * is skipped (a recursion miss) when another event arrives there meanwhile. input_handle_event() runs
@@ -101,5 +101,25 @@ int BPF_PROG(on_device_unregister, struct input_dev *dev)
 
 	if (st && counters)
 		scxg_device_disconnect((u64)dev, st, counters);
+	return 0;
+}
+
+/*
+ * Sound periods (part AUDIO_HOOK). A sound driver calls snd_pcm_period_elapsed() from its interrupt or
+ * timer for every period played or captured; the sound core wakes the stream's waiters inside it, so
+ * the threads woken right after this time are the ones feeding or draining audio, and the scheduler's
+ * behaviour classification (audio_classify) classes them SCXG_CLASS_AUDIO. The sound core is a module
+ * (snd-pcm): where it is not loaded the loader leaves this program out and says so in the part's reason.
+ */
+struct snd_pcm_substream;
+
+SEC("fentry/snd_pcm_period_elapsed")
+int BPF_PROG(on_pcm_period, struct snd_pcm_substream *substream)
+{
+	struct scxg_audio_state *au = scxg_audio_state();
+
+	if (au)
+		WRITE_ONCE(au->last_period_ns, bpf_ktime_get_ns());
+	scxg_sched_add(SCXG_SCHED_AUDIO_PERIODS, 1);
 	return 0;
 }

@@ -112,4 +112,11 @@ struct {
 	__type(value, struct scxg_exit_info);
 } exit_info SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct scxg_audio_state);
+} audio_state SEC(".maps");
+
 #endif /* SCXGAMER_MAPS_BPF_H */

@@ -11,7 +11,10 @@
  * foreground tasks get a shorter deadline offset and the boosted slice, and with no idle CPU
  * they may preempt a CPU running a lower class. Input handlers come from task_classes (policy
  * bundles), or from behaviour: most of their wakeups follow an input event closely and they run
- * briefly. All knobs are live in the tunables map.
+ * briefly. Audio threads (SCXG_CLASS_AUDIO) are boosted on every wakeup, with their own deadline
+ * offset; they come from policies too, or from behaviour: most of their wakeups follow a sound
+ * period (the audio hook's snd_pcm_period_elapsed) closely and they run briefly. All knobs are live
+ * in the tunables map.
  */
 #include "scxgamer_common.bpf.h"
 #include "scxgamer_compat.bpf.h"
@@ -39,6 +42,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define BEHAVIOUR_INPUT_WAKE_NS (250 * NSEC_PER_USEC)
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
+/* An audio thread has that share of wakeups within this time of the last sound period (it is woken in it). */
+#define BEHAVIOUR_AUDIO_WAKE_NS (250 * NSEC_PER_USEC)
 
 /* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
@@ -59,9 +64,11 @@ struct task_ctx {
 	u64 deadline;        /* as of the last enqueue or direct dispatch */
 	u32 window_wakeups;
 	u32 window_input_wakeups;
+	u32 window_audio_wakeups;
 	u8 cls;              /* enum scxg_task_class, as of the last enqueue */
 	u8 boosted;          /* the last enqueue was boosted */
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
+	u8 behaviour_audio;  /* classified as an audio thread by behaviour */
 	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
 	u8 sampled;          /* classed SCXG_CLASS_INPUT in task_classes: its wake-to-run goes to the rings */
 };
@@ -89,18 +96,9 @@ _Static_assert((SCXG_MAX_CPUS & (SCXG_MAX_CPUS - 1)) == 0, "the mask in cpu_stat
 static u64 vtime_now;
 static u32 nr_cpus;
 
-static __always_inline void sched_add(u32 idx, u64 v)
-{
-	u32 zero = 0;
-	u64 *counters = bpf_map_lookup_elem(&sched_stats, &zero);
-
-	if (counters)
-		__atomic_fetch_add(&counters[idx], v, __ATOMIC_RELAXED);
-}
-
 static __always_inline void sched_count(u32 idx)
 {
-	sched_add(idx, 1);
+	scxg_sched_add(idx, 1);
 }
 
 static __always_inline struct cpu_state *cpu_state_of(u32 cpu)
@@ -122,11 +120,12 @@ static __always_inline bool vtime_before(u64 a, u64 b)
 	return (s64)(a - b) < 0;
 }
 
-/* Preemption order: input handlers over foreground over default over background. */
+/* Preemption order: input handlers over audio over foreground over default over background. */
 static __always_inline u8 class_rank(u8 cls)
 {
 	switch (cls) {
-	case SCXG_CLASS_INPUT: return 3;
+	case SCXG_CLASS_INPUT: return 4;
+	case SCXG_CLASS_AUDIO: return 3;
 	case SCXG_CLASS_FOREGROUND: return 2;
 	case SCXG_CLASS_BACKGROUND: return 0;
 	default: return 1;
@@ -136,7 +135,7 @@ static __always_inline u8 class_rank(u8 cls)
 /*
  * The core's ring reader is part of the input path: an input handler whatever a policy says, so a
  * saturated machine cannot starve it into ring drops. Then explicit classes from policy bundles;
- * then the foreground process; then behaviour. Sets tctx->reader and tctx->sampled.
+ * then the foreground process; then behaviour (input before audio). Sets tctx->reader and tctx->sampled.
  *
  * Only explicitly classed input handlers are sampled: a thread woken by records (the reader, the
  * core's delivery threads, which behaviour may well class as input handlers) would otherwise
@@ -159,7 +158,9 @@ static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tct
 	}
 	if (hints && hints->foreground_tgid && hints->foreground_tgid == (u32)p->tgid)
 		return SCXG_CLASS_FOREGROUND;
-	return tctx->behaviour_input ? SCXG_CLASS_INPUT : SCXG_CLASS_DEFAULT;
+	if (tctx->behaviour_input)
+		return SCXG_CLASS_INPUT;
+	return tctx->behaviour_audio ? SCXG_CLASS_AUDIO : SCXG_CLASS_DEFAULT;
 }
 
 /* True while the input window or any lane's boost is open. */
@@ -176,7 +177,8 @@ static __always_inline bool input_active(u64 now)
 }
 
 /*
- * Classifies p, decides whether it runs boosted now and returns its slice. The slice shrinks as
+ * Classifies p, decides whether it runs boosted now (audio: always; input and foreground: while input
+ * is active) and returns its slice. The slice shrinks as
  * the shared DSQ fills (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
  */
 static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
@@ -185,10 +187,15 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 	u64 slice;
 
 	tctx->cls = task_class(p, tctx);
-	tctx->boosted = (tctx->cls == SCXG_CLASS_INPUT || tctx->cls == SCXG_CLASS_FOREGROUND) &&
-			input_active(bpf_ktime_get_ns());
-	if (tctx->boosted)
-		sched_count(SCXG_SCHED_BOOSTED);
+	if (tctx->cls == SCXG_CLASS_AUDIO) {
+		tctx->boosted = 1;
+		sched_count(SCXG_SCHED_AUDIO_BOOSTED);
+	} else {
+		tctx->boosted = (tctx->cls == SCXG_CLASS_INPUT || tctx->cls == SCXG_CLASS_FOREGROUND) &&
+				input_active(bpf_ktime_get_ns());
+		if (tctx->boosted)
+			sched_count(SCXG_SCHED_BOOSTED);
+	}
 	slice = tctx->boosted ? t->boosted_slice_ns : t->slice_ns;
 	if (queued > 0 && nr_cpus)
 		slice = slice * nr_cpus / (nr_cpus + queued);
@@ -230,7 +237,7 @@ static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx 
 	} else if (!tctx->boosted) {
 		tctx->deadline = vtime + t->slice_ns;
 	} else {
-		shift = t->class_boost_shift[tctx->cls & (SCXG_CLASS_COUNT - 1)];
+		shift = t->class_boost_shift[tctx->cls & (SCXG_CLASS_SLOTS - 1)];
 		tctx->deadline = vtime + (t->slice_ns >> (shift < 32 ? shift : 31));
 	}
 	return tctx->deadline;
@@ -395,24 +402,38 @@ void BPF_PROG(scxgamer_dispatch, s32 cpu, struct task_struct *prev)
 	scxg_dsq_move_to_local(SHARED_DSQ);
 }
 
-/* Behaviour window: after BEHAVIOUR_WAKEUPS wakeups, decide whether p acts like an input handler. */
-static __always_inline void behaviour_wakeup(struct task_ctx *tctx, u64 now)
+/*
+ * Behaviour window: after BEHAVIOUR_WAKEUPS wakeups, decide whether p acts like an input handler
+ * (woken right after input events) or an audio thread (right after sound periods); either runs briefly.
+ * A kind whose tunable is off is never decided.
+ */
+static __always_inline void behaviour_wakeup(struct task_ctx *tctx, u64 now, const struct scxg_tunables *t)
 {
 	struct scxg_input_state *st = scxg_input_state();
+	struct scxg_audio_state *au = scxg_audio_state();
 	u64 last_input = st ? READ_ONCE(st->last_event_ns) : 0;
-	bool was_input = tctx->behaviour_input;
+	u64 last_period = au ? READ_ONCE(au->last_period_ns) : 0;
+	bool was_input = tctx->behaviour_input, was_audio = tctx->behaviour_audio, brief;
 
 	tctx->window_wakeups++;
 	if (last_input && now - last_input < BEHAVIOUR_INPUT_WAKE_NS)
 		tctx->window_input_wakeups++;
+	if (last_period && now - last_period < BEHAVIOUR_AUDIO_WAKE_NS)
+		tctx->window_audio_wakeups++;
 	if (tctx->window_wakeups < BEHAVIOUR_WAKEUPS)
 		return;
-	tctx->behaviour_input = tctx->window_input_wakeups * 100 >= BEHAVIOUR_INPUT_PCT * tctx->window_wakeups &&
-				tctx->window_run_ns < BEHAVIOUR_MAX_RUN_NS * tctx->window_wakeups;
+	brief = tctx->window_run_ns < BEHAVIOUR_MAX_RUN_NS * tctx->window_wakeups;
+	tctx->behaviour_input = t->behaviour_classify && brief &&
+				tctx->window_input_wakeups * 100 >= BEHAVIOUR_INPUT_PCT * tctx->window_wakeups;
+	tctx->behaviour_audio = t->audio_classify && brief &&
+				tctx->window_audio_wakeups * 100 >= BEHAVIOUR_INPUT_PCT * tctx->window_wakeups;
 	if (tctx->behaviour_input && !was_input)
 		sched_count(SCXG_SCHED_BEHAVIOUR_CLASSIFIED);
+	if (tctx->behaviour_audio && !was_audio)
+		sched_count(SCXG_SCHED_AUDIO_CLASSIFIED);
 	tctx->window_wakeups = 0;
 	tctx->window_input_wakeups = 0;
+	tctx->window_audio_wakeups = 0;
 	tctx->window_run_ns = 0;
 }
 
@@ -428,10 +449,12 @@ void BPF_PROG(scxgamer_runnable, struct task_struct *p, u64 enq_flags)
 	now = bpf_ktime_get_ns();
 	tctx->wake_ns = now;
 	scxg_tunables_read(&t);
-	if (t.behaviour_classify)
-		behaviour_wakeup(tctx, now);
-	else
+	if (t.behaviour_classify || t.audio_classify)
+		behaviour_wakeup(tctx, now, &t);
+	if (!t.behaviour_classify)
 		tctx->behaviour_input = 0;
+	if (!t.audio_classify)
+		tctx->behaviour_audio = 0;
 }
 
 /*
@@ -476,7 +499,7 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 		/* The reader is counted, not sampled: a record would wake it again, and so on. */
 		if (tctx->reader) {
 			sched_count(SCXG_SCHED_READER_WAKEUPS);
-			sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
+			scxg_sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
 			if (now - tctx->wake_ns > SCXG_READER_WAKE_SLOW_NS)
 				sched_count(SCXG_SCHED_READER_WAKE_SLOW);
 		} else if (tctx->sampled) {

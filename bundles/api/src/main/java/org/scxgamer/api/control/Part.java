@@ -13,6 +13,11 @@ public enum Part {
      * connects and forgotten when it leaves. Without it devices are learned on their first event.
      */
     DEVICES,
+    /**
+     * fentry on the sound core's period callback (snd_pcm_period_elapsed): threads woken by sound periods are
+     * classed audio by their behaviour. Needs the sound core (module snd-pcm) loaded when the kernel objects load.
+     */
+    AUDIO_HOOK,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER
 }

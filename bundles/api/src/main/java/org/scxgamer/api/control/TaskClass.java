@@ -1,8 +1,12 @@
 package org.scxgamer.api.control;
 
-/** Scheduler class of a thread; ids match the BPF contract (enum scxg_task_class). */
+/**
+ * Scheduler class of a thread; ids match the BPF contract (enum scxg_task_class). {@link #AUDIO} threads
+ * (sound servers, a game's mixer) are boosted on every wakeup; input handlers and the foreground while
+ * input is active.
+ */
 public enum TaskClass {
-    DEFAULT(0), INPUT(1), FOREGROUND(2), BACKGROUND(3);
+    DEFAULT(0), INPUT(1), FOREGROUND(2), BACKGROUND(3), AUDIO(4);
 
     private final int id;
 

@@ -26,6 +26,8 @@ public enum Tunable {
     FOREGROUND_BOOST_SHIFT("boost.foreground.shift", 2, 0, 16, "shift", "Deadline shortening (slice >> shift) of foreground threads while boosted"),
     PREEMPT("preempt", 1, 0, 1, "bool", "Boosted wakeups may preempt a lower class when no CPU is idle"),
     BEHAVIOUR_CLASSIFY("classify.behaviour", 1, 0, 1, "bool", "Class threads that mostly wake inside input windows as input handlers"),
+    AUDIO_BOOST_SHIFT("boost.audio.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of audio threads, on every wakeup"),
+    AUDIO_CLASSIFY("classify.audio", 1, 0, 1, "bool", "Class threads that mostly wake right after sound periods (the audio hook) as audio threads"),
     // ---- debug-only knobs (tests make the scheduler fail on purpose; never set in production) ----
     /** Debug only: 1 makes the scheduler call scx_bpf_error(), 2 parks background-class threads until the watchdog ejects it. */
     DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug only (tests): 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");

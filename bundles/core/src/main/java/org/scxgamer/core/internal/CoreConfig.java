@@ -96,6 +96,14 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Classify by behaviour (0/1)", min = "0", max = "1")
     long classify_behaviour() default 1;
 
+    @AttributeDefinition(name = "Audio boost shift", min = "0", max = "16",
+            description = "Deadline shortening (slice >> shift) of audio threads, on every wakeup")
+    long boost_audio_shift() default 3;
+
+    @AttributeDefinition(name = "Classify audio by behaviour (0/1)", min = "0", max = "1",
+            description = "Class threads that mostly wake right after sound periods (part AUDIO_HOOK) as audio threads")
+    long classify_audio() default 1;
+
     // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
 
     @AttributeDefinition(name = "Debug only (tests): forced scheduler fault", min = "0", max = "2",

@@ -89,6 +89,9 @@ final class CoreCounters {
             c.put("sched.reader.wake.ns", sched[Contract.SCHED_STAT_READER_WAKE_NS]);
             c.put("sched.reader.wake.slow", sched[Contract.SCHED_STAT_READER_WAKE_SLOW]);
             c.put("sched.preempt.lower", sched[Contract.SCHED_STAT_PREEMPT_LOWER]);
+            c.put("sched.audio.periods", sched[Contract.SCHED_STAT_AUDIO_PERIODS]);
+            c.put("sched.audio.classified", sched[Contract.SCHED_STAT_AUDIO_CLASSIFIED]);
+            c.put("sched.audio.boosted", sched[Contract.SCHED_STAT_AUDIO_BOOSTED]);
         }
         return c;
     }

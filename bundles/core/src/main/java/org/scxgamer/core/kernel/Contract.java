@@ -124,10 +124,13 @@ public final class Contract {
     public static final int CLASS_INPUT = 1;
     public static final int CLASS_FOREGROUND = 2;
     public static final int CLASS_BACKGROUND = 3;
-    public static final int CLASS_COUNT = 4;
+    public static final int CLASS_AUDIO = 4;
+    public static final int CLASS_COUNT = 5;
+    /** SCXG_CLASS_SLOTS: entries of scxg_tunables.class_boost_shift. */
+    public static final int CLASS_SLOTS = 8;
 
     // struct scxg_tunables
-    public static final int TUNABLES_SIZE = 128;
+    public static final int TUNABLES_SIZE = 144;
     public static final int TUNABLES_SEQ = 0;
     public static final int TUNABLES_INPUT_WINDOW_NS = 8;
     public static final int TUNABLES_LANE_BOOST_NS = 16;
@@ -137,11 +140,11 @@ public final class Contract {
     public static final int TUNABLES_CONTINUOUS_ON_RATE = 80;
     public static final int TUNABLES_CONTINUOUS_OFF_RATE = 84;
     public static final int TUNABLES_CLASS_BOOST_SHIFT = 88;
-    public static final int TUNABLES_PREEMPT = 104;
-    public static final int TUNABLES_BEHAVIOUR_CLASSIFY = 108;
-    public static final int TUNABLES_DEBUG_ERROR = 112;
-    public static final int TUNABLES_RESERVED = 116;
-    public static final int TUNABLES_SEQ_END = 120;
+    public static final int TUNABLES_PREEMPT = 120;
+    public static final int TUNABLES_BEHAVIOUR_CLASSIFY = 124;
+    public static final int TUNABLES_AUDIO_CLASSIFY = 128;
+    public static final int TUNABLES_DEBUG_ERROR = 132;
+    public static final int TUNABLES_SEQ_END = 136;
     /** Entries of the tunables map (double buffer). */
     public static final int TUNABLES_SLOTS = 2;
 
@@ -208,7 +211,14 @@ public final class Contract {
     public static final int SCHED_STAT_READER_WAKE_NS = 10;
     public static final int SCHED_STAT_READER_WAKE_SLOW = 11;
     public static final int SCHED_STAT_PREEMPT_LOWER = 12;
-    public static final int SCHED_STAT_COUNT = 13;
+    public static final int SCHED_STAT_AUDIO_PERIODS = 13;
+    public static final int SCHED_STAT_AUDIO_CLASSIFIED = 14;
+    public static final int SCHED_STAT_AUDIO_BOOSTED = 15;
+    public static final int SCHED_STAT_COUNT = 16;
+
+    // struct scxg_audio_state
+    public static final int AUDIO_STATE_SIZE = 8;
+    public static final int AUDIO_STATE_LAST_PERIOD_NS = 0;
 
     /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
     public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";
@@ -220,6 +230,8 @@ public final class Contract {
     public static final String REGISTER_PROGRAM = "on_device_register";
     public static final String REGISTER_EXIT_PROGRAM = "on_device_register_exit";
     public static final String UNREGISTER_PROGRAM = "on_device_unregister";
+    /** The audio hook program of the hook object (part AUDIO_HOOK). */
+    public static final String AUDIO_PROGRAM = "on_pcm_period";
     public static final String SCHED_OPS_MAP = "scxgamer_ops";
     public static final String SCHED_OPS_NAME = "scxgamer";
     public static final String RING_MAP_PREFIX = "ring_";
@@ -234,6 +246,7 @@ public final class Contract {
     public static final String SCHED_HINTS_MAP = "sched_hints";
     public static final String SCHED_STATS_MAP = "sched_stats";
     public static final String EXIT_INFO_MAP = "exit_info";
+    public static final String AUDIO_STATE_MAP = "audio_state";
 
     /**
      * Events a ring of {@code ringBytes} holds when nobody reads: the kernel keeps the producer less

@@ -11,7 +11,7 @@ import com.sun.jna.Pointer;
 /**
  * The hook object's attach targets, adjusted one missing kernel function at a time (libbpf resolves
  * every target before it loads, so one missing function fails the whole object). What a missing
- * function costs is said in {@link #lost}, for part DEVICES.
+ * function costs is said in {@link #lost}, for part DEVICES, and in {@link #audioLost}, for part AUDIO_HOOK.
  */
 final class HookPlan {
     private static final Logger LOG = LoggerFactory.getLogger(HookPlan.class);
@@ -29,12 +29,17 @@ final class HookPlan {
     static final String UNREGISTER_TARGET = "__input_unregister_device";
     /** Exported, but devm-managed devices unregister without passing it. */
     static final String UNREGISTER_FALLBACK_TARGET = "input_unregister_device";
+    /** The sound core's period callback (part AUDIO_HOOK), in module snd-pcm. */
+    static final String AUDIO_TARGET = "snd_pcm_period_elapsed";
 
     String eventTarget = HOOK_TARGET;
     boolean register = true;
     /** null: unregistrations are not traced. */
     String unregisterTarget = UNREGISTER_TARGET;
     final List<String> lost = new ArrayList<>();
+    boolean audio = true;
+    /** Why the audio hook was left out; null while it is planned. */
+    String audioLost;
 
     void apply(Pointer obj) {
         if (!HOOK_TARGET.equals(eventTarget)) {
@@ -44,6 +49,9 @@ final class HookPlan {
         if (!register) {
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.REGISTER_PROGRAM), (byte) 0);
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.REGISTER_EXIT_PROGRAM), (byte) 0);
+        }
+        if (!audio) {
+            Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.AUDIO_PROGRAM), (byte) 0);
         }
         if (unregisterTarget == null) {
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.UNREGISTER_PROGRAM), (byte) 0);
@@ -62,6 +70,13 @@ final class HookPlan {
             LOG.warn("Kernel has no traceable {}: hooking {} instead, where an event that arrives while the hook is "
                     + "preempted on the same CPU is missed by the kernel (counted in events.missed.hook)", HOOK_TARGET, HOOK_FALLBACK_TARGET);
             eventTarget = HOOK_FALLBACK_TARGET;
+            return true;
+        }
+        if (audio && missingFunction(e, AUDIO_TARGET)) {
+            audio = false;
+            audioLost = "kernel has no traceable " + AUDIO_TARGET + " (the sound core, module snd-pcm, was not loaded when the"
+                    + " kernel objects loaded): audio threads are classed by policy only";
+            LOG.warn("Audio hook: {}", audioLost);
             return true;
         }
         if (register && missingFunction(e, REGISTER_TARGET)) {

@@ -12,9 +12,10 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * The hook object: the fentry input hook on the input core (part INPUT_HOOK) and the device lifetime
- * programs on device (un)registration (part DEVICES), attached where the kernel lets us
- * ({@link HookPlan}). Not thread-safe: used under {@link LibbpfKernel}'s lock.
+ * The hook object: the fentry input hook on the input core (part INPUT_HOOK), the device lifetime
+ * programs on device (un)registration (part DEVICES) and the audio hook on the sound core's period
+ * callback (part AUDIO_HOOK), attached where the kernel lets us ({@link HookPlan}); one refused attach
+ * costs its own part only. Not thread-safe: used under {@link LibbpfKernel}'s lock.
  */
 final class InputHook {
     private final BpfObjects objects;
@@ -24,6 +25,7 @@ final class InputHook {
     private int hookFd = -1;
     /** The device lifetime programs' links (part DEVICES). */
     private final List<Pointer> deviceLinks = new ArrayList<>();
+    private Pointer audioLink;
 
     InputHook(BpfObjects objects, PartStates parts) {
         this.objects = objects;
@@ -34,12 +36,14 @@ final class InputHook {
         if (!enabled) {
             parts.set(Part.INPUT_HOOK, PartState.DISABLED, "disabled by configuration");
             parts.set(Part.DEVICES, PartState.DISABLED, "the input hook is disabled by configuration");
+            parts.set(Part.AUDIO_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
             return;
         }
         if (!Files.exists(LibbpfKernel.VMLINUX_BTF)) {
             parts.set(Part.INPUT_HOOK, PartState.UNAVAILABLE, "kernel has no BTF (" + LibbpfKernel.VMLINUX_BTF
                     + " missing): the fentry input hook needs CONFIG_DEBUG_INFO_BTF");
             parts.set(Part.DEVICES, PartState.UNAVAILABLE, "needs the input hook");
+            parts.set(Part.AUDIO_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry audio hook needs CONFIG_DEBUG_INFO_BTF");
             return;
         }
         HookPlan plan = new HookPlan();
@@ -54,6 +58,14 @@ final class InputHook {
                     }
                 }
             }
+        } catch (LibbpfException | IllegalStateException e) {
+            parts.set(Part.INPUT_HOOK, PartStates.failureState(e), reason(e));
+            parts.set(Part.DEVICES, PartStates.failureState(e), "needs the input hook");
+            parts.set(Part.AUDIO_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
+            return;
+        }
+        startAudio(plan);
+        try {
             LibbpfLog.begin();
             Pointer link = Libbpf.bpf_program__attach(hook.program(Contract.HOOK_PROGRAM));
             if (link == null) {
@@ -68,6 +80,23 @@ final class InputHook {
             return;
         }
         startDeviceTracking(plan);
+    }
+
+    /** Attaches the audio hook if the plan kept it; a refusal costs part AUDIO_HOOK only. */
+    private void startAudio(HookPlan plan) {
+        if (!plan.audio) {
+            parts.set(Part.AUDIO_HOOK, PartState.UNAVAILABLE, plan.audioLost);
+            return;
+        }
+        LibbpfLog.begin();
+        Pointer link = Libbpf.bpf_program__attach(hook.program(Contract.AUDIO_PROGRAM));
+        if (link == null) {
+            parts.failed(Part.AUDIO_HOOK, new LibbpfException("attaching " + Contract.AUDIO_PROGRAM + " to " + HookPlan.AUDIO_TARGET,
+                    Native.getLastError(), LibbpfLog.lines()));
+            return;
+        }
+        audioLink = link;
+        parts.set(Part.AUDIO_HOOK, PartState.ACTIVE, "attached to " + HookPlan.AUDIO_TARGET);
     }
 
     /** Attaches the device lifetime programs the plan kept; part DEVICES says what the kernel lets us see. */
@@ -134,6 +163,10 @@ final class InputHook {
         }
         deviceLinks.forEach(Libbpf::bpf_link__destroy);
         deviceLinks.clear();
+        if (audioLink != null) {
+            Libbpf.bpf_link__destroy(audioLink);
+            audioLink = null;
+        }
         if (hook != null) {
             hook.close();
             hook = null;

@@ -112,6 +112,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case FOREGROUND_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_FOREGROUND), (int) value);
             case PREEMPT -> slot.setInt(Contract.TUNABLES_PREEMPT, (int) value);
             case BEHAVIOUR_CLASSIFY -> slot.setInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY, (int) value);
+            case AUDIO_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_AUDIO), (int) value);
+            case AUDIO_CLASSIFY -> slot.setInt(Contract.TUNABLES_AUDIO_CLASSIFY, (int) value);
             case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
         }
     }
@@ -131,6 +133,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case FOREGROUND_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_FOREGROUND)) & 0xffffffffL;
             case PREEMPT -> slot.getInt(Contract.TUNABLES_PREEMPT) & 0xffffffffL;
             case BEHAVIOUR_CLASSIFY -> slot.getInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY) & 0xffffffffL;
+            case AUDIO_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_AUDIO)) & 0xffffffffL;
+            case AUDIO_CLASSIFY -> slot.getInt(Contract.TUNABLES_AUDIO_CLASSIFY) & 0xffffffffL;
             case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
         };
     }

@@ -56,9 +56,9 @@ class ContractDriftTest {
                     m("lane_boost_ns", TUNABLES_LANE_BOOST_NS, 8 * LANE_COUNT), m("slice_ns", TUNABLES_SLICE_NS, 8),
                     m("boosted_slice_ns", TUNABLES_BOOSTED_SLICE_NS, 8), m("lag_cap_ns", TUNABLES_LAG_CAP_NS, 8),
                     m("continuous_on_rate", TUNABLES_CONTINUOUS_ON_RATE, 4), m("continuous_off_rate", TUNABLES_CONTINUOUS_OFF_RATE, 4),
-                    m("class_boost_shift", TUNABLES_CLASS_BOOST_SHIFT, 4 * CLASS_COUNT), m("preempt", TUNABLES_PREEMPT, 4),
-                    m("behaviour_classify", TUNABLES_BEHAVIOUR_CLASSIFY, 4), m("debug_error", TUNABLES_DEBUG_ERROR, 4),
-                    m("reserved", TUNABLES_RESERVED, 4), m("seq_end", TUNABLES_SEQ_END, 8)),
+                    m("class_boost_shift", TUNABLES_CLASS_BOOST_SHIFT, 4 * CLASS_SLOTS), m("preempt", TUNABLES_PREEMPT, 4),
+                    m("behaviour_classify", TUNABLES_BEHAVIOUR_CLASSIFY, 4), m("audio_classify", TUNABLES_AUDIO_CLASSIFY, 4),
+                    m("debug_error", TUNABLES_DEBUG_ERROR, 4), m("seq_end", TUNABLES_SEQ_END, 8)),
             s("scxg_exit_info", EXIT_INFO_SIZE, m("seq", EXIT_INFO_SEQ, 8), m("exit_code", EXIT_INFO_EXIT_CODE, 8),
                     m("kind", EXIT_INFO_KIND, 4), m("reserved", EXIT_INFO_RESERVED, 4), m("reason", EXIT_INFO_REASON, EXIT_REASON_LEN),
                     m("msg", EXIT_INFO_MSG, EXIT_MSG_LEN)),
@@ -70,7 +70,8 @@ class ContractDriftTest {
                     m("dropped", INJECT_ARGS_DROPPED, 8), m("filtered", INJECT_ARGS_FILTERED, 8),
                     m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)),
             s("scxg_sched_hints", SCHED_HINTS_SIZE, m("foreground_tgid", SCHED_HINTS_FOREGROUND_TGID, 4),
-                    m("reader_tid", SCHED_HINTS_READER_TID, 4)));
+                    m("reader_tid", SCHED_HINTS_READER_TID, 4)),
+            s("scxg_audio_state", AUDIO_STATE_SIZE, m("last_period_ns", AUDIO_STATE_LAST_PERIOD_NS, 8)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -95,15 +96,17 @@ class ContractDriftTest {
         ENUMS.put("scxg_stat", stats);
         ENUMS.put("scxg_task_class", Map.of("SCXG_CLASS_DEFAULT", (long) CLASS_DEFAULT, "SCXG_CLASS_INPUT", (long) CLASS_INPUT,
                 "SCXG_CLASS_FOREGROUND", (long) CLASS_FOREGROUND, "SCXG_CLASS_BACKGROUND", (long) CLASS_BACKGROUND,
-                "SCXG_CLASS_COUNT", (long) CLASS_COUNT));
+                "SCXG_CLASS_AUDIO", (long) CLASS_AUDIO, "SCXG_CLASS_COUNT", (long) CLASS_COUNT));
         Map<String, Long> sched = new LinkedHashMap<>();
         String[] schedNames = {"ENQUEUED", "DIRECT_DISPATCHED", "SHARED_DISPATCHED", "BOOSTED", "PREEMPT_KICKS",
                 "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "WAKE_SAMPLES_THROTTLED", "READER_WAKEUPS",
-                "READER_WAKE_NS", "READER_WAKE_SLOW", "PREEMPT_LOWER", "STAT_COUNT"};
+                "READER_WAKE_NS", "READER_WAKE_SLOW", "PREEMPT_LOWER", "AUDIO_PERIODS", "AUDIO_CLASSIFIED", "AUDIO_BOOSTED",
+                "STAT_COUNT"};
         int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
                 SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
                 SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_WAKE_SAMPLES_THROTTLED, SCHED_STAT_READER_WAKEUPS,
-                SCHED_STAT_READER_WAKE_NS, SCHED_STAT_READER_WAKE_SLOW, SCHED_STAT_PREEMPT_LOWER, SCHED_STAT_COUNT};
+                SCHED_STAT_READER_WAKE_NS, SCHED_STAT_READER_WAKE_SLOW, SCHED_STAT_PREEMPT_LOWER, SCHED_STAT_AUDIO_PERIODS,
+                SCHED_STAT_AUDIO_CLASSIFIED, SCHED_STAT_AUDIO_BOOSTED, SCHED_STAT_COUNT};
         for (int i = 0; i < schedNames.length; i++) {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }
@@ -116,7 +119,8 @@ class ContractDriftTest {
     }
 
     private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP, DEVICE_HISTORY_MAP,
-            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP);
+            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP,
+            AUDIO_STATE_MAP);
 
     private static Btf btf(String object) throws IOException {
         byte[] bytes = LibbpfKernel.bundledObject(object);

@@ -48,12 +48,26 @@ class HookPlanTest {
     }
 
     @Test
+    void aKernelWithoutTheSoundCoreLosesTheAudioHookOnly() {
+        HookPlan plan = new HookPlan();
+        assertThat(plan.withoutMissing(missing("snd_pcm_period_elapsed"))).isTrue();
+        assertThat(plan.audio).isFalse();
+        assertThat(plan.audioLost).startsWith("kernel has no traceable snd_pcm_period_elapsed").contains("module snd-pcm");
+        assertThat(plan.withoutMissing(missing("snd_pcm_period_elapsed"))).as("already left out: something else is wrong").isFalse();
+        assertThat(plan.lost).as("part DEVICES loses nothing").isEmpty();
+        assertThat(plan.register).isTrue();
+        assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
+        assertThat(plan.eventTarget).isEqualTo("input_handle_event");
+    }
+
+    @Test
     void otherFailuresAreNotMissingFunctions() {
         HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EPERM,
                 List.of("libbpf: prog 'on_device_register': failed to load: -1")))).isFalse();
         assertThat(plan.withoutMissing(missing("some_other_function"))).isFalse();
         assertThat(plan.lost).isEmpty();
+        assertThat(plan.audio).isTrue();
         assertThat(plan.register).isTrue();
         assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
     }

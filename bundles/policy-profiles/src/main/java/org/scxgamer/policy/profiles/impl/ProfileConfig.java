@@ -51,4 +51,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(required = false, description = "0 or 1")
     long classify_behaviour();
+
+    @AttributeDefinition(required = false, description = "shift, 0 .. 16")
+    long boost_audio_shift();
+
+    @AttributeDefinition(required = false, description = "0 or 1")
+    long classify_audio();
 }

@@ -106,7 +106,7 @@ class ProfilePolicyTest {
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.us", "fast", "felix.fileinstall.filename", "file:/etc/p-x.cfg"), "t"))
                 .hasMessage("file:/etc/p-x.cfg: slice.us = 'fast': not a whole number; accepted: 100 .. 100000 us");
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "slice.usec", "5"), "t"))
-                .hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)").hasMessageContaining("known keys: boost.controller.us, ");
+                .hasMessageContaining("unknown key 'slice.usec' (did you mean slice.us?)").hasMessageContaining("known keys: boost.audio.shift, boost.controller.us, ");
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "x", "debug.error", "1"), "t"))
                 .hasMessageContaining("debug.error is a debug-only knob (tests) and cannot be set by a profile");
         assertThatThrownBy(() -> Profile.parse(Map.of("name", "Bad Name"), "t")).hasMessageContaining("name = 'Bad Name': accepted: 1-32 of");
