@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxgamer_contract.h"
@@ -20,6 +21,7 @@ static struct bpf_object *load_object(const char *dir, const char *file, struct 
 {
 	char path[4096];
 	struct bpf_object *obj;
+	struct bpf_program *prog;
 	struct bpf_map *map;
 	int err;
 
@@ -37,6 +39,10 @@ static struct bpf_object *load_object(const char *dir, const char *file, struct 
 			goto fail;
 		}
 	}
+	/* The audio hook traces the sound core, a module: left out where it is not loaded (as the Java loader does). */
+	prog = bpf_object__find_program_by_name(obj, "on_pcm_period");
+	if (prog && access("/sys/kernel/btf/snd_pcm", F_OK))
+		bpf_program__set_autoload(prog, false);
 	err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "load %s: %s\n", path, strerror(-err));

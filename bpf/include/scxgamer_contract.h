@@ -141,6 +141,7 @@ enum scxg_stat {
 	SCXG_STAT_DEVICE_DISCONNECTS, /* entries dropped because their device unregistered (or its address was registered again) */
 	SCXG_STAT_DEVICE_UNCACHED,   /* events handled without a cache entry: the device cache was full */
 	SCXG_STAT_DEVICE_GONE,       /* events of a device that was already unregistering: counted as filtered too */
+	SCXG_STAT_AUDIO_PERIODS,     /* sound periods seen by the audio hook (snd_pcm_period_elapsed calls); not an input event */
 	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
@@ -237,7 +238,6 @@ enum scxg_sched_stat {
 	SCXG_SCHED_READER_WAKE_NS,       /* their wake-to-run time, summed (ns) */
 	SCXG_SCHED_READER_WAKE_SLOW,     /* those that waited longer than SCXG_READER_WAKE_SLOW_NS */
 	SCXG_SCHED_PREEMPT_LOWER,        /* a boosted task put on the CPU of a running lower class (preempt tunable on) */
-	SCXG_SCHED_AUDIO_PERIODS,        /* sound periods seen by the audio hook (snd_pcm_period_elapsed calls) */
 	SCXG_SCHED_AUDIO_CLASSIFIED,     /* tasks that became SCXG_CLASS_AUDIO by their wake behaviour */
 	SCXG_SCHED_AUDIO_BOOSTED,        /* enqueues of SCXG_CLASS_AUDIO tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_STAT_COUNT,

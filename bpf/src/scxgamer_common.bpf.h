@@ -53,16 +53,6 @@ static __always_inline struct scxg_audio_state *scxg_audio_state(void)
 	return bpf_map_lookup_elem(&audio_state, &zero);
 }
 
-/* Adds to a scheduler counter (map sched_stats, per CPU). */
-static __always_inline void scxg_sched_add(u32 idx, u64 v)
-{
-	u32 zero = 0;
-	u64 *counters = bpf_map_lookup_elem(&sched_stats, &zero);
-
-	if (counters)
-		__atomic_fetch_add(&counters[idx], v, __ATOMIC_RELAXED);
-}
-
 static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 {
 	__builtin_memset(t, 0, sizeof(*t));

@@ -117,9 +117,11 @@ SEC("fentry/snd_pcm_period_elapsed")
 int BPF_PROG(on_pcm_period, struct snd_pcm_substream *substream)
 {
 	struct scxg_audio_state *au = scxg_audio_state();
+	u64 *counters = scxg_input_counters();
 
 	if (au)
 		WRITE_ONCE(au->last_period_ns, bpf_ktime_get_ns());
-	scxg_sched_add(SCXG_SCHED_AUDIO_PERIODS, 1);
+	if (counters)
+		scxg_count(counters, SCXG_STAT_AUDIO_PERIODS);
 	return 0;
 }

@@ -96,9 +96,18 @@ _Static_assert((SCXG_MAX_CPUS & (SCXG_MAX_CPUS - 1)) == 0, "the mask in cpu_stat
 static u64 vtime_now;
 static u32 nr_cpus;
 
+static __always_inline void sched_add(u32 idx, u64 v)
+{
+	u32 zero = 0;
+	u64 *counters = bpf_map_lookup_elem(&sched_stats, &zero);
+
+	if (counters)
+		__atomic_fetch_add(&counters[idx], v, __ATOMIC_RELAXED);
+}
+
 static __always_inline void sched_count(u32 idx)
 {
-	scxg_sched_add(idx, 1);
+	sched_add(idx, 1);
 }
 
 static __always_inline struct cpu_state *cpu_state_of(u32 cpu)
@@ -499,7 +508,7 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 		/* The reader is counted, not sampled: a record would wake it again, and so on. */
 		if (tctx->reader) {
 			sched_count(SCXG_SCHED_READER_WAKEUPS);
-			scxg_sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
+			sched_add(SCXG_SCHED_READER_WAKE_NS, now - tctx->wake_ns);
 			if (now - tctx->wake_ns > SCXG_READER_WAKE_SLOW_NS)
 				sched_count(SCXG_SCHED_READER_WAKE_SLOW);
 		} else if (tctx->sampled) {

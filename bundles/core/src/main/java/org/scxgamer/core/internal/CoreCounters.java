@@ -71,6 +71,7 @@ final class CoreCounters {
         c.put("device.disconnects", st[Contract.STAT_DEVICE_DISCONNECTS]);
         c.put("device.uncached", st[Contract.STAT_DEVICE_UNCACHED]);
         c.put("device.gone.events", st[Contract.STAT_DEVICE_GONE]);
+        c.put("audio.periods", st[Contract.STAT_AUDIO_PERIODS]);
         for (int r = 0; r < Contract.RING_COUNT; r++) {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }
@@ -89,7 +90,6 @@ final class CoreCounters {
             c.put("sched.reader.wake.ns", sched[Contract.SCHED_STAT_READER_WAKE_NS]);
             c.put("sched.reader.wake.slow", sched[Contract.SCHED_STAT_READER_WAKE_SLOW]);
             c.put("sched.preempt.lower", sched[Contract.SCHED_STAT_PREEMPT_LOWER]);
-            c.put("sched.audio.periods", sched[Contract.SCHED_STAT_AUDIO_PERIODS]);
             c.put("sched.audio.classified", sched[Contract.SCHED_STAT_AUDIO_CLASSIFIED]);
             c.put("sched.audio.boosted", sched[Contract.SCHED_STAT_AUDIO_BOOSTED]);
         }

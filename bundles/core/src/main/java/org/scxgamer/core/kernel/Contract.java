@@ -103,8 +103,9 @@ public final class Contract {
     public static final int STAT_DEVICE_DISCONNECTS = 15;
     public static final int STAT_DEVICE_UNCACHED = 16;
     public static final int STAT_DEVICE_GONE = 17;
-    public static final int STAT_DROPPED = 18;
-    public static final int STAT_RING_DROP_BASE = 19;
+    public static final int STAT_AUDIO_PERIODS = 18;
+    public static final int STAT_DROPPED = 19;
+    public static final int STAT_RING_DROP_BASE = 20;
     public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
 
     // struct scxg_input_state
@@ -211,10 +212,9 @@ public final class Contract {
     public static final int SCHED_STAT_READER_WAKE_NS = 10;
     public static final int SCHED_STAT_READER_WAKE_SLOW = 11;
     public static final int SCHED_STAT_PREEMPT_LOWER = 12;
-    public static final int SCHED_STAT_AUDIO_PERIODS = 13;
-    public static final int SCHED_STAT_AUDIO_CLASSIFIED = 14;
-    public static final int SCHED_STAT_AUDIO_BOOSTED = 15;
-    public static final int SCHED_STAT_COUNT = 16;
+    public static final int SCHED_STAT_AUDIO_CLASSIFIED = 13;
+    public static final int SCHED_STAT_AUDIO_BOOSTED = 14;
+    public static final int SCHED_STAT_COUNT = 15;
 
     // struct scxg_audio_state
     public static final int AUDIO_STATE_SIZE = 8;
