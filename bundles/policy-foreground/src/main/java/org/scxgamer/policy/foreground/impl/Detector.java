@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Applies the rules to a /proc tree: which process is the game, and which of its threads handle input.
- * Order: the explicit pid from the command, the pid file, the name patterns, the Wine/Proton/Steam
- * markers; among several processes matching the same rule the newest one wins.
+ * Applies the rules to a /proc tree: which process is the game, which of its threads handle input or
+ * audio, and which processes are sound servers. Order: the explicit pid from the command, the pid file,
+ * the name patterns, the Wine/Proton/Steam markers; among several processes matching the same rule the
+ * newest one wins.
  */
 final class Detector {
     /** A process, identified by pid and start time (so a reused pid is a different process). */
@@ -27,7 +28,8 @@ final class Detector {
      */
     private final Map<Integer, Verdict> verdicts = new HashMap<>();
 
-    private record Verdict(long startTime, String comm, String name, String rule) {
+    /** @param audio a sound server (audio process patterns) */
+    private record Verdict(long startTime, String comm, String name, String rule, boolean audio) {
     }
 
     Detector(ProcFs proc, Settings settings) {
@@ -41,8 +43,12 @@ final class Detector {
         return s >= 0 && s == startTime;
     }
 
-    /** @param explicitPid pid set by the command, 0 for none */
+    /**
+     * Walks /proc (the sound servers are found on every call) and returns the game.
+     * @param explicitPid pid set by the command, 0 for none
+     */
     Target detect(int explicitPid) {
+        Target byRules = walk();
         if (explicitPid > 0) {
             long s = proc.startTime(explicitPid);
             return s < 0 ? null : new Target(explicitPid, s, proc.comm(explicitPid), "command");
@@ -53,6 +59,10 @@ final class Detector {
                 return t;
             }
         }
+        return byRules;
+    }
+
+    private Target walk() {
         Target byPattern = null;
         Target byMarker = null;
         Map<Integer, Verdict> seen = new HashMap<>();
@@ -106,10 +116,11 @@ final class Detector {
     private Verdict judge(int pid, long start, String comm) {
         List<String> argv = proc.cmdline(pid);
         if (argv.isEmpty()) {
-            // Kernel threads and zombies have no argv: never a game.
-            return new Verdict(start, comm, comm, null);
+            // Kernel threads and zombies have no argv: never a game, nor a sound server.
+            return new Verdict(start, comm, comm, null, false);
         }
         String arg0 = baseName(argv.get(0));
+        boolean audio = any(settings.audioProcessPatterns(), comm) || any(settings.audioProcessPatterns(), arg0);
         String exe = baseName(proc.exe(pid));
         List<String> names = new ArrayList<>(List.of(comm, arg0));
         if (!exe.isEmpty()) {
@@ -119,23 +130,23 @@ final class Detector {
         // Exclusions look at comm and argv[0] only: a game under Wine has exe wine64-preloader.
         for (String n : List.of(comm, arg0)) {
             if (any(settings.excludePatterns(), n)) {
-                return new Verdict(start, comm, display, null);
+                return new Verdict(start, comm, display, null, audio);
             }
         }
         for (String n : names) {
             for (Pattern p : settings.processPatterns()) {
                 if (p.matcher(n).matches()) {
-                    return new Verdict(start, comm, display, "pattern " + p.pattern());
+                    return new Verdict(start, comm, display, "pattern " + p.pattern(), audio);
                 }
             }
         }
         if (settings.wineMarkers()) {
             String marker = marker(pid, arg0, exe);
             if (marker != null) {
-                return new Verdict(start, comm, display, marker);
+                return new Verdict(start, comm, display, marker, audio);
             }
         }
-        return new Verdict(start, comm, display, null);
+        return new Verdict(start, comm, display, null, audio);
     }
 
     private String marker(int pid, String arg0, String exe) {
@@ -166,6 +177,31 @@ final class Detector {
             String name = proc.threadComm(pid, tid);
             if (!name.isEmpty() && any(settings.inputThreadPatterns(), name)) {
                 m.put(tid, name);
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Thread id → "thread name (process)" of the audio threads: every thread of the sound servers found by the
+     * last {@link #detect}, and the game's threads matching the audio thread patterns but not the input ones.
+     * @param game the game's pid, 0 for none
+     */
+    Map<Integer, String> audioThreads(int game) {
+        Map<Integer, String> m = new HashMap<>();
+        verdicts.forEach((pid, v) -> {
+            if (v.audio() && pid != game) {
+                for (int tid : proc.tasks(pid)) {
+                    m.put(tid, proc.threadComm(pid, tid) + " (" + v.name() + ")");
+                }
+            }
+        });
+        if (game > 0) {
+            for (int tid : proc.tasks(game)) {
+                String name = proc.threadComm(game, tid);
+                if (!name.isEmpty() && any(settings.audioThreadPatterns(), name) && !any(settings.inputThreadPatterns(), name)) {
+                    m.put(tid, name + " (" + proc.comm(game) + ")");
+                }
             }
         }
         return m;

@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(id = ForegroundPolicy.PID, name = "scxgamer foreground policy",
-        description = "Finds the game process in /proc and tells the core its tgid and input-handler threads")
+        description = "Finds the game process in /proc and tells the core its tgid, its input-handler and audio threads, and the sound servers' threads")
 @interface ForegroundConfig {
     @AttributeDefinition(description = "How often /proc is scanned; 100 .. 60000 ms", min = "100", max = "60000")
     int scan_interval_ms() default Settings.DEFAULT_SCAN_MS;
@@ -25,6 +25,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Regular expressions over thread names (/proc/PID/task/TID/comm) of the game's input-handler threads")
     String[] input_thread_patterns() default {Settings.DEFAULT_INPUT_THREADS};
+
+    @AttributeDefinition(description = "Regular expressions (whole-name match) over a process's comm and argv[0] file name "
+            + "that mark it as a sound server: all its threads are classed audio, whatever the game; empty for none")
+    String[] audio_process_patterns() default {Settings.DEFAULT_AUDIO_PROCESSES};
+
+    @AttributeDefinition(description = "Regular expressions over thread names of the game's audio threads (classed audio; "
+            + "a thread that is also an input thread stays input); empty for none")
+    String[] audio_thread_patterns() default {Settings.DEFAULT_AUDIO_THREADS};
 
     @AttributeDefinition(description = "Root of the proc file system (a different root is for tests and containers)")
     String proc_root() default "/proc";

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Foreground policy: scans /proc for the game, tells the core its tgid ({@link ScxControl#setForeground})
- * and puts its input-handler threads in {@link TaskClass#INPUT}. It only ever sets the foreground and
+ * and puts its input-handler threads in {@link TaskClass#INPUT}; the sound servers' threads and the game's
+ * audio threads go in {@link TaskClass#AUDIO}, game or not. It only ever sets the foreground and
  * classes — never tunables — so it cannot fight the profiles policy. Everything it set is put back
- * (classes to DEFAULT, foreground cleared) when the game exits, another process takes over, or the
- * bundle stops.
+ * (classes to DEFAULT, foreground cleared) when the game or a thread exits, another process takes over,
+ * or the bundle stops.
  */
 @Component(service = ForegroundPolicy.class, immediate = true, configurationPid = ForegroundPolicy.PID,
         property = {"osgi.command.scope=policy", "osgi.command.function=foreground"})
@@ -47,6 +48,7 @@ public class ForegroundPolicy {
     private Detector.Target current;
     private boolean foregroundSet;
     private final Map<Integer, String> classified = new HashMap<>();
+    private final Map<Integer, String> audio = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
 
     @Activate
@@ -108,6 +110,10 @@ public class ForegroundPolicy {
         }
         synchronized (this) {
             release("policy stopped");
+            for (Integer tid : Set.copyOf(audio.keySet())) {
+                call(() -> control.classify(tid, TaskClass.DEFAULT));
+                audio.remove(tid);
+            }
         }
     }
 
@@ -133,6 +139,7 @@ public class ForegroundPolicy {
                 }
                 syncThreads();
             }
+            syncAudio();
         } catch (RuntimeException e) {
             report("foreground scan failed: " + e);
         }
@@ -149,6 +156,22 @@ public class ForegroundPolicy {
             if (!classified.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), TaskClass.INPUT))) {
                 classified.put(e.getKey(), e.getValue());
                 LOG.info("input thread {} ({}) of pid {} classed INPUT", e.getKey(), e.getValue(), current.pid());
+            }
+        }
+    }
+
+    /** Sound servers' threads and the game's audio threads to AUDIO; those gone from the rules back to DEFAULT. */
+    private void syncAudio() {
+        Map<Integer, String> want = detector.audioThreads(current == null ? 0 : current.pid());
+        for (Map.Entry<Integer, String> e : Map.copyOf(audio).entrySet()) {
+            if (!want.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), TaskClass.DEFAULT))) {
+                audio.remove(e.getKey());
+            }
+        }
+        for (Map.Entry<Integer, String> e : want.entrySet()) {
+            if (!audio.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), TaskClass.AUDIO))) {
+                audio.put(e.getKey(), e.getValue());
+                LOG.info("audio thread {} {} classed AUDIO", e.getKey(), e.getValue());
             }
         }
     }
@@ -230,9 +253,15 @@ public class ForegroundPolicy {
             sb.append(" none");
         }
         new TreeMap<>(classified).forEach((tid, name) -> sb.append("\n  ").append(tid).append(' ').append(name).append(" INPUT"));
+        sb.append("\naudio threads:");
+        if (audio.isEmpty()) {
+            sb.append(" none");
+        }
+        new TreeMap<>(audio).forEach((tid, name) -> sb.append("\n  ").append(tid).append(' ').append(name).append(" AUDIO"));
         sb.append("\nrules: patterns ").append(settings.processPatterns()).append(", wine markers ").append(settings.wineMarkers())
                 .append(", pid file ").append(settings.pidFile() == null ? "none" : settings.pidFile())
-                .append(", input threads ").append(settings.inputThreadPatterns()).append(", every ").append(settings.scanMs()).append(" ms");
+                .append(", input threads ").append(settings.inputThreadPatterns()).append(", sound servers ").append(settings.audioProcessPatterns())
+                .append(", audio threads ").append(settings.audioThreadPatterns()).append(", every ").append(settings.scanMs()).append(" ms");
         return sb.toString();
     }
 }

@@ -12,13 +12,18 @@ import org.scxgamer.common.config.ConfigReader;
 
 /** Validated configuration of PID scxgamer.policy.foreground. */
 record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers, List<Pattern> excludePatterns,
-                Path pidFile, List<Pattern> inputThreadPatterns, Path procRoot) {
+                Path pidFile, List<Pattern> inputThreadPatterns, List<Pattern> audioProcessPatterns,
+                List<Pattern> audioThreadPatterns, Path procRoot) {
     static final int DEFAULT_SCAN_MS = 2000;
     static final String DEFAULT_EXCLUDE = "(?i)(wineserver|wine(64)?(-preloader)?|winedevice\\.exe|services\\.exe|explorer\\.exe"
             + "|plugplay\\.exe|svchost\\.exe|rpcss\\.exe|winedbg|conhost\\.exe|start\\.exe|tabtip\\.exe|steam|steam\\.exe"
             + "|steamwebhelper(\\.exe)?|steamerrorreporter.*|reaper|pressure-vessel.*|srt-bwrap|bwrap|proton|python3?|sh|bash"
             + "|gamescope.*|gamemoded|mangohud|.*launcher.*|.*crashhandler.*)";
     static final String DEFAULT_INPUT_THREADS = "(?i).*(input|hid|joy|gamepad|xinput|dinput|evdev).*";
+    /** Sound servers: every thread of theirs is an audio thread. */
+    static final String DEFAULT_AUDIO_PROCESSES = "pipewire(-pulse)?|pulseaudio|jackd(bus)?";
+    /** The game's own audio threads: a PipeWire or PulseAudio client's loop, SDL's, engines' mixers. */
+    static final String DEFAULT_AUDIO_THREADS = "(?i)(data-loop.*|threaded-ml|.*audio.*|.*mixer.*)";
 
     static final Settings DEFAULTS = from(Map.of());
 
@@ -31,6 +36,8 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
                 patterns(c, "exclude.patterns", List.of(DEFAULT_EXCLUDE)),
                 c.path("pid.file", ""),
                 patterns(c, "input.thread.patterns", List.of(DEFAULT_INPUT_THREADS)),
+                patterns(c, "audio.process.patterns", List.of(DEFAULT_AUDIO_PROCESSES)),
+                patterns(c, "audio.thread.patterns", List.of(DEFAULT_AUDIO_THREADS)),
                 c.path("proc.root", "/proc"));
         c.check();
         return s;

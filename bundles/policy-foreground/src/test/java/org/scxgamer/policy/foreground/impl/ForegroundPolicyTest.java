@@ -118,6 +118,48 @@ class ForegroundPolicyTest {
         assertThat(runOnce(policy())).isEqualTo(1000);
     }
 
+    @Test
+    void soundServerThreadsAndTheGamesAudioThreadsAreClassedAudioGameOrNot() {
+        proc.process(500, 300, "pipewire", new String[] {"/usr/bin/pipewire"}, "/usr/bin/pipewire").thread(500, 501, "data-loop.0");
+        proc.process(510, 310, "pipewire-pulse", new String[] {"/usr/bin/pipewire-pulse"}, "/usr/bin/pipewire");
+        proc.process(520, 320, "wireplumber", new String[] {"/usr/bin/wireplumber"}, "/usr/bin/wireplumber");
+        ForegroundPolicy p = policy();
+        p.scan();
+        assertThat(foreground.get()).as("no game").isZero();
+        assertThat(classes).containsOnly(Map.entry(500, TaskClass.AUDIO), Map.entry(501, TaskClass.AUDIO), Map.entry(510, TaskClass.AUDIO));
+
+        proc.process(1000, 900, "Game.exe", new String[] {"C:\\Game.exe"}, "/usr/bin/wine64-preloader")
+                .thread(1000, 1001, "AudioThread").thread(1000, 1002, "InputThread").thread(1000, 1003, "data-loop.0")
+                .thread(1000, 1004, "AudioInputPoll").thread(1000, 1005, "RenderThread");
+        p.scan();
+        assertThat(classes).containsOnly(Map.entry(500, TaskClass.AUDIO), Map.entry(501, TaskClass.AUDIO), Map.entry(510, TaskClass.AUDIO),
+                Map.entry(1001, TaskClass.AUDIO), Map.entry(1003, TaskClass.AUDIO),
+                Map.entry(1002, TaskClass.INPUT), Map.entry(1004, TaskClass.INPUT));
+        assertThat(p.foreground()).contains("audio threads:\n  500 pipewire (pipewire) AUDIO\n  501 data-loop.0 (pipewire) AUDIO",
+                "1001 AudioThread (Game.exe) AUDIO");
+
+        proc.remove(500, 501);
+        proc.remove(1000);
+        p.scan();
+        assertThat(classes).as("threads gone from the rules are put back").containsOnly(Map.entry(500, TaskClass.AUDIO), Map.entry(510, TaskClass.AUDIO));
+        p.deactivate();
+        assertThat(classes).isEmpty();
+    }
+
+    @Test
+    void audioRulesAreConfigurable() {
+        proc.process(500, 300, "pipewire", new String[] {"/usr/bin/pipewire"}, "/usr/bin/pipewire");
+        proc.process(530, 330, "mysound", new String[] {"/opt/mysound"}, "/opt/mysound").thread(530, 531, "rt");
+        proc.process(1000, 900, "game", new String[] {"/games/game"}, "/games/game").thread(1000, 1001, "AudioThread").thread(1000, 1002, "fmod");
+        ForegroundPolicy p = policy("audio.process.patterns", "mysound", "audio.thread.patterns", "fmod", "process.patterns", "game");
+        p.scan();
+        assertThat(classes).containsOnly(Map.entry(530, TaskClass.AUDIO), Map.entry(531, TaskClass.AUDIO), Map.entry(1002, TaskClass.AUDIO));
+        p.deactivate();
+        assertThat(policy("audio.process.patterns", "", "audio.thread.patterns", "").foreground()).contains("sound servers [], audio threads []");
+        assertThatThrownBy(() -> policy("audio.thread.patterns", "(unclosed"))
+                .hasMessageContaining("audio.thread.patterns").hasMessageContaining("not a Java regular expression");
+    }
+
     private int runOnce(ForegroundPolicy p) {
         p.scan();
         int fg = foreground.get();
