@@ -3,6 +3,7 @@ package org.scxgamer.core.kernel;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.scxgamer.api.control.PartState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,9 @@ final class HookPlan {
     String unregisterTarget = UNREGISTER_TARGET;
     final List<String> lost = new ArrayList<>();
     boolean audio = true;
-    /** Why the audio hook was left out; null while it is planned. */
+    /** Why the audio hook was left out, and the state that means for part AUDIO_HOOK; null while it is planned. */
     String audioLost;
+    PartState audioLostState;
 
     void apply(Pointer obj) {
         if (!HOOK_TARGET.equals(eventTarget)) {
@@ -62,8 +64,8 @@ final class HookPlan {
     }
 
     /**
-     * Retargets or leaves out the program whose function libbpf did not find; false when the failure is
-     * something else, or the event hook has no target left.
+     * Retargets or leaves out the program whose function libbpf did not find, or the audio program when the
+     * kernel refused to load it; false when the failure is something else, or the event hook has no target left.
      */
     boolean withoutMissing(LibbpfException e) {
         if (HOOK_TARGET.equals(eventTarget) && missingFunction(e, HOOK_TARGET)) {
@@ -73,11 +75,12 @@ final class HookPlan {
             return true;
         }
         if (audio && missingFunction(e, AUDIO_TARGET)) {
-            audio = false;
-            audioLost = "kernel has no traceable " + AUDIO_TARGET + " (the sound core, module snd-pcm, was not loaded when the"
-                    + " kernel objects loaded): audio threads are classed by policy only";
-            LOG.warn("Audio hook: {}", audioLost);
-            return true;
+            return loseAudio(PartState.UNAVAILABLE, "kernel has no traceable " + AUDIO_TARGET + " (the sound core, module snd-pcm,"
+                    + " was not loaded when the kernel objects loaded): audio threads are classed by policy only");
+        }
+        if (audio && e.libbpfSays().contains("prog '" + Contract.AUDIO_PROGRAM + "'")) {
+            return loseAudio(PartStates.failureState(e), "the kernel refused the audio hook (" + PartStates.failureReason(e)
+                    + "): audio threads are classed by policy only");
         }
         if (register && missingFunction(e, REGISTER_TARGET)) {
             register = false;
@@ -97,6 +100,14 @@ final class HookPlan {
                     + (register ? "" : ", and one allocated where an unplugged device was may be taken for it"));
         }
         return false;
+    }
+
+    private boolean loseAudio(PartState state, String why) {
+        LOG.warn("Audio hook: {}", why);
+        audio = false;
+        audioLostState = state;
+        audioLost = why;
+        return true;
     }
 
     private boolean lose(String what) {

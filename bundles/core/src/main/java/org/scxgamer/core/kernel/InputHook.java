@@ -85,7 +85,7 @@ final class InputHook {
     /** Attaches the audio hook if the plan kept it; a refusal costs part AUDIO_HOOK only. */
     private void startAudio(HookPlan plan) {
         if (!plan.audio) {
-            parts.set(Part.AUDIO_HOOK, PartState.UNAVAILABLE, plan.audioLost);
+            parts.set(Part.AUDIO_HOOK, plan.audioLostState, plan.audioLost);
             return;
         }
         LibbpfLog.begin();

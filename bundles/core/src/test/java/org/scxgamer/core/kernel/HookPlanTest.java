@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.scxgamer.api.control.PartState;
 
 /**
  * The loader's answer to a kernel that lacks a function the hook object traces (libbpf fails the whole
@@ -52,12 +53,31 @@ class HookPlanTest {
         HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(missing("snd_pcm_period_elapsed"))).isTrue();
         assertThat(plan.audio).isFalse();
+        assertThat(plan.audioLostState).isEqualTo(PartState.UNAVAILABLE);
         assertThat(plan.audioLost).startsWith("kernel has no traceable snd_pcm_period_elapsed").contains("module snd-pcm");
         assertThat(plan.withoutMissing(missing("snd_pcm_period_elapsed"))).as("already left out: something else is wrong").isFalse();
         assertThat(plan.lost).as("part DEVICES loses nothing").isEmpty();
         assertThat(plan.register).isTrue();
         assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
         assertThat(plan.eventTarget).isEqualTo("input_handle_event");
+    }
+
+    @Test
+    void aRefusedAudioProgramIsLeftOutAndTheRestLoads() {
+        HookPlan plan = new HookPlan();
+        LibbpfException refused = new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EACCES,
+                List.of("libbpf: prog 'on_pcm_period': BPF program load failed: Permission denied",
+                        "libbpf: prog 'on_pcm_period': -- BEGIN PROG LOAD LOG --", "R1 invalid mem access 'scalar'",
+                        "libbpf: prog 'on_pcm_period': -- END PROG LOAD LOG --"));
+        assertThat(plan.withoutMissing(refused)).isTrue();
+        assertThat(plan.audio).isFalse();
+        assertThat(plan.audioLostState).isEqualTo(PartState.FAILED);
+        assertThat(plan.audioLost).startsWith("the kernel refused the audio hook (").contains("R1 invalid mem access 'scalar'");
+        assertThat(plan.withoutMissing(refused)).as("already left out: something else is wrong").isFalse();
+        assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EACCES,
+                List.of("libbpf: prog 'on_input_event': BPF program load failed: Permission denied"))))
+                .as("the input hook's refusal is not the audio hook's").isFalse();
+        assertThat(plan.lost).isEmpty();
     }
 
     @Test
