@@ -187,8 +187,8 @@ static __always_inline bool input_active(u64 now)
 
 /*
  * Classifies p, decides whether it runs boosted now (audio: always; input and foreground: while input
- * is active) and returns its slice. The slice shrinks as
- * the shared DSQ fills (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
+ * is active) and returns its slice. The slice shrinks as the shared DSQ fills
+ * (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
  */
 static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
