@@ -73,8 +73,11 @@ function render(d) {
   const s = d.scheduler;
   const dl = $('scheduler');
   dl.replaceChildren();
+  const n = (k) => (d.counters || {})[k] || 0;
   const facts = s ? [['kernel state', s.kernelState], ['ops', s.opsName || '—'], ['attached', s.attached ? 'yes' : 'no'],
-    ['enable_seq', s.enableSeq], ['restarts', s.restarts]] : [['state', 'unknown (core not running)']];
+    ['enable_seq', s.enableSeq], ['restarts', s.restarts], ['audio periods', n('audio.periods')],
+    ['audio classed', n('sched.audio.classified')], ['audio boosted', n('sched.audio.boosted')]]
+    : [['state', 'unknown (core not running)']];
   facts.forEach(([k, v]) => {
     const dt = document.createElement('dt'); dt.textContent = k;
     const dd = document.createElement('dd'); dd.textContent = String(v);
