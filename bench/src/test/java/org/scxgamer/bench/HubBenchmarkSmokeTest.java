@@ -37,6 +37,7 @@ class HubBenchmarkSmokeTest {
             assertThat(r.getPrimaryResult().getScore()).as("ns per event").isFinite().isPositive();
             assertThat(r.getPrimaryResult().getScoreUnit()).isEqualTo("ns/op");
         }
-        assertThat(params).containsExactly("1/false", "1/true", "4/false", "4/true");
+        // every parameter combination ran once (JMH does not promise the order of its results)
+        assertThat(params).containsExactlyInAnyOrder("1/false", "1/true", "4/false", "4/true");
     }
 }
