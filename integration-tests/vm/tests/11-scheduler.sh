@@ -3,7 +3,7 @@
 # attaches, follows the core bundle's stop/start, survives plugin removal and update and 50 s or more of CPU
 # saturation with every task progressing; real uinput input boosts the foreground policy's input thread
 # (classed from a real process) with wake-to-run samples; a .cfg edit and a profile switch retune it live
-# (preempt = 0 shows in the input thread's wake-to-run time, not only in counters); a forced error and a watchdog stall are detected within 1 s, reported
+# (preempt = 0 shows in how often the input thread gets to run per report, not only in counters); a forced error and a watchdog stall are detected within 1 s, reported
 # (status, exit history, Event Admin) and restarted with backoff; repeated errors stop after the bounded
 # number of attempts.
 # timeout: 1200
@@ -118,6 +118,9 @@ mouse_phase() {
     "sched.preempt.kicks +$(delta sched.preempt.kicks), sched.preempt.lower +$(delta sched.preempt.lower)," \
     "sched.dispatched.direct +$(delta sched.dispatched.direct), sched.wake.samples +$(delta sched.wake.samples)," \
     "events.dropped.kernel +$(delta events.dropped.kernel)"
+  # The input thread's wake-ups that reached a CPU in this phase (it is the only sampled thread: classed INPUT).
+  wakeups=$(( $(delta sched.wake.samples) + $(delta sched.wake.samples.dropped) + $(delta sched.wake.samples.throttled) ))
+  echo "phase $1: the input thread ran after $wakeups wake-ups for 3000 reports"
   # The input thread's wake-to-run time in this phase (stats:reset above): what preemption changes.
   wake=$(rt_cmd stats:latency)
   wake_p50=$(kv wake.p50 "$wake") wake_n=$(kv wake.count "$wake")
@@ -127,7 +130,7 @@ phases=0
 rt_cmd probe:reset
 mouse_phase "A (preempt 1)"
 lower_a=$(delta sched.preempt.lower) kicks_a=$(delta sched.preempt.kicks) boosted_a=$(delta sched.boosted) samples_a=$(delta sched.wake.samples)
-p50_a=$wake_p50
+p50_a=$wake_p50 wakeups_a=$wakeups
 assert_ge 1 "$(delta boosts)" "A: boosts under load"
 assert_ge 1 "$(delta sched.boosted)" "A: boosted enqueues (the input thread in an input window)"
 assert_ge 1 "$(delta sched.preempt.kicks)" "A: preemption kicks for the boosted input thread"
@@ -155,16 +158,17 @@ apply_ms=$(awk -v a="$t_edit" -v b="$t_applied" 'BEGIN {printf "%d", (b - a) * 1
 echo "cfg edit -> tunable written to the kernel: $apply_ms ms"
 assert_le 3000 "$apply_ms" "ms from the .cfg edit to the live tunable"
 mouse_phase "B (preempt 0 by .cfg)"
-lower_b=$(delta sched.preempt.lower) p50_b=$wake_p50
+lower_b=$(delta sched.preempt.lower) p50_b=$wake_p50 wakeups_b=$wakeups
 assert_ge 1 "$(delta sched.boosted)" "B: boosted enqueues continue"
 # What preempt = 0 changes (sched.preempt.lower is 0 here only because it is counted inside 'if (t.preempt)',
 # so it proves nothing): a boosted wakeup no longer goes to the head of a CPU running a lower class; on this
-# saturated machine it waits in the shared queue until a busy loop's slice ends. The input thread's
-# wake-to-run time shows it: well above phase A's, and down again in phase C with preempt = 1.
+# saturated machine it waits in the shared queue until a busy loop's slice ends (a 4 ms tick, HZ 250), often
+# past the next report, which the thread then reads in the same run. So with preemption nearly every report
+# (1 ms apart) gets a wake-up of its own, without it a large share does not. Wake-up counts integrate over the
+# whole wait distribution: CI runs had the p50 ratio at 1.3-1.5x under host load (p99 even reversed), while the
+# wake-ups per report were 2891 -> 1879 and 2967 -> 1749 of 3000.
 assert_ge 1 "$wake_n" "B: wake-to-run samples of the input thread"
-# Phase A measured p50 200-260 us in CI runs (TCG); a wait for a slice end is of the order of ms.
-assert_ge $((2 * p50_a)) "$p50_b" "B: wake-to-run p50 (ns) with preempt = 0, at least 2x phase A's $p50_a ns"
-
+assert_le $((wakeups_a * 4 / 5)) "$wakeups" "B: input-thread wake-ups with preempt = 0, at most 4/5 of phase A's $wakeups_a (p50 $p50_a -> $p50_b ns)"
 
 # A profile switch sets preempt 1 again among its values: live in scx:tunables and in the counters.
 tun0=$(rt_cmd scx:tunables)
@@ -176,9 +180,9 @@ for kvp in "slice.us 3000" "boost.input.shift 6" "boost.mouse.us 16000" "preempt
   assert_eq "$2" "$(awk -v k="$1" '$1 == k {print $3}' <<< "$tun1")" "scx:tunables $1 after policy:profile esports"
 done
 mouse_phase "C (profile esports)"
-lower_c=$(delta sched.preempt.lower) p50_c=$wake_p50
+lower_c=$(delta sched.preempt.lower) p50_c=$wake_p50 wakeups_c=$wakeups
 assert_ge 1 "$lower_c" "C: lower-class preemptions again after the profile switch"
-assert_le $((p50_b * 2 / 3)) "$p50_c" "C: wake-to-run p50 (ns) with preempt = 1 again, at most 2/3 of phase B's $p50_b ns"
+assert_ge $((wakeups_b * 5 / 4)) "$wakeups" "C: input-thread wake-ups with preempt = 1 again, at least 5/4 of phase B's $wakeups_b (p50 $p50_b -> $p50_c ns)"
 
 # The fork/pipe pairs join the busy loops for the rest of the saturation.
 bg_start pipes "$SCXG_TOOLS/cpu-load" --pipes 2 --seconds 30 --interval 5
@@ -270,8 +274,8 @@ echo "summary:"
 printf '%s\n' "| check | measured |" "| --- | --- |" \
   "| CPU saturation ($((2 * ncpu)) busy loops, $(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final") x 5 s; 2 fork/pipe pairs join for the last $(sed -n 's/.* intervals=\([0-9]*\).*/\1/p' <<< "$final_pipes") x 5 s) | state changes 0, exits 0, least progress per 5 s of a busy loop $(sed -n 's/.* min_growth=\([0-9]*\).*/\1/p' <<< "$final"), of a fork/pipe task $(sed -n 's/.* min_growth=\([0-9]*\).*/\1/p' <<< "$final_pipes") |" \
   "| mouse input under load, preempt 1 (3000 reports at 1 kHz) | boosted enqueues $boosted_a, lower-class preemptions $lower_a, preemption kicks $kicks_a, wake-to-run samples $samples_a |" \
-  "| .cfg edit preempt = 0 | live after $apply_ms ms; the input thread's wake-to-run p50 $((p50_a / 1000)) → $((p50_b / 1000)) µs (preemptions of a lower class: $lower_b) |" \
-  "| policy:profile esports (preempt 1) | wake-to-run p50 back to $((p50_c / 1000)) µs; lower-class preemptions in the phase: $lower_c |"
+  "| .cfg edit preempt = 0 | live after $apply_ms ms; the input thread woke $wakeups_a → $wakeups_b times for 3000 reports, wake-to-run p50 $((p50_a / 1000)) → $((p50_b / 1000)) µs (preemptions of a lower class: $lower_b) |" \
+  "| policy:profile esports (preempt 1) | $wakeups_c wake-ups, wake-to-run p50 back to $((p50_c / 1000)) µs; lower-class preemptions in the phase: $lower_c |"
 reliability_md 5-scheduler-ejection \
   "Tried on the real sched_ext kernel (guest $(uname -r), TCG, $ncpu vCPUs), restart policy always, 3 attempts, backoff 2500 ms doubling:" "" \
   "| fault | what held |" "|---|---|" \
