@@ -50,15 +50,31 @@ def read_reports(files):
             failed += 1
             continue
         for case in suites.iter("testcase"):
-            if case.find("failure") is not None or case.find("error") is not None:
+            problem = case.find("failure")
+            if problem is None:
+                problem = case.find("error")
+            if problem is not None:
                 failed += 1
                 print(f"  FAILED {case.get('classname', '')}.{case.get('name', '')}")
+                print(failure_excerpt(problem))
             elif case.find("skipped") is not None:
                 skipped += 1
                 print(f"  SKIPPED (counts as failed) {case.get('classname', '')}.{case.get('name', '')}")
             else:
                 passed += 1
     return passed, failed, skipped
+
+
+def failure_excerpt(problem, head=25, tail=15, trace=6):
+    """The failure's message (its start and its end: an assertion names what it expected last) and the top of
+    its trace, indented: CI logs show only this summary."""
+    def nonblank(text):
+        return [l for l in (text or "").splitlines() if l.strip()]
+    message = nonblank(problem.get("message"))
+    if len(message) > head + tail:
+        message = message[:head] + [f"... ({len(message) - head - tail} lines left out)"] + message[-tail:]
+    stack = [l for l in nonblank(problem.text) if l.lstrip().startswith("at ")][:trace]
+    return "\n".join("      | " + l[:400] for l in message + stack)
 
 
 def main(argv):
