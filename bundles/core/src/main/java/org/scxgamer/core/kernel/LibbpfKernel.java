@@ -142,7 +142,7 @@ public final class LibbpfKernel implements Kernel {
             LibbpfLog.install();
             objects.possibleCpus(Libbpf.libbpf_num_possible_cpus());
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            String reason = Libbpf.LIBRARY + " cannot be loaded (" + e.getMessage() + "): install libbpf 1.4 or newer";
+            String reason = Libbpf.LIBRARY + " cannot be loaded (" + causes(e) + "): install libbpf 1.4 or newer";
             for (Part p : Part.values()) {
                 parts.set(p, PartState.UNAVAILABLE, reason);
             }
@@ -159,6 +159,24 @@ public final class LibbpfKernel implements Kernel {
         } else {
             parts.set(Part.SCHEDULER, PartState.DISABLED, "disabled by configuration");
         }
+    }
+
+    /**
+     * What went wrong, down the cause chain: a failed class initializer (ExceptionInInitializerError) has
+     * no message of its own, only its cause (e.g. JNA unable to unpack or load its native library).
+     */
+    static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() == null && t.getCause() != null) {
+                continue;
+            }
+            text.append(text.length() == 0 ? "" : "; caused by ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     private void startEvents() {
