@@ -240,6 +240,10 @@ enum scxg_sched_stat {
 	SCXG_SCHED_PREEMPT_LOWER,        /* a boosted task put on the CPU of a running lower class (preempt tunable on) */
 	SCXG_SCHED_AUDIO_CLASSIFIED,     /* tasks that became SCXG_CLASS_AUDIO by their wake behaviour */
 	SCXG_SCHED_AUDIO_BOOSTED,        /* enqueues of SCXG_CLASS_AUDIO tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
+	SCXG_SCHED_PREEMPT_LOCAL,        /* deadline preemptions of the CPU the wakeup ran on (no IPI) */
+	SCXG_SCHED_PREEMPT_NONE,         /* wakeups that found no idle CPU and no fair victim (every deadline earlier, boosted or of a higher class) */
+	SCXG_SCHED_PREEMPT_NONE_YOUNG,   /* wakeups that found no victim only because the later deadlines had not run PREEMPT_MIN_RUN_NS */
+	SCXG_SCHED_PREEMPT_BEHIND,       /* deadline preemptions for a task queued behind an earlier deadline: the freed CPU runs that one first */
 	SCXG_SCHED_STAT_COUNT,
 };
 

@@ -265,10 +265,18 @@ static __always_inline bool preemptible(struct task_struct *p, u32 cpu, struct c
 	       bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
 }
 
-/* cs's task ran its minimum and its deadline is later than latest: a deadline preemption is fair. */
-static __always_inline bool deadline_victim(struct cpu_state *cs, u64 latest, u64 now)
+/*
+ * cs's task ran its minimum and its deadline is later than latest: a deadline preemption is fair.
+ * One whose deadline is later but that has not run its minimum yet is noted in *young (counted).
+ */
+static __always_inline bool deadline_victim(struct cpu_state *cs, u64 latest, u64 now, bool *young)
 {
-	return now - cs->started_ns >= PREEMPT_MIN_RUN_NS && vtime_before(latest, cs->deadline);
+	if (!vtime_before(latest, cs->deadline))
+		return false;
+	if (now - cs->started_ns >= PREEMPT_MIN_RUN_NS)
+		return true;
+	*young = true;
+	return false;
 }
 
 /*
@@ -291,6 +299,7 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 	u64 latest = tctx->deadline + margin, now = bpf_ktime_get_ns();
 	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
 	struct cpu_state *cs;
+	bool young = false;
 
 	*lower = false;
 	cpu = bpf_get_smp_processor_id();
@@ -300,8 +309,10 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 		*lower = true;
 		return cpu;
 	}
-	if (preemptible(p, cpu, cs, rank) && deadline_victim(cs, latest, now))
+	if (preemptible(p, cpu, cs, rank) && deadline_victim(cs, latest, now, &young)) {
+		sched_count(SCXG_SCHED_PREEMPT_LOCAL);
 		return cpu;
+	}
 	bpf_for(i, 0, scan) {
 		/* Start at the task's previous CPU: its caches are warm. */
 		cpu = (u32)(prev + i) % nr_cpus;
@@ -312,12 +323,24 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 			*lower = true;
 			return cpu;
 		}
-		if (deadline_victim(cs, latest, now)) {
+		if (deadline_victim(cs, latest, now, &young)) {
 			latest = cs->deadline;
 			victim = cpu;
 		}
 	}
+	if (victim < 0)
+		sched_count(young ? SCXG_SCHED_PREEMPT_NONE_YOUNG : SCXG_SCHED_PREEMPT_NONE);
 	return victim;
+}
+
+/* A task already waits in the shared DSQ with an earlier deadline than p's: a CPU freed now runs that one. */
+static __always_inline bool queued_ahead(u64 deadline)
+{
+	struct task_struct *head;
+
+	bpf_for_each(scx_dsq, head, SHARED_DSQ, 0)
+		return vtime_before(head->scx.dsq_vtime, deadline);
+	return false;
 }
 
 SEC("struct_ops/scxgamer_select_cpu")
@@ -396,6 +419,8 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		sched_count(SCXG_SCHED_PREEMPT_LOWER);
 		return;
 	}
+	if (cpu >= 0 && !lower && queued_ahead(deadline))
+		sched_count(SCXG_SCHED_PREEMPT_BEHIND);
 	scxg_dsq_insert_vtime(p, SHARED_DSQ, slice, deadline, enq_flags);
 	sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 	/* Otherwise a task far ahead of a running one by deadline makes that CPU pick again. */

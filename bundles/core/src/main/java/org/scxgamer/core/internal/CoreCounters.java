@@ -92,6 +92,10 @@ final class CoreCounters {
             c.put("sched.preempt.lower", sched[Contract.SCHED_STAT_PREEMPT_LOWER]);
             c.put("sched.audio.classified", sched[Contract.SCHED_STAT_AUDIO_CLASSIFIED]);
             c.put("sched.audio.boosted", sched[Contract.SCHED_STAT_AUDIO_BOOSTED]);
+            c.put("sched.preempt.local", sched[Contract.SCHED_STAT_PREEMPT_LOCAL]);
+            c.put("sched.preempt.none", sched[Contract.SCHED_STAT_PREEMPT_NONE]);
+            c.put("sched.preempt.none.young", sched[Contract.SCHED_STAT_PREEMPT_NONE_YOUNG]);
+            c.put("sched.preempt.behind", sched[Contract.SCHED_STAT_PREEMPT_BEHIND]);
         }
         return c;
     }

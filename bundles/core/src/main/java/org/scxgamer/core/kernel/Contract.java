@@ -214,7 +214,11 @@ public final class Contract {
     public static final int SCHED_STAT_PREEMPT_LOWER = 12;
     public static final int SCHED_STAT_AUDIO_CLASSIFIED = 13;
     public static final int SCHED_STAT_AUDIO_BOOSTED = 14;
-    public static final int SCHED_STAT_COUNT = 15;
+    public static final int SCHED_STAT_PREEMPT_LOCAL = 15;
+    public static final int SCHED_STAT_PREEMPT_NONE = 16;
+    public static final int SCHED_STAT_PREEMPT_NONE_YOUNG = 17;
+    public static final int SCHED_STAT_PREEMPT_BEHIND = 18;
+    public static final int SCHED_STAT_COUNT = 19;
 
     // struct scxg_audio_state
     public static final int AUDIO_STATE_SIZE = 8;
