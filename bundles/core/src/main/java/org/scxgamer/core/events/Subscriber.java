@@ -1,5 +1,7 @@
 package org.scxgamer.core.events;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -23,11 +25,20 @@ import com.lmax.disruptor.TimeoutException;
  *
  * <p>A listener that declared itself non-blocking starts on the reader thread instead: the hub hands it
  * each batch the reader collected ({@link #deliverOnReader}), with no ring, cursor or thread. If it throws, or
- * takes longer than its budget for a batch a {@link #STRIKES}th time within {@link #STRIKE_WINDOW} batches (fewer
- * are forgiven: the reader may be preempted, or run code being recompiled), it is demoted for good: it joins the ring (its events start at the reader's next
+ * overruns its budget for a batch a {@link #STRIKES}th time within {@link #STRIKE_WINDOW} batches (fewer
+ * are forgiven: the reader may run code being recompiled), it is demoted for good: it joins the ring (its events start at the reader's next
  * write) and its delivery thread starts. The budget is {@link #READER_BUDGET_NANOS}, and
  * {@link #WARMUP_BUDGET_NANOS} for its first {@link #WARMUP_EVENTS} events, which run interpreted or in code still
  * being compiled (in one cold JVM, 32 events of a counting listener took 1.4 ms).
+ *
+ * <p>An overrun is judged by the reader thread's CPU time, not only by the clock: a reader preempted or
+ * descheduled inside a call (a busy machine, a virtual CPU the host did not run) looks slow by the clock
+ * while its listener is not; under emulation that demoted the page's counting listener, whose delivery
+ * thread then cost more than the listener itself. The clock is read around every batch; once a batch
+ * takes longer than the budget by the clock, the thread's CPU time is read around the next
+ * {@link #STRIKE_WINDOW} batches as well, and a batch overruns when it used more CPU than the budget, or
+ * held the reader longer than {@link #STALL_NANOS} by the clock whatever the cause (a listener that
+ * blocks).
  *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
@@ -56,6 +67,11 @@ final class Subscriber implements Runnable {
     /** Events a listener gets on the reader thread with the larger, warm-up budget. */
     static final long WARMUP_EVENTS = 20_000;
     static final long WARMUP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A batch holding the reader this long by the clock overruns whatever its CPU time: the listener blocked. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Without per-thread CPU time (a JVM that does not offer it) the clock stands in for it. */
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
     private final long serviceId;
     private final String bundle;
@@ -74,6 +90,8 @@ final class Subscriber implements Runnable {
     private volatile long deliveredOnReader;
     /** Reader thread: STRIKE_WINDOW per overrun of the budget, less one per batch. */
     private int strikes;
+    /** Reader thread: batches left whose CPU time is measured (STRIKE_WINDOW after one over budget by the clock). */
+    private int measured;
     // Written by the delivery thread only.
     /** The batch taken, copied out of the ring ({@link EventSlot#WORDS} longs per event). */
     private final long[] batch;
@@ -125,6 +143,7 @@ final class Subscriber implements Runnable {
         boolean all = filter.matchesAll();
         Throwable thrown = null;
         long d = delivered.getPlain();
+        long cpuStart = measured > 0 ? cpuNow() : -1;
         for (int i = 0; i < n * EventSlot.WORDS; i += EventSlot.WORDS) {
             if (all || filter.matches(EventSlot.lane(b, i), EventSlot.type(b, i))) {
                 e.at(i);
@@ -137,20 +156,40 @@ final class Subscriber implements Runnable {
                 delivered.setOpaque(++d);
             }
         }
+        long cpu = cpuStart >= 0 ? cpuNow() - cpuStart : -1;
         long end = System.nanoTime();
         if (strikes > 0) {
             strikes--;
         }
+        if (measured > 0) {
+            measured--;
+        }
         if (thrown != null) {
             demote("threw " + thrown);
-        } else {
-            long budget = d > WARMUP_EVENTS ? READER_BUDGET_NANOS : WARMUP_BUDGET_NANOS;
-            if (end - start > budget && (strikes += STRIKE_WINDOW) > (STRIKES - 1) * STRIKE_WINDOW) {
-                demote("took " + TimeUnit.NANOSECONDS.toMicros(end - start) + " µs for " + n + " events, the " + STRIKES
-                        + "rd time within " + STRIKE_WINDOW + " batches over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs");
-            }
+            return end;
+        }
+        long budget = d > WARMUP_EVENTS ? READER_BUDGET_NANOS : WARMUP_BUDGET_NANOS;
+        long wall = end - start;
+        if (wall <= budget) {
+            return end;
+        }
+        if (cpuStart < 0 && wall <= STALL_NANOS) {
+            // Over budget by the clock only: the CPU time of the next batches tells a slow listener from a preempted reader.
+            measured = STRIKE_WINDOW;
+            return end;
+        }
+        measured = STRIKE_WINDOW;
+        if ((cpu > budget || wall > STALL_NANOS) && (strikes += STRIKE_WINDOW) > (STRIKES - 1) * STRIKE_WINDOW) {
+            demote("took " + TimeUnit.NANOSECONDS.toMicros(wall) + " µs" + (cpu >= 0 ? " (" + TimeUnit.NANOSECONDS.toMicros(cpu)
+                    + " µs of CPU)" : "") + " for " + n + " events, the " + STRIKES + "rd time within " + STRIKE_WINDOW
+                    + " batches over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs of CPU or "
+                    + TimeUnit.NANOSECONDS.toMillis(STALL_NANOS) + " ms");
         }
         return end;
+    }
+
+    private static long cpuNow() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Reader thread: moves the listener to a delivery thread of its own; its events start at the reader's next write. */

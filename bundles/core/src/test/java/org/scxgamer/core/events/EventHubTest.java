@@ -3,6 +3,8 @@ package org.scxgamer.core.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -290,7 +292,19 @@ class EventHubTest {
         assertThat(hub.totals()[4]).as("removed subscribers stay in the totals").isEqualTo(2);
     }
 
-    /** After its warm-up a listener has the reader's short budget: one slow call per drain is over it. */
+    /** Uses this thread's CPU for {@code nanos} (a listener that computes, not one that waits). */
+    static void burnCpu(long nanos) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long end = threads.getCurrentThreadCpuTime() + nanos;
+        while (threads.getCurrentThreadCpuTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * After its warm-up a listener has the reader's short budget: one call per drain that uses more CPU is over it.
+     * The first slow batch only starts the CPU-time measurement, the next three are the strikes.
+     */
     @Test
     void aListenerThatTurnsSlowAfterItsWarmUpIsDemotedAfterThreeSlowBatches() throws Exception {
         int fast = (int) Subscriber.WARMUP_EVENTS + EventHub.BATCH;
@@ -301,7 +315,7 @@ class EventHubTest {
                 if (Thread.currentThread() == reader) {
                     slowOnReader.incrementAndGet();
                 }
-                LockSupport.parkNanos(2 * Subscriber.READER_BUDGET_NANOS);
+                burnCpu(2 * Subscriber.READER_BUDGET_NANOS);
             }
         };
         long id = add(turning, InputEventListener.NON_BLOCKING, true);
@@ -311,11 +325,33 @@ class EventHubTest {
         for (int i = 0; i < 100; i++) {
             feed(EV_REL, fast + i, Lane.MOUSE);
         }
-        assertThat(slowOnReader.get()).as("slow calls on the reader thread").isEqualTo(Subscriber.STRIKES);
+        assertThat(slowOnReader.get()).as("slow calls on the reader thread").isEqualTo(Subscriber.STRIKES + 1);
         await("delivered", () -> info(id).delivered() == fast + 20 + 100);
         assertThat(info(id).demoted()).isTrue();
         assertThat(info(id).dropped()).isZero();
         assertAccounted(info(id));
+    }
+
+    /**
+     * A reader that is off its CPU inside a call (preempted, or a virtual CPU the host did not run) is slow by the
+     * clock only: a listener that pauses off-CPU for more than its budget, but less than a stall, in every batch stays
+     * on the reader thread. (By the clock alone, the first three such batches demoted it.)
+     */
+    @Test
+    void aListenerOffTheCpuForLessThanAStallIsNotDemoted() throws Exception {
+        long pause = (Subscriber.WARMUP_BUDGET_NANOS + Subscriber.STALL_NANOS) / 2;
+        AtomicLong calls = new AtomicLong();
+        InputEventListener pausing = e -> {
+            if (calls.getAndIncrement() % EventHub.BATCH == 0) {
+                LockSupport.parkNanos(pause);
+            }
+        };
+        long id = add(pausing, InputEventListener.NON_BLOCKING, true);
+        int batches = 4 * Subscriber.STRIKES;
+        feedDrains(batches * EventHub.BATCH, EventHub.BATCH);
+        assertThat(calls.get()).isEqualTo((long) batches * EventHub.BATCH);
+        assertThat(info(id).demoted()).as("demoted after %d batches each %d ms off the CPU", batches, pause / 1_000_000).isFalse();
+        assertThat(info(id).onReaderThread()).isTrue();
     }
 
     @Test
