@@ -253,6 +253,37 @@ enum scxg_sched_stat {
 /* A ring reader wakeup waiting longer than this counts as slow (SCXG_SCHED_READER_WAKE_SLOW). */
 #define SCXG_READER_WAKE_SLOW_NS    1000000ULL    /* 1 ms */
 
+/*
+ * CPU topology, written by userspace once the shared maps exist and before the scheduler attaches (map
+ * `topology`, one entry; map `cpu_topo`, one entry per CPU id). With SCXG_TOPO_VALID unset userspace
+ * could not read the machine's topology.
+ */
+#define SCXG_MAX_LLCS 64
+enum scxg_topo_flags {
+	SCXG_TOPO_VALID = 1 << 0,    /* the entries below describe this machine */
+	SCXG_TOPO_SMT = 1 << 1,      /* some core has more than one CPU */
+};
+struct scxg_topology {
+	u32 flags;                   /* enum scxg_topo_flags */
+	u32 nr_cpus;                 /* cpu_topo entries written */
+	u32 nr_llcs;                 /* LLC ids are 0 .. nr_llcs - 1, at most SCXG_MAX_LLCS */
+	u32 nr_cores;
+};
+
+/* Which of a CPU's domains it belongs to (scxg_cpu_topo.flags); set only where the domain is a proper subset of the CPUs. */
+enum scxg_cpu_flags {
+	SCXG_CPU_CACHE = 1 << 0,     /* in the cache-rich domain (the largest LLC, e.g. an X3D CCD, or as configured) */
+	SCXG_CPU_FAST = 1 << 1,      /* in the fast domain (highest capacity, preferred-core priority or max frequency) */
+};
+struct scxg_cpu_topo {
+	u32 core;                    /* dense core id: CPUs with the same id are SMT siblings */
+	u32 llc;                     /* dense LLC id */
+	u16 node;                    /* NUMA node */
+	u16 capacity;                /* 1 .. 1024: relative speed (1024: the fastest CPU) */
+	u32 flags;                   /* enum scxg_cpu_flags */
+};
+_Static_assert(sizeof(struct scxg_cpu_topo) == 16, "scxg_cpu_topo layout");
+
 /* Sound periods (map audio_state, one entry): written by the audio hook, read by the scheduler's behaviour classification. */
 struct scxg_audio_state {
 	u64 last_period_ns;          /* bpf_ktime_get_ns() at the last snd_pcm_period_elapsed() */

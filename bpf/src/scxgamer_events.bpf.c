@@ -149,4 +149,6 @@ const volatile struct {
 	enum scxg_inject_op inject_op;
 	enum scxg_device_learned device_learned;
 	struct scxg_device_gone device_gone;
+	enum scxg_topo_flags topo_flags;
+	enum scxg_cpu_flags cpu_flags;
 } scxg_contract_btf __attribute__((used));

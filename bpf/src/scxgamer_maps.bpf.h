@@ -15,6 +15,7 @@
 #define SCXG_MAX_DEVICES 256
 #define SCXG_MAX_RULES 256
 #define SCXG_MAX_TASK_CLASSES 8192
+#define SCXG_TOPO_MAX_CPUS 1024
 
 #define SCXG_RING(n)                                   \
 	struct {                                       \
@@ -118,5 +119,20 @@ struct {
 	__type(key, u32);
 	__type(value, struct scxg_audio_state);
 } audio_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct scxg_topology);
+} topology SEC(".maps");
+
+/* Indexed by CPU id; as large as the scheduler's CPU bound (SCXG_MAX_CPUS in scxgamer_sched.bpf.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXG_TOPO_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct scxg_cpu_topo);
+} cpu_topo SEC(".maps");
 
 #endif /* SCXGAMER_MAPS_BPF_H */

@@ -13,6 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ScxControl {
     List<PartStatus> parts();
 
+    /** The CPU topology the scheduler places by, as read when the kernel side loaded. */
+    Topology topology();
+
     /** Kernel facts: release, sched_ext presence and state, BPF capabilities seen at load. */
     Map<String, String> kernelFacts();
 

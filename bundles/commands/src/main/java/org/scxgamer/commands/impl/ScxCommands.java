@@ -23,6 +23,7 @@ import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
 import org.scxgamer.api.control.StatusContributor;
 import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.api.event.InputEventService;
@@ -40,7 +41,7 @@ import org.scxgamer.api.event.SubscriberInfo;
         "osgi.command.function=status", "osgi.command.function=stats", "osgi.command.function=devices",
         "osgi.command.function=whitelist", "osgi.command.function=tunables", "osgi.command.function=inject",
         "osgi.command.function=sched", "osgi.command.function=restart", "osgi.command.function=classify",
-        "osgi.command.function=foreground", "osgi.command.function=subscribers"})
+        "osgi.command.function=foreground", "osgi.command.function=subscribers", "osgi.command.function=topology"})
 public class ScxCommands {
     static final String SOURCE = "gogo shell";
     private static final int EV_KEY = 1, EV_REL = 2, EV_ABS = 3, KEY_A = 30, BUS_USB = 3;
@@ -414,6 +415,37 @@ public class ScxCommands {
             }
             return sb.toString().stripTrailing();
         });
+    }
+
+    static final String TOPOLOGY_USAGE = "scx:topology — the CPU topology as read when the kernel side loaded: a summary, "
+            + "its cache and fast domains, one line per CPU (core, LLC, node, capacity, LLC size, domains)";
+
+    @Descriptor("The CPU topology, per CPU")
+    public String topology(@Descriptor("'help' for usage") String... args) {
+        return guard(TOPOLOGY_USAGE, args, () -> {
+            noArgs(args);
+            Topology t = control.topology();
+            StringBuilder sb = new StringBuilder();
+            sb.append("topology: ").append(t.summary()).append('\n');
+            if (!t.readable()) {
+                return sb.toString().stripTrailing();
+            }
+            sb.append("cache domain: ").append(cpus(t, Topology.Cpu::cache)).append(" (").append(t.cacheSource()).append(")\n");
+            sb.append("fast domain: ").append(cpus(t, Topology.Cpu::fast)).append(" (").append(t.fastSource()).append(")\n");
+            sb.append(String.format("%-5s %-5s %-4s %-5s %-9s %-9s %s%n", "cpu", "core", "llc", "node", "capacity", "llc.kib", "domains"));
+            for (Topology.Cpu c : t.cpus()) {
+                String domains = (c.cache() ? "cache " : "") + (c.fast() ? "fast" : "");
+                sb.append(String.format("%-5d %-5d %-4d %-5d %-9d %-9d %s%n", c.cpu(), c.core(), c.llc(), c.node(), c.capacity(), c.llcKiB(),
+                        domains.isBlank() ? "-" : domains.strip()));
+            }
+            return sb.toString().stripTrailing();
+        });
+    }
+
+    /** The CPUs of a domain as ids, or "none". */
+    private static String cpus(Topology t, java.util.function.Predicate<Topology.Cpu> in) {
+        List<String> ids = t.cpus().stream().filter(in).map(c -> Integer.toString(c.cpu())).toList();
+        return ids.isEmpty() ? "none" : String.join(",", ids);
     }
 
     static final String RESTART_USAGE = "scx:restart — detach the scheduler and attach it again";

@@ -27,6 +27,7 @@ import org.scxgamer.api.event.InputEventService;
 import org.scxgamer.core.events.EventHub;
 import org.scxgamer.core.kernel.Kernel;
 import org.scxgamer.core.kernel.LibbpfKernel;
+import org.scxgamer.core.kernel.TopologyReader;
 import org.scxgamer.common.config.ConfigReader;
 import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 import org.slf4j.Logger;
@@ -129,7 +130,8 @@ public class CoreComponent {
 
     private Kernel openKernel(CoreSettings s) {
         return LibbpfKernel.open(LibbpfKernel.Options.defaults().withRingBytes(s.ringSizeKiB() * 1024).withDeviceCache(s.deviceCacheSize())
-                .withParts(s.hookEnabled(), s.schedulerEnabled(), s.injectorEnabled()));
+                .withParts(s.hookEnabled(), s.schedulerEnabled(), s.injectorEnabled())
+                .withTopology(TopologyReader.read(TopologyReader.SYSFS_CPU, s.cacheCpus(), s.fastCpus())));
     }
 
     private void publishEventService(boolean available) {

@@ -104,6 +104,16 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Class threads that mostly wake right after sound periods (part AUDIO_HOOK) as audio threads")
     long classify_audio() default 1;
 
+    @AttributeDefinition(name = "Cache-rich CPUs", required = false,
+            description = "CPU list (e.g. 0-7,16-23) of the cache-rich domain, where the kernel does not show it (LLC sizes alike); "
+                    + "empty: the largest LLC")
+    String topology_cache_cpus();
+
+    @AttributeDefinition(name = "Fast CPUs", required = false,
+            description = "CPU list of the fast domain, where the kernel does not show it; empty: the CPUs of highest capacity, "
+                    + "preferred-core priority or maximum frequency")
+    String topology_fast_cpus();
+
     // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
 
     @AttributeDefinition(name = "Debug only (tests): forced scheduler fault", min = "0", max = "2",

@@ -19,6 +19,7 @@ import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
 import org.scxgamer.api.control.TaskClass;
 import org.scxgamer.api.control.Topics;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.api.event.InputEventService;
@@ -323,6 +324,12 @@ final class CoreRuntime implements ScxControl {
             out.add(new PartStatus(p, PartState.FAILED, openFailure != null ? openFailure : "the core is not running"));
         }
         return out;
+    }
+
+    @Override
+    public Topology topology() {
+        Kernel k = kernel;
+        return k != null ? k.topology() : Topology.unreadable(openFailure != null ? openFailure : "the core is not running");
     }
 
     @Override

@@ -5,11 +5,14 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.common.config.ConfigReader;
 import org.scxgamer.core.kernel.LibbpfKernel;
+import org.scxgamer.core.kernel.TopologyReader;
 import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
 
 /**
@@ -19,7 +22,7 @@ import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
  */
 record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List<WhitelistRule> whitelist, Map<Tunable, Long> tunables,
                     boolean hookEnabled, boolean schedulerEnabled, boolean injectorEnabled,
-                    RestartPolicy restartPolicy, int restartMaxAttempts, long restartBackoffMs) {
+                    RestartPolicy restartPolicy, int restartMaxAttempts, long restartBackoffMs, Set<Integer> cacheCpus, Set<Integer> fastCpus) {
     static final String RING_SIZE_KIB = "ring.size.kib";
     static final String DEVICE_CACHE_SIZE = "device.cache.size";
     static final String READER_WAIT = "reader.wait";
@@ -30,6 +33,8 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
     static final String SCHEDULER_RESTART = "scheduler.restart";
     static final String RESTART_MAX_ATTEMPTS = "scheduler.restart.max.attempts";
     static final String RESTART_BACKOFF_MS = "scheduler.restart.backoff.ms";
+    static final String TOPOLOGY_CACHE_CPUS = "topology.cache.cpus";
+    static final String TOPOLOGY_FAST_CPUS = "topology.fast.cpus";
 
     static final int RING_MIN_KIB = 4;
     static final int RING_MAX_KIB = 16384;
@@ -41,16 +46,19 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
     CoreSettings {
         whitelist = List.copyOf(whitelist);
         tunables = Map.copyOf(tunables);
+        cacheCpus = Set.copyOf(cacheCpus);
+        fastCpus = Set.copyOf(fastCpus);
     }
 
     /** Settings, the tunables the properties name explicitly, and non-fatal remarks (an empty whitelist). */
     record Parsed(CoreSettings settings, Map<Tunable, Long> explicitTunables, List<String> warnings) {
     }
 
-    /** Whether going from this to {@code next} needs the BPF objects loaded again (sizes, parts). */
+    /** Whether going from this to {@code next} needs the BPF objects loaded again (sizes, parts, the topology's domains). */
     boolean needsKernelReload(CoreSettings next) {
         return ringSizeKiB != next.ringSizeKiB || deviceCacheSize != next.deviceCacheSize || hookEnabled != next.hookEnabled
-                || schedulerEnabled != next.schedulerEnabled || injectorEnabled != next.injectorEnabled;
+                || schedulerEnabled != next.schedulerEnabled || injectorEnabled != next.injectorEnabled
+                || !cacheCpus.equals(next.cacheCpus) || !fastCpus.equals(next.fastCpus);
     }
 
     /** What makes going to {@code next} need a reload, for the log: "ring.size.kib 256 → 512, hook.enabled → false". */
@@ -70,6 +78,12 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
         }
         if (injectorEnabled != next.injectorEnabled) {
             r.add(INJECTOR_ENABLED + " → " + next.injectorEnabled);
+        }
+        if (!cacheCpus.equals(next.cacheCpus)) {
+            r.add(TOPOLOGY_CACHE_CPUS + " → " + new TreeSet<>(next.cacheCpus));
+        }
+        if (!fastCpus.equals(next.fastCpus)) {
+            r.add(TOPOLOGY_FAST_CPUS + " → " + new TreeSet<>(next.fastCpus));
         }
         return String.join(", ", r);
     }
@@ -100,6 +114,8 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
         RestartPolicy policy = RestartPolicy.parse(c.oneOf(SCHEDULER_RESTART, "on-request", "on-request", "always", "never"));
         int attempts = (int) c.number(RESTART_MAX_ATTEMPTS, 5, 0, 100, "attempts");
         long backoff = c.number(RESTART_BACKOFF_MS, 500, 100, RestartPolicy.MAX_BACKOFF_MS, "ms");
+        Set<Integer> cacheCpus = c.parsed(TOPOLOGY_CACHE_CPUS, Set.of(), TopologyReader::parseCpuList);
+        Set<Integer> fastCpus = c.parsed(TOPOLOGY_FAST_CPUS, Set.of(), TopologyReader::parseCpuList);
         Map<Tunable, Long> tunables = new EnumMap<>(Tunable.class);
         Map<Tunable, Long> explicit = new EnumMap<>(Tunable.class);
         for (Tunable t : Tunable.values()) {
@@ -115,14 +131,15 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
                     + ": continuous-input mode would turn off above the rate that turns it on; accepted: off <= on");
         }
         c.check();
-        return new Parsed(new CoreSettings(ring, deviceCache, busyPoll, rules, tunables, hook, sched, injector, policy, attempts, backoff),
+        return new Parsed(new CoreSettings(ring, deviceCache, busyPoll, rules, tunables, hook, sched, injector, policy, attempts, backoff,
+                cacheCpus, fastCpus),
                 explicit, warnings);
     }
 
     /** Every key the core accepts, sorted. */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>(List.of(RING_SIZE_KIB, DEVICE_CACHE_SIZE, READER_WAIT, WHITELIST, HOOK_ENABLED, SCHEDULER_ENABLED,
-                INJECTOR_ENABLED, SCHEDULER_RESTART, RESTART_MAX_ATTEMPTS, RESTART_BACKOFF_MS));
+                INJECTOR_ENABLED, SCHEDULER_RESTART, RESTART_MAX_ATTEMPTS, RESTART_BACKOFF_MS, TOPOLOGY_CACHE_CPUS, TOPOLOGY_FAST_CPUS));
         for (Tunable t : Tunable.values()) {
             keys.add(t.key());
         }

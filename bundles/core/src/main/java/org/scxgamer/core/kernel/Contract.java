@@ -220,6 +220,27 @@ public final class Contract {
     public static final int SCHED_STAT_PREEMPT_BEHIND = 18;
     public static final int SCHED_STAT_COUNT = 19;
 
+    // struct scxg_topology, enum scxg_topo_flags
+    public static final int TOPO_MAX_CPUS = 1024;
+    public static final int TOPO_MAX_LLCS = 64;
+    public static final int TOPO_VALID = 1;
+    public static final int TOPO_SMT = 2;
+    public static final int TOPOLOGY_SIZE = 16;
+    public static final int TOPOLOGY_FLAGS = 0;
+    public static final int TOPOLOGY_NR_CPUS = 4;
+    public static final int TOPOLOGY_NR_LLCS = 8;
+    public static final int TOPOLOGY_NR_CORES = 12;
+
+    // struct scxg_cpu_topo, enum scxg_cpu_flags
+    public static final int CPU_TOPO_SIZE = 16;
+    public static final int CPU_TOPO_CORE = 0;
+    public static final int CPU_TOPO_LLC = 4;
+    public static final int CPU_TOPO_NODE = 8;
+    public static final int CPU_TOPO_CAPACITY = 10;
+    public static final int CPU_TOPO_FLAGS = 12;
+    public static final int CPU_CACHE = 1;
+    public static final int CPU_FAST = 2;
+
     // struct scxg_audio_state
     public static final int AUDIO_STATE_SIZE = 8;
     public static final int AUDIO_STATE_LAST_PERIOD_NS = 0;
@@ -251,6 +272,8 @@ public final class Contract {
     public static final String SCHED_STATS_MAP = "sched_stats";
     public static final String EXIT_INFO_MAP = "exit_info";
     public static final String AUDIO_STATE_MAP = "audio_state";
+    public static final String TOPOLOGY_MAP = "topology";
+    public static final String CPU_TOPO_MAP = "cpu_topo";
 
     /**
      * Events a ring of {@code ringBytes} holds when nobody reads: the kernel keeps the producer less

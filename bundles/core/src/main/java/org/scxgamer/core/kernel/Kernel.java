@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.scxgamer.api.control.PartStatus;
+import org.scxgamer.api.control.Topology;
 
 /**
  * Everything the core does with the kernel, by concern: the {@link InputMaps}, the {@link Injector},
@@ -16,7 +17,10 @@ public interface Kernel extends InputMaps, Injector, TunableSlots, SchedulerLink
     /** One status per {@link org.scxgamer.api.control.Part}, in enum order. */
     List<PartStatus> parts();
 
-    /** Kernel release, sched_ext presence/state, libbpf version, … for status output. */
+    /** The CPU topology the scheduler was given. */
+    Topology topology();
+
+    /** Kernel release, sched_ext presence/state, libbpf version, the topology, … for status output. */
     Map<String, String> facts();
 
     /** The ring reader; only one thread may use it. Throws if BUFFERS is not ACTIVE. */

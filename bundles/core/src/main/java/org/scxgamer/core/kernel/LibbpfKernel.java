@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.scxgamer.api.control.DeviceInfo;
@@ -17,6 +18,7 @@ import org.scxgamer.api.control.Part;
 import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 
@@ -48,9 +50,10 @@ public final class LibbpfKernel implements Kernel {
      * @param deviceCache input devices the kernel side caches at once (connected devices; one beyond it is
      *                    handled uncached), 1 to {@link #MAX_DEVICE_CACHE}
      * @param objects where the BPF objects come from
+     * @param topology the CPU topology the scheduler places by (written to maps topology and cpu_topo)
      */
     public record Options(int ringBytes, boolean inputHook, boolean scheduler, boolean injector, int deviceCache,
-                          ObjectSource objects) {
+                          ObjectSource objects, Topology topology) {
         public static final int DEFAULT_RING_BYTES = 256 * 1024;
         public static final int MAX_RING_BYTES = 512 * 1024 * 1024;
         public static final int DEFAULT_DEVICE_CACHE = 256;
@@ -68,27 +71,38 @@ public final class LibbpfKernel implements Kernel {
             if (objects == null) {
                 throw new IllegalArgumentException("no BPF object source");
             }
+            if (topology == null) {
+                throw new IllegalArgumentException("no CPU topology (Topology.unreadable(reason) when there is none)");
+            }
         }
 
-        /** Everything enabled, default ring and device cache sizes, objects from this bundle's /bpf/ folder. */
+        /**
+         * Everything enabled, default ring and device cache sizes, objects from this bundle's /bpf/ folder, the
+         * topology read from sysfs with no configured domains.
+         */
         public static Options defaults() {
-            return new Options(DEFAULT_RING_BYTES, true, true, true, DEFAULT_DEVICE_CACHE, LibbpfKernel::bundledObject);
+            return new Options(DEFAULT_RING_BYTES, true, true, true, DEFAULT_DEVICE_CACHE, LibbpfKernel::bundledObject,
+                    TopologyReader.read(TopologyReader.SYSFS_CPU, Set.of(), Set.of()));
         }
 
         public Options withRingBytes(int bytes) {
-            return new Options(bytes, inputHook, scheduler, injector, deviceCache, objects);
+            return new Options(bytes, inputHook, scheduler, injector, deviceCache, objects, topology);
         }
 
         public Options withParts(boolean hook, boolean sched, boolean inject) {
-            return new Options(ringBytes, hook, sched, inject, deviceCache, objects);
+            return new Options(ringBytes, hook, sched, inject, deviceCache, objects, topology);
         }
 
         public Options withDeviceCache(int entries) {
-            return new Options(ringBytes, inputHook, scheduler, injector, entries, objects);
+            return new Options(ringBytes, inputHook, scheduler, injector, entries, objects, topology);
         }
 
         public Options withObjects(ObjectSource source) {
-            return new Options(ringBytes, inputHook, scheduler, injector, deviceCache, source);
+            return new Options(ringBytes, inputHook, scheduler, injector, deviceCache, source, topology);
+        }
+
+        public Options withTopology(Topology cpus) {
+            return new Options(ringBytes, inputHook, scheduler, injector, deviceCache, objects, cpus);
         }
     }
 
@@ -149,6 +163,7 @@ public final class LibbpfKernel implements Kernel {
             return;
         }
         startEvents();
+        LibbpfTopologyMaps.publish(objects, options.topology());
         hook.start(options.inputHook());
         startBuffers();
         input.mapInputState();
@@ -260,9 +275,15 @@ public final class LibbpfKernel implements Kernel {
             facts.put("sched_ext.enable_seq", String.valueOf(SchedExt.enableSeq()));
         }
         facts.put("cpus.possible", String.valueOf(objects.possibleCpus()));
+        facts.put("topology", options.topology().summary());
         facts.put("ring.bytes", String.valueOf(options.ringBytes()));
         facts.put("ring.capacity.events", String.valueOf(Contract.ringCapacity(options.ringBytes())));
         return facts;
+    }
+
+    @Override
+    public Topology topology() {
+        return options.topology();
     }
 
     @Override

@@ -86,6 +86,8 @@ class CoreSettingsTest {
             "boost.mouse.us | -1 | accepted: 0 .. 10000000 us",
             "whitelist | usb:046d=mouse | expected bus:vendor:product=action",
             "whitelist | usb:*:*=touchpad | accepted: mouse, keyboard, controller, auto, ignore",
+            "topology.cache.cpus | 0-3,x | 'x' is not a CPU or a range of CPUs",
+            "topology.fast.cpus | 7-2 | ranges low-high",
     })
     void invalidValuesNameKeyValueAndRange(String key, String value, String expected) {
         assertThatThrownBy(() -> CoreSettings.parse(Map.of(key, value)))
@@ -153,6 +155,10 @@ class CoreSettingsTest {
         CoreSettings base = CoreSettings.defaults();
         assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.RING_SIZE_KIB, 512)).settings())).isTrue();
         assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.SCHEDULER_ENABLED, false)).settings())).isTrue();
+        CoreSettings cache = CoreSettings.parse(Map.of(CoreSettings.TOPOLOGY_CACHE_CPUS, "2-3")).settings();
+        assertThat(cache.cacheCpus()).containsExactlyInAnyOrder(2, 3);
+        assertThat(base.needsKernelReload(cache)).as("the domains are written when the kernel side loads").isTrue();
+        assertThat(base.reloadReasons(cache)).isEqualTo("topology.cache.cpus → [2, 3]");
         assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.WHITELIST, "usb:*:*=mouse",
                 Tunable.SLICE_US.key(), 3000, CoreSettings.READER_WAIT, "busy-poll")).settings())).isFalse();
     }

@@ -18,6 +18,7 @@ import org.scxgamer.api.control.Part;
 import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 import org.scxgamer.core.kernel.Contract;
@@ -72,6 +73,14 @@ final class FakeKernel implements Kernel {
     @Override
     public List<PartStatus> parts() {
         return List.copyOf(parts.values());
+    }
+
+    /** What topology() answers. */
+    volatile Topology topology = Topology.unreadable("fake kernel");
+
+    @Override
+    public Topology topology() {
+        return topology;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scxgamer.api.control.PartState;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.core.events.EventHub;
 import org.scxgamer.commands.impl.ScxCommands;
@@ -29,14 +31,17 @@ class ScxCommandsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        rt = new CoreRuntime(s -> new FakeKernel(1024, PartState.UNAVAILABLE, PartState.UNAVAILABLE),
-                new SchedExtSysfs(Path.of("/nonexistent/sched_ext")), (t, p) -> { }, up -> { }, hub);
-        rt.start(CoreSettings.defaults(), Map.of(), "test");
-        ScxCommands commands = new ScxCommands(rt);
         tio = new ThreadIOImpl();
         tio.start();
+        open(new FakeKernel(1024, PartState.UNAVAILABLE, PartState.UNAVAILABLE));
+    }
+
+    /** The runtime on kernel k, and a shell session with its commands. */
+    void open(FakeKernel k) {
+        rt = new CoreRuntime(s -> k, new SchedExtSysfs(Path.of("/nonexistent/sched_ext")), (t, p) -> { }, up -> { }, hub);
+        rt.start(CoreSettings.defaults(), Map.of(), "test");
         processor = new CommandProcessorImpl(tio);
-        processor.addCommand("scx", commands);
+        processor.addCommand("scx", new ScxCommands(rt));
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), err);
     }
 
@@ -60,6 +65,28 @@ class ScxCommandsTest {
         assertThat(out).contains("buffers     ACTIVE").contains("input_hook  UNAVAILABLE kernel refuses tracing programs: EPERM")
                 .contains("scheduler   UNAVAILABLE no sched_ext in this kernel")
                 .contains("mode: injector-only").contains("sched_ext.state: absent").contains("kernel.release: fake");
+    }
+
+    @Test
+    void topologyShowsEachCpuAndItsDomains() throws Exception {
+        assertThat(run("scx:topology")).isEqualTo("topology: not readable: fake kernel");
+        session.close();
+        processor.stop();
+        rt.stop();
+        FakeKernel k = new FakeKernel(1024, PartState.UNAVAILABLE, PartState.UNAVAILABLE);
+        k.topology = new Topology(true, "", List.of(new Topology.Cpu(0, 0, 0, 0, 1024, 98304, true, false),
+                new Topology.Cpu(1, 0, 0, 0, 1024, 98304, true, false), new Topology.Cpu(2, 1, 1, 0, 1024, 32768, false, true),
+                new Topology.Cpu(3, 1, 1, 0, 900, 32768, false, false)), "the largest LLC (98304 KiB)", "the highest acpi_cppc/highest_perf");
+        open(k);
+        String[] lines = run("scx:topology").split("\n");
+        assertThat(lines[0]).isEqualTo("topology: 4 CPUs, 2 cores (SMT), 2 LLCs, 1 NUMA node(s)");
+        assertThat(lines[1]).isEqualTo("cache domain: 0,1 (the largest LLC (98304 KiB))");
+        assertThat(lines[2]).isEqualTo("fast domain: 2 (the highest acpi_cppc/highest_perf)");
+        assertThat(lines[3].split(" +")).containsExactly("cpu", "core", "llc", "node", "capacity", "llc.kib", "domains");
+        assertThat(lines[4].split(" +")).containsExactly("0", "0", "0", "0", "1024", "98304", "cache");
+        assertThat(lines[6].split(" +")).containsExactly("2", "1", "1", "0", "1024", "32768", "fast");
+        assertThat(lines).hasSize(8);
+        assertThat(lines[7].split(" +")).containsExactly("3", "1", "1", "0", "900", "32768", "-");
     }
 
     @Test

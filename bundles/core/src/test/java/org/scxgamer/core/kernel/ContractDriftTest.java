@@ -71,7 +71,11 @@ class ContractDriftTest {
                     m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)),
             s("scxg_sched_hints", SCHED_HINTS_SIZE, m("foreground_tgid", SCHED_HINTS_FOREGROUND_TGID, 4),
                     m("reader_tid", SCHED_HINTS_READER_TID, 4)),
-            s("scxg_audio_state", AUDIO_STATE_SIZE, m("last_period_ns", AUDIO_STATE_LAST_PERIOD_NS, 8)));
+            s("scxg_audio_state", AUDIO_STATE_SIZE, m("last_period_ns", AUDIO_STATE_LAST_PERIOD_NS, 8)),
+            s("scxg_topology", TOPOLOGY_SIZE, m("flags", TOPOLOGY_FLAGS, 4), m("nr_cpus", TOPOLOGY_NR_CPUS, 4),
+                    m("nr_llcs", TOPOLOGY_NR_LLCS, 4), m("nr_cores", TOPOLOGY_NR_CORES, 4)),
+            s("scxg_cpu_topo", CPU_TOPO_SIZE, m("core", CPU_TOPO_CORE, 4), m("llc", CPU_TOPO_LLC, 4), m("node", CPU_TOPO_NODE, 2),
+                    m("capacity", CPU_TOPO_CAPACITY, 2), m("flags", CPU_TOPO_FLAGS, 4)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -112,6 +116,8 @@ class ContractDriftTest {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }
         ENUMS.put("scxg_sched_stat", sched);
+        ENUMS.put("scxg_topo_flags", Map.of("SCXG_TOPO_VALID", (long) TOPO_VALID, "SCXG_TOPO_SMT", (long) TOPO_SMT));
+        ENUMS.put("scxg_cpu_flags", Map.of("SCXG_CPU_CACHE", (long) CPU_CACHE, "SCXG_CPU_FAST", (long) CPU_FAST));
         ENUMS.put("scxg_inject_flags", Map.of("SCXG_INJECT_VALUE_SEQ", (long) INJECT_VALUE_SEQ));
         ENUMS.put("scxg_inject_op", Map.of("SCXG_INJECT_EVENT", (long) INJECT_OP_EVENT, "SCXG_INJECT_CONNECT", (long) INJECT_OP_CONNECT,
                 "SCXG_INJECT_DISCONNECT", (long) INJECT_OP_DISCONNECT));
@@ -121,7 +127,7 @@ class ContractDriftTest {
 
     private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP, DEVICE_HISTORY_MAP,
             INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP,
-            AUDIO_STATE_MAP);
+            AUDIO_STATE_MAP, TOPOLOGY_MAP, CPU_TOPO_MAP);
 
     private static Btf btf(String object) throws IOException {
         byte[] bytes = LibbpfKernel.bundledObject(object);

@@ -13,6 +13,7 @@ import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.control.ScxControl;
 import org.scxgamer.api.control.TaskClass;
+import org.scxgamer.api.control.Topology;
 import org.scxgamer.api.control.Tunable;
 import org.scxgamer.api.control.WhitelistRule;
 
@@ -26,6 +27,11 @@ class FakeControl implements ScxControl {
     @Override
     public List<PartStatus> parts() {
         return List.of();
+    }
+
+    @Override
+    public Topology topology() {
+        return Topology.unreadable("fake control");
     }
 
     @Override
