@@ -91,7 +91,8 @@ class LibbpfKernelHostTest {
             assertThat(kernel.schedulerAttached()).isFalse();
             assertThat(kernel.facts()).containsEntry("sched_ext", "missing");
         }
-        assertThat(kernel.facts()).containsKeys("kernel.release", "libbpf.version", "cpus.possible");
+        assertThat(kernel.facts()).containsKeys("kernel.release", "libbpf.version", "cpus.possible")
+                .containsEntry("topology", kernel.topology().summary());
     }
 
     @Test
