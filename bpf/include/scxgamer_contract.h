@@ -187,6 +187,7 @@ _Static_assert(SCXG_CLASS_COUNT <= SCXG_CLASS_SLOTS, "class_boost_shift needs a 
 #define SCXG_DEFAULT_SHIFT_INPUT          4
 #define SCXG_DEFAULT_SHIFT_FOREGROUND     2
 #define SCXG_DEFAULT_SHIFT_AUDIO          3
+#define SCXG_DEFAULT_TOPO_PREFER          1              /* SCXG_TOPO_PREFER_FAST */
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
@@ -211,6 +212,7 @@ struct scxg_tunables {
 	u32 preempt;                 /* 1: boosted wakeups may preempt a lower class when no CPU is idle */
 	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
 	u32 audio_classify;          /* 1: classify audio threads by wake behaviour (woken right after sound periods) */
+	u32 topo_prefer;             /* enum scxg_topo_prefer: the domain game-facing classes are placed in first */
 	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
 	u64 seq_end;
 };
@@ -244,6 +246,13 @@ enum scxg_sched_stat {
 	SCXG_SCHED_PREEMPT_NONE,         /* wakeups that found no idle CPU and no fair victim (every deadline earlier, boosted or of a higher class) */
 	SCXG_SCHED_PREEMPT_NONE_YOUNG,   /* wakeups that found no victim only because the later deadlines had not run PREEMPT_MIN_RUN_NS */
 	SCXG_SCHED_PREEMPT_BEHIND,       /* deadline preemptions for a task queued behind an earlier deadline: the freed CPU runs that one first */
+	/* Topology placement (counted only where it places: SMT, several LLCs or a preferred domain; see topology). */
+	SCXG_SCHED_TOPO_IDLE_CORE,       /* wakeups placed on an idle CPU whose whole core was idle */
+	SCXG_SCHED_TOPO_IDLE_SIBLING,    /* wakeups placed on an idle CPU whose SMT sibling was busy (no whole core was idle) */
+	SCXG_SCHED_TOPO_LLC_LOCAL,       /* wakeups placed in the LLC of their waker (sync wakeups) or of their previous CPU */
+	SCXG_SCHED_TOPO_LLC_REMOTE,      /* placements in another LLC: no idle CPU in it, or its queue was the longer one */
+	SCXG_SCHED_TOPO_PREFERRED,       /* game-facing wakeups placed in the preferred domain (tunable topo_prefer) */
+	SCXG_SCHED_TOPO_STEALS,          /* tasks a CPU took from another LLC's queue, its own being empty */
 	SCXG_SCHED_STAT_COUNT,
 };
 
@@ -255,8 +264,9 @@ enum scxg_sched_stat {
 
 /*
  * CPU topology, written by userspace once the shared maps exist and before the scheduler attaches (map
- * `topology`, one entry; map `cpu_topo`, one entry per CPU id). With SCXG_TOPO_VALID unset userspace
- * could not read the machine's topology.
+ * `topology`, one entry; map `cpu_topo`, one entry per CPU id). The scheduler reads it in ops.init: with
+ * SCXG_TOPO_VALID unset (userspace could not read the machine's topology) it keeps one queue and the
+ * kernel's default idle-CPU pick.
  */
 #define SCXG_MAX_LLCS 64
 enum scxg_topo_flags {
@@ -270,7 +280,7 @@ struct scxg_topology {
 	u32 nr_cores;
 };
 
-/* Which of a CPU's domains it belongs to (scxg_cpu_topo.flags); set only where the domain is a proper subset of the CPUs. */
+/* Which of a CPU's domains it belongs to (scxg_cpu_topo.flags). */
 enum scxg_cpu_flags {
 	SCXG_CPU_CACHE = 1 << 0,     /* in the cache-rich domain (the largest LLC, e.g. an X3D CCD, or as configured) */
 	SCXG_CPU_FAST = 1 << 1,      /* in the fast domain (highest capacity, preferred-core priority or max frequency) */
@@ -283,6 +293,13 @@ struct scxg_cpu_topo {
 	u32 flags;                   /* enum scxg_cpu_flags */
 };
 _Static_assert(sizeof(struct scxg_cpu_topo) == 16, "scxg_cpu_topo layout");
+
+/* Tunable topo_prefer: the domain the game-facing classes (input, audio, foreground) are placed in first. */
+enum scxg_topo_prefer {
+	SCXG_TOPO_PREFER_NONE = 0,
+	SCXG_TOPO_PREFER_FAST = 1,
+	SCXG_TOPO_PREFER_CACHE = 2,
+};
 
 /* Sound periods (map audio_state, one entry): written by the audio hook, read by the scheduler's behaviour classification. */
 struct scxg_audio_state {

@@ -71,6 +71,7 @@ static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 	t->preempt = 1;
 	t->behaviour_classify = 1;
 	t->audio_classify = 1;
+	t->topo_prefer = SCXG_DEFAULT_TOPO_PREFER;
 }
 
 /*

@@ -151,4 +151,5 @@ const volatile struct {
 	struct scxg_device_gone device_gone;
 	enum scxg_topo_flags topo_flags;
 	enum scxg_cpu_flags cpu_flags;
+	enum scxg_topo_prefer topo_prefer;
 } scxg_contract_btf __attribute__((used));

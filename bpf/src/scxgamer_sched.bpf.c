@@ -2,10 +2,11 @@
 /*
  * scxgamer: a vtime/deadline sched_ext scheduler that favours what the player is touching.
  *
- * Every task accrues virtual time for the CPU it uses, scaled by its weight; the shared DSQ is
- * ordered by a deadline = vruntime + an offset derived from the slice. Sleepers keep at most
- * lag_cap of credit, so nothing can hoard CPU and nothing starves. A waking task goes straight to
- * an idle CPU's local DSQ when there is one.
+ * Every task accrues virtual time for the CPU it uses, scaled by its weight; the shared DSQs (one
+ * per LLC, scxgamer_topology.bpf.h) are ordered by a deadline = vruntime + an offset derived from the
+ * slice. Sleepers keep at most lag_cap of credit, so nothing can hoard CPU and nothing starves. A
+ * waking task goes straight to an idle CPU's local DSQ when there is one, chosen by the machine's
+ * topology (idle whole cores, the task's or its waker's LLC, the preferred domain).
  *
  * While the input window or a lane expiry (set by the input path) is open, input-handler and
  * foreground tasks get a shorter deadline offset and the boosted slice, and with no idle CPU
@@ -21,8 +22,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define SHARED_DSQ 0
-#define SCXG_MAX_CPUS 1024
+#define SCXG_MAX_CPUS SCXG_TOPO_MAX_CPUS
 #define SCXG_WEIGHT_DFL 100
 
 /*
@@ -110,6 +110,8 @@ static __always_inline void sched_count(u32 idx)
 	sched_add(idx, 1);
 }
 
+#include "scxgamer_topology.bpf.h"
+
 static __always_inline struct cpu_state *cpu_state_of(u32 cpu)
 {
 	if (cpu >= SCXG_MAX_CPUS)
@@ -187,12 +189,12 @@ static __always_inline bool input_active(u64 now)
 
 /*
  * Classifies p, decides whether it runs boosted now (audio: always; input and foreground: while input
- * is active) and returns its slice. The slice shrinks as the shared DSQ fills
+ * is active) and returns its slice. The slice shrinks as the queues fill
  * (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
  */
 static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
-	s32 queued = scx_bpf_dsq_nr_queued(SHARED_DSQ);
+	s32 queued = topo_nr_queued();
 	u64 slice;
 
 	tctx->cls = task_class(p, tctx);
@@ -227,7 +229,7 @@ static __always_inline u64 vtime_lead(struct task_struct *p, const struct scxg_t
 }
 
 /*
- * Deadline in the shared DSQ: vruntime plus an offset; boosting shrinks the offset. The vruntime is
+ * Deadline in the shared DSQs: vruntime plus an offset; boosting shrinks the offset. The vruntime is
  * kept near the clock on both sides: at most lag_cap behind, so sleepers cannot hoard credit; at most
  * vtime_lead() ahead, so a low-weight task waits its share but is never starved into the watchdog.
  */
@@ -333,28 +335,52 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 	return victim;
 }
 
-/* A task already waits in the shared DSQ with an earlier deadline than p's: a CPU freed now runs that one. */
-static __always_inline bool queued_ahead(u64 deadline)
+/* A task already waits in dsq with an earlier deadline than p's: the CPU kicked for p runs that one first. */
+static __always_inline bool queued_ahead(u64 dsq, u64 deadline)
 {
 	struct task_struct *head;
 
-	bpf_for_each(scx_dsq, head, SHARED_DSQ, 0)
+	bpf_for_each(scx_dsq, head, dsq, 0)
 		return vtime_before(head->scx.dsq_vtime, deadline);
 	return false;
+}
+
+/*
+ * The idle CPU topology placement picks for p, claimed, or -1. Game-facing classes (input, audio,
+ * foreground) go to the domain topo_prefer names first; background tasks stay out of it while they can.
+ */
+static __always_inline s32 topo_place(struct task_struct *p, struct task_ctx *tctx, s32 prev_cpu, u64 wake_flags,
+				      const struct scxg_tunables *t)
+{
+	u32 domain = topo_domain_flag(t->topo_prefer);
+
+	if (tctx->cls == SCXG_CLASS_BACKGROUND)
+		return topo_select_cpu(p, prev_cpu, wake_flags, 0, domain);
+	if (class_rank(tctx->cls) >= class_rank(SCXG_CLASS_FOREGROUND))
+		return topo_select_cpu(p, prev_cpu, wake_flags, domain, 0);
+	return topo_select_cpu(p, prev_cpu, wake_flags, 0, 0);
 }
 
 SEC("struct_ops/scxgamer_select_cpu")
 s32 BPF_PROG(scxgamer_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	bool is_idle = false, have_t = false;
 	struct scxg_tunables t;
-	bool is_idle = false;
+	s32 cpu = -1;
 	u64 slice;
-	s32 cpu;
 
-	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (is_idle && tctx) {
+	if (topo_placement && tctx) {
 		scxg_tunables_read(&t);
+		have_t = true;
+		cpu = topo_place(p, tctx, prev_cpu, wake_flags, &t);
+		is_idle = cpu >= 0;
+	}
+	if (!is_idle)
+		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	if (is_idle && tctx) {
+		if (!have_t)
+			scxg_tunables_read(&t);
 		if (debug_stalled(p, tctx, &t))
 			return cpu;
 		slice = task_prepare(p, tctx, &t);
@@ -370,8 +396,8 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	struct scxg_tunables t;
+	bool lower = false, kick;
 	u64 slice, deadline;
-	bool lower = false;
 	s32 cpu;
 
 	sched_count(SCXG_SCHED_ENQUEUED);
@@ -384,19 +410,19 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_error("scxgamer: debug_error tunable is %u: forced scheduler error for testing", t.debug_error);
 		return;
 	}
-	/* The shared DSQ is vtime-ordered: the kernel rejects FIFO inserts into it, even for this. */
+	/* The shared DSQs are vtime-ordered: the kernel rejects FIFO inserts into them, even for this. */
 	if (!tctx) {
-		scxg_dsq_insert_vtime(p, SHARED_DSQ, t.slice_ns, vtime_now, enq_flags);
+		scxg_dsq_insert_vtime(p, topo_enqueue_dsq(p), t.slice_ns, vtime_now, enq_flags);
 		sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 		return;
 	}
 	slice = task_prepare(p, tctx, &t);
 	deadline = task_deadline(p, tctx, &t);
 
-	/* The shared DSQ wakes no one by itself: claim an idle CPU and kick it. */
+	/* A shared DSQ wakes no one by itself: claim an idle CPU and kick it; it takes p from its LLC's DSQ. */
 	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 	if (cpu >= 0) {
-		scxg_dsq_insert_vtime(p, SHARED_DSQ, slice, deadline, enq_flags);
+		scxg_dsq_insert_vtime(p, topo_cpu_dsq(cpu), slice, deadline, enq_flags);
 		sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
@@ -419,12 +445,13 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		sched_count(SCXG_SCHED_PREEMPT_LOWER);
 		return;
 	}
-	if (cpu >= 0 && !lower && queued_ahead(deadline))
+	/* Otherwise a task far ahead of a running one by deadline makes that CPU pick again, from p's queue. */
+	kick = cpu >= 0 && !lower;
+	if (kick && queued_ahead(topo_cpu_dsq(cpu), deadline))
 		sched_count(SCXG_SCHED_PREEMPT_BEHIND);
-	scxg_dsq_insert_vtime(p, SHARED_DSQ, slice, deadline, enq_flags);
+	scxg_dsq_insert_vtime(p, kick ? topo_cpu_dsq(cpu) : topo_enqueue_dsq(p), slice, deadline, enq_flags);
 	sched_count(SCXG_SCHED_SHARED_DISPATCHED);
-	/* Otherwise a task far ahead of a running one by deadline makes that CPU pick again. */
-	if (cpu >= 0 && !lower) {
+	if (kick) {
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 		sched_count(SCXG_SCHED_PREEMPT_KICKS);
 	}
@@ -433,7 +460,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 SEC("struct_ops/scxgamer_dispatch")
 void BPF_PROG(scxgamer_dispatch, s32 cpu, struct task_struct *prev)
 {
-	scxg_dsq_move_to_local(SHARED_DSQ);
+	topo_dispatch(cpu);
 }
 
 /*
@@ -602,7 +629,7 @@ s32 BPF_PROG(scxgamer_init)
 	nr_cpus = scx_bpf_nr_cpu_ids();
 	if (nr_cpus > SCXG_MAX_CPUS)
 		nr_cpus = SCXG_MAX_CPUS;
-	s32 ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
+	s32 ret = topo_init(nr_cpus);
 
 	return ret ? ret : scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
 }

@@ -76,7 +76,8 @@ function render(d) {
   const n = (k) => (d.counters || {})[k] || 0;
   const facts = s ? [['kernel state', s.kernelState], ['ops', s.opsName || '—'], ['attached', s.attached ? 'yes' : 'no'],
     ['enable_seq', s.enableSeq], ['restarts', s.restarts], ['audio periods', n('audio.periods')],
-    ['audio classed', n('sched.audio.classified')], ['audio boosted', n('sched.audio.boosted')]]
+    ['audio classed', n('sched.audio.classified')], ['audio boosted', n('sched.audio.boosted')],
+    ['on idle cores', n('sched.topo.idle.core')], ['in own LLC', n('sched.topo.llc.local')], ['LLC steals', n('sched.topo.steals')]]
     : [['state', 'unknown (core not running)']];
   facts.forEach(([k, v]) => {
     const dt = document.createElement('dt'); dt.textContent = k;

@@ -3,11 +3,12 @@ package org.scxgamer.api.control;
 import java.util.List;
 
 /**
- * The machine's CPU topology as the core read it when it loaded the kernel side (sysfs) and gave it to
- * the scheduler: SMT siblings share a core, CPUs share a last-level cache (LLC), NUMA nodes, each CPU's
- * relative capacity, and two domains a game may be placed in: the cache-rich one (the largest LLC, e.g.
- * an X3D CCD) and the fast one (highest capacity, preferred-core priority or maximum frequency). A domain
- * is empty when every CPU would be in it (nothing to prefer).
+ * The machine's CPU topology as the core read it when it loaded the kernel side (sysfs), and as the
+ * scheduler places by it: SMT siblings share a core, CPUs share a last-level cache (LLC), NUMA nodes,
+ * each CPU's relative capacity, and two domains a game may be placed in first (tunable
+ * {@link Tunable#TOPOLOGY_PREFER}): the cache-rich one (the largest LLC, e.g. an X3D CCD) and the fast one
+ * (highest capacity, preferred-core priority or maximum frequency). A domain is empty when every CPU
+ * would be in it (nothing to prefer).
  *
  * @param readable false when the core could not read it (see reason): the scheduler then keeps one
  *                 queue and the kernel's default idle-CPU pick

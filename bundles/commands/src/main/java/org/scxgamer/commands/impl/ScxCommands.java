@@ -417,27 +417,38 @@ public class ScxCommands {
         });
     }
 
-    static final String TOPOLOGY_USAGE = "scx:topology — the CPU topology as read when the kernel side loaded: a summary, "
-            + "its cache and fast domains, one line per CPU (core, LLC, node, capacity, LLC size, domains)";
+    static final String TOPOLOGY_USAGE = "scx:topology — the CPU topology the scheduler places by: a summary, what placement does with it, "
+            + "its domains, the preferred one (topology.prefer), one line per CPU (core, LLC, node, capacity, domains), the placement counters";
+    private static final String[] PREFER = {"none", "fast", "cache"};
 
-    @Descriptor("The CPU topology, per CPU")
+    @Descriptor("The CPU topology the scheduler places by, per CPU, with the placement counters")
     public String topology(@Descriptor("'help' for usage") String... args) {
         return guard(TOPOLOGY_USAGE, args, () -> {
             noArgs(args);
             Topology t = control.topology();
+            Map<String, String> facts = control.kernelFacts();
             StringBuilder sb = new StringBuilder();
             sb.append("topology: ").append(t.summary()).append('\n');
+            sb.append("placement: ").append(facts.getOrDefault("topology.placement", "-")).append('\n');
             if (!t.readable()) {
                 return sb.toString().stripTrailing();
             }
+            long prefer = control.tunables().getOrDefault(Tunable.TOPOLOGY_PREFER, Tunable.TOPOLOGY_PREFER.defaultValue());
             sb.append("cache domain: ").append(cpus(t, Topology.Cpu::cache)).append(" (").append(t.cacheSource()).append(")\n");
             sb.append("fast domain: ").append(cpus(t, Topology.Cpu::fast)).append(" (").append(t.fastSource()).append(")\n");
+            sb.append("game placed first in: ").append(prefer >= 0 && prefer < PREFER.length ? PREFER[(int) prefer] : prefer)
+                    .append(" (").append(Tunable.TOPOLOGY_PREFER.key()).append(" = ").append(prefer).append(")\n");
             sb.append(String.format("%-5s %-5s %-4s %-5s %-9s %-9s %s%n", "cpu", "core", "llc", "node", "capacity", "llc.kib", "domains"));
             for (Topology.Cpu c : t.cpus()) {
                 String domains = (c.cache() ? "cache " : "") + (c.fast() ? "fast" : "");
                 sb.append(String.format("%-5d %-5d %-4d %-5d %-9d %-9d %s%n", c.cpu(), c.core(), c.llc(), c.node(), c.capacity(), c.llcKiB(),
                         domains.isBlank() ? "-" : domains.strip()));
             }
+            control.counters().forEach((k, v) -> {
+                if (k.startsWith("sched.topo.")) {
+                    sb.append(k).append(": ").append(v).append('\n');
+                }
+            });
             return sb.toString().stripTrailing();
         });
     }

@@ -104,6 +104,11 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Class threads that mostly wake right after sound periods (part AUDIO_HOOK) as audio threads")
     long classify_audio() default 1;
 
+    @AttributeDefinition(name = "Preferred domain of the game", min = "0", max = "2",
+            description = "Where input, audio and foreground threads are placed first: 0 = nowhere in particular, 1 = the fast cores, "
+                    + "2 = the cache-rich LLC (X3D); background work avoids that domain")
+    long topology_prefer() default 1;
+
     @AttributeDefinition(name = "Cache-rich CPUs", required = false,
             description = "CPU list (e.g. 0-7,16-23) of the cache-rich domain, where the kernel does not show it (LLC sizes alike); "
                     + "empty: the largest LLC")

@@ -96,6 +96,12 @@ final class CoreCounters {
             c.put("sched.preempt.none", sched[Contract.SCHED_STAT_PREEMPT_NONE]);
             c.put("sched.preempt.none.young", sched[Contract.SCHED_STAT_PREEMPT_NONE_YOUNG]);
             c.put("sched.preempt.behind", sched[Contract.SCHED_STAT_PREEMPT_BEHIND]);
+            c.put("sched.topo.idle.core", sched[Contract.SCHED_STAT_TOPO_IDLE_CORE]);
+            c.put("sched.topo.idle.sibling", sched[Contract.SCHED_STAT_TOPO_IDLE_SIBLING]);
+            c.put("sched.topo.llc.local", sched[Contract.SCHED_STAT_TOPO_LLC_LOCAL]);
+            c.put("sched.topo.llc.remote", sched[Contract.SCHED_STAT_TOPO_LLC_REMOTE]);
+            c.put("sched.topo.preferred", sched[Contract.SCHED_STAT_TOPO_PREFERRED]);
+            c.put("sched.topo.steals", sched[Contract.SCHED_STAT_TOPO_STEALS]);
         }
         return c;
     }

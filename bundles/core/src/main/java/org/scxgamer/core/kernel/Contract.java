@@ -131,7 +131,7 @@ public final class Contract {
     public static final int CLASS_SLOTS = 8;
 
     // struct scxg_tunables
-    public static final int TUNABLES_SIZE = 144;
+    public static final int TUNABLES_SIZE = 152;
     public static final int TUNABLES_SEQ = 0;
     public static final int TUNABLES_INPUT_WINDOW_NS = 8;
     public static final int TUNABLES_LANE_BOOST_NS = 16;
@@ -144,8 +144,9 @@ public final class Contract {
     public static final int TUNABLES_PREEMPT = 120;
     public static final int TUNABLES_BEHAVIOUR_CLASSIFY = 124;
     public static final int TUNABLES_AUDIO_CLASSIFY = 128;
-    public static final int TUNABLES_DEBUG_ERROR = 132;
-    public static final int TUNABLES_SEQ_END = 136;
+    public static final int TUNABLES_TOPO_PREFER = 132;
+    public static final int TUNABLES_DEBUG_ERROR = 136;
+    public static final int TUNABLES_SEQ_END = 144;
     /** Entries of the tunables map (double buffer). */
     public static final int TUNABLES_SLOTS = 2;
 
@@ -218,7 +219,13 @@ public final class Contract {
     public static final int SCHED_STAT_PREEMPT_NONE = 16;
     public static final int SCHED_STAT_PREEMPT_NONE_YOUNG = 17;
     public static final int SCHED_STAT_PREEMPT_BEHIND = 18;
-    public static final int SCHED_STAT_COUNT = 19;
+    public static final int SCHED_STAT_TOPO_IDLE_CORE = 19;
+    public static final int SCHED_STAT_TOPO_IDLE_SIBLING = 20;
+    public static final int SCHED_STAT_TOPO_LLC_LOCAL = 21;
+    public static final int SCHED_STAT_TOPO_LLC_REMOTE = 22;
+    public static final int SCHED_STAT_TOPO_PREFERRED = 23;
+    public static final int SCHED_STAT_TOPO_STEALS = 24;
+    public static final int SCHED_STAT_COUNT = 25;
 
     // struct scxg_topology, enum scxg_topo_flags
     public static final int TOPO_MAX_CPUS = 1024;

@@ -126,6 +126,8 @@ public final class LibbpfKernel implements Kernel {
     private LibbpfInjector injector;
     private MappedRings rings;
     private boolean closed;
+    /** Whether the scheduler finds the topology in its maps (false: it places as on a flat machine). */
+    private boolean topologyPublished;
 
     private LibbpfKernel(Options options) {
         this.options = options;
@@ -163,7 +165,7 @@ public final class LibbpfKernel implements Kernel {
             return;
         }
         startEvents();
-        LibbpfTopologyMaps.publish(objects, options.topology());
+        topologyPublished = LibbpfTopologyMaps.publish(objects, options.topology());
         hook.start(options.inputHook());
         startBuffers();
         input.mapInputState();
@@ -276,6 +278,7 @@ public final class LibbpfKernel implements Kernel {
         }
         facts.put("cpus.possible", String.valueOf(objects.possibleCpus()));
         facts.put("topology", options.topology().summary());
+        facts.put("topology.placement", LibbpfTopologyMaps.placement(options.topology(), topologyPublished));
         facts.put("ring.bytes", String.valueOf(options.ringBytes()));
         facts.put("ring.capacity.events", String.valueOf(Contract.ringCapacity(options.ringBytes())));
         return facts;

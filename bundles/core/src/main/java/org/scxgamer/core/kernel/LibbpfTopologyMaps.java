@@ -7,17 +7,17 @@ import org.scxgamer.api.control.Topology;
 import com.sun.jna.Memory;
 
 /**
- * Writes the CPU topology into the shared maps {@code topology} and {@code cpu_topo} for the scheduler
- * (written once the shared maps exist, before the scheduler attaches). An entry for every possible CPU id: one the topology does
+ * Writes the CPU topology into the shared maps {@code topology} and {@code cpu_topo} for the scheduler,
+ * which reads them when it attaches (ops.init). An entry for every possible CPU id: one the topology does
  * not list (not present) gets a core and LLC of its own is never idle, so placement never picks it.
  * An unreadable topology, or one the scheduler cannot take (more LLCs than SCXG_MAX_LLCS), is written as
- * not valid.
+ * not valid: the scheduler then keeps one queue and the kernel's default idle-CPU pick.
  */
 final class LibbpfTopologyMaps {
     private LibbpfTopologyMaps() {
     }
 
-    /** Whether the topology was written as valid (false: not written, or written as not valid). */
+    /** Whether the scheduler will place by the topology (false: not written, or written as not valid). */
     static boolean publish(BpfObjects objects, Topology topology) {
         BpfMap summary = objects.find(Contract.TOPOLOGY_MAP), perCpu = objects.find(Contract.CPU_TOPO_MAP);
         if (summary == null || perCpu == null) {
@@ -65,5 +65,18 @@ final class LibbpfTopologyMaps {
             return "CPU ids beyond the " + Math.min(possibleCpus, Contract.TOPO_MAX_CPUS) + " the scheduler covers";
         }
         return null;
+    }
+
+    /** The status line: what the scheduler does with this topology. */
+    static String placement(Topology topology, boolean published) {
+        if (!published) {
+            String why = usable(topology, Integer.MAX_VALUE);
+            return "off (" + (why != null ? why : "the topology maps were not written") + "): one queue and the kernel's default idle-CPU pick";
+        }
+        if (!topology.placement()) {
+            return "flat (one LLC, no SMT, no cache or fast domain): one queue and the kernel's default idle-CPU pick";
+        }
+        return "on: " + topology.llcs() + " LLC queue(s); idle whole cores first" + (topology.smt() ? "" : " (no SMT)")
+                + "; cache domain: " + topology.cacheSource() + "; fast domain: " + topology.fastSource();
     }
 }

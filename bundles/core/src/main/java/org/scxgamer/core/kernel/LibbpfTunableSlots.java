@@ -114,6 +114,7 @@ final class LibbpfTunableSlots implements TunableSlots {
             case BEHAVIOUR_CLASSIFY -> slot.setInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY, (int) value);
             case AUDIO_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_AUDIO), (int) value);
             case AUDIO_CLASSIFY -> slot.setInt(Contract.TUNABLES_AUDIO_CLASSIFY, (int) value);
+            case TOPOLOGY_PREFER -> slot.setInt(Contract.TUNABLES_TOPO_PREFER, (int) value);
             case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
         }
     }
@@ -135,6 +136,7 @@ final class LibbpfTunableSlots implements TunableSlots {
             case BEHAVIOUR_CLASSIFY -> slot.getInt(Contract.TUNABLES_BEHAVIOUR_CLASSIFY) & 0xffffffffL;
             case AUDIO_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_AUDIO)) & 0xffffffffL;
             case AUDIO_CLASSIFY -> slot.getInt(Contract.TUNABLES_AUDIO_CLASSIFY) & 0xffffffffL;
+            case TOPOLOGY_PREFER -> slot.getInt(Contract.TUNABLES_TOPO_PREFER) & 0xffffffffL;
             case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
         };
     }

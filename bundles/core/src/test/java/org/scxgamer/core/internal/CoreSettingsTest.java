@@ -88,6 +88,7 @@ class CoreSettingsTest {
             "whitelist | usb:*:*=touchpad | accepted: mouse, keyboard, controller, auto, ignore",
             "topology.cache.cpus | 0-3,x | 'x' is not a CPU or a range of CPUs",
             "topology.fast.cpus | 7-2 | ranges low-high",
+            "topology.prefer | 3 | accepted: 0 .. 2 mode",
     })
     void invalidValuesNameKeyValueAndRange(String key, String value, String expected) {
         assertThatThrownBy(() -> CoreSettings.parse(Map.of(key, value)))
@@ -159,6 +160,7 @@ class CoreSettingsTest {
         assertThat(cache.cacheCpus()).containsExactlyInAnyOrder(2, 3);
         assertThat(base.needsKernelReload(cache)).as("the domains are written when the kernel side loads").isTrue();
         assertThat(base.reloadReasons(cache)).isEqualTo("topology.cache.cpus → [2, 3]");
+        assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(Tunable.TOPOLOGY_PREFER.key(), 2)).settings())).isFalse();
         assertThat(base.needsKernelReload(CoreSettings.parse(Map.of(CoreSettings.WHITELIST, "usb:*:*=mouse",
                 Tunable.SLICE_US.key(), 3000, CoreSettings.READER_WAIT, "busy-poll")).settings())).isFalse();
     }

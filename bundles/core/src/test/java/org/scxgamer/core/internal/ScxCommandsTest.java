@@ -68,8 +68,8 @@ class ScxCommandsTest {
     }
 
     @Test
-    void topologyShowsEachCpuAndItsDomains() throws Exception {
-        assertThat(run("scx:topology")).isEqualTo("topology: not readable: fake kernel");
+    void topologyShowsEachCpuItsDomainsAndThePlacementCounters() throws Exception {
+        assertThat(run("scx:topology")).isEqualTo("topology: not readable: fake kernel\nplacement: -");
         session.close();
         processor.stop();
         rt.stop();
@@ -80,13 +80,14 @@ class ScxCommandsTest {
         open(k);
         String[] lines = run("scx:topology").split("\n");
         assertThat(lines[0]).isEqualTo("topology: 4 CPUs, 2 cores (SMT), 2 LLCs, 1 NUMA node(s)");
-        assertThat(lines[1]).isEqualTo("cache domain: 0,1 (the largest LLC (98304 KiB))");
-        assertThat(lines[2]).isEqualTo("fast domain: 2 (the highest acpi_cppc/highest_perf)");
-        assertThat(lines[3].split(" +")).containsExactly("cpu", "core", "llc", "node", "capacity", "llc.kib", "domains");
-        assertThat(lines[4].split(" +")).containsExactly("0", "0", "0", "0", "1024", "98304", "cache");
-        assertThat(lines[6].split(" +")).containsExactly("2", "1", "1", "0", "1024", "32768", "fast");
-        assertThat(lines).hasSize(8);
-        assertThat(lines[7].split(" +")).containsExactly("3", "1", "1", "0", "900", "32768", "-");
+        assertThat(lines[2]).isEqualTo("cache domain: 0,1 (the largest LLC (98304 KiB))");
+        assertThat(lines[3]).isEqualTo("fast domain: 2 (the highest acpi_cppc/highest_perf)");
+        assertThat(lines[4]).isEqualTo("game placed first in: fast (topology.prefer = 1)");
+        assertThat(lines[5].split(" +")).containsExactly("cpu", "core", "llc", "node", "capacity", "llc.kib", "domains");
+        assertThat(lines[6].split(" +")).containsExactly("0", "0", "0", "0", "1024", "98304", "cache");
+        assertThat(lines[8].split(" +")).containsExactly("2", "1", "1", "0", "1024", "32768", "fast");
+        assertThat(lines[9].split(" +")).containsExactly("3", "1", "1", "0", "900", "32768", "-");
+        assertThat(lines).contains("sched.topo.idle.core: 0", "sched.topo.steals: 0");
     }
 
     @Test

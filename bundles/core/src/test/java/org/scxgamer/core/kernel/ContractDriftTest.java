@@ -58,7 +58,8 @@ class ContractDriftTest {
                     m("continuous_on_rate", TUNABLES_CONTINUOUS_ON_RATE, 4), m("continuous_off_rate", TUNABLES_CONTINUOUS_OFF_RATE, 4),
                     m("class_boost_shift", TUNABLES_CLASS_BOOST_SHIFT, 4 * CLASS_SLOTS), m("preempt", TUNABLES_PREEMPT, 4),
                     m("behaviour_classify", TUNABLES_BEHAVIOUR_CLASSIFY, 4), m("audio_classify", TUNABLES_AUDIO_CLASSIFY, 4),
-                    m("debug_error", TUNABLES_DEBUG_ERROR, 4), m("seq_end", TUNABLES_SEQ_END, 8)),
+                    m("topo_prefer", TUNABLES_TOPO_PREFER, 4), m("debug_error", TUNABLES_DEBUG_ERROR, 4),
+                    m("seq_end", TUNABLES_SEQ_END, 8)),
             s("scxg_exit_info", EXIT_INFO_SIZE, m("seq", EXIT_INFO_SEQ, 8), m("exit_code", EXIT_INFO_EXIT_CODE, 8),
                     m("kind", EXIT_INFO_KIND, 4), m("reserved", EXIT_INFO_RESERVED, 4), m("reason", EXIT_INFO_REASON, EXIT_REASON_LEN),
                     m("msg", EXIT_INFO_MSG, EXIT_MSG_LEN)),
@@ -105,19 +106,23 @@ class ContractDriftTest {
         String[] schedNames = {"ENQUEUED", "DIRECT_DISPATCHED", "SHARED_DISPATCHED", "BOOSTED", "PREEMPT_KICKS",
                 "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "WAKE_SAMPLES_THROTTLED", "READER_WAKEUPS",
                 "READER_WAKE_NS", "READER_WAKE_SLOW", "PREEMPT_LOWER", "AUDIO_CLASSIFIED", "AUDIO_BOOSTED",
-                "PREEMPT_LOCAL", "PREEMPT_NONE", "PREEMPT_NONE_YOUNG", "PREEMPT_BEHIND", "STAT_COUNT"};
+                "PREEMPT_LOCAL", "PREEMPT_NONE", "PREEMPT_NONE_YOUNG", "PREEMPT_BEHIND", "TOPO_IDLE_CORE", "TOPO_IDLE_SIBLING", "TOPO_LLC_LOCAL", "TOPO_LLC_REMOTE", "TOPO_PREFERRED", "TOPO_STEALS",
+                "STAT_COUNT"};
         int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
                 SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
                 SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_WAKE_SAMPLES_THROTTLED, SCHED_STAT_READER_WAKEUPS,
                 SCHED_STAT_READER_WAKE_NS, SCHED_STAT_READER_WAKE_SLOW, SCHED_STAT_PREEMPT_LOWER,
                 SCHED_STAT_AUDIO_CLASSIFIED, SCHED_STAT_AUDIO_BOOSTED, SCHED_STAT_PREEMPT_LOCAL, SCHED_STAT_PREEMPT_NONE,
-                SCHED_STAT_PREEMPT_NONE_YOUNG, SCHED_STAT_PREEMPT_BEHIND, SCHED_STAT_COUNT};
+                SCHED_STAT_PREEMPT_NONE_YOUNG, SCHED_STAT_PREEMPT_BEHIND, SCHED_STAT_TOPO_IDLE_CORE, SCHED_STAT_TOPO_IDLE_SIBLING,
+                SCHED_STAT_TOPO_LLC_LOCAL, SCHED_STAT_TOPO_LLC_REMOTE, SCHED_STAT_TOPO_PREFERRED, SCHED_STAT_TOPO_STEALS,
+                SCHED_STAT_COUNT};
         for (int i = 0; i < schedNames.length; i++) {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }
         ENUMS.put("scxg_sched_stat", sched);
         ENUMS.put("scxg_topo_flags", Map.of("SCXG_TOPO_VALID", (long) TOPO_VALID, "SCXG_TOPO_SMT", (long) TOPO_SMT));
         ENUMS.put("scxg_cpu_flags", Map.of("SCXG_CPU_CACHE", (long) CPU_CACHE, "SCXG_CPU_FAST", (long) CPU_FAST));
+        ENUMS.put("scxg_topo_prefer", Map.of("SCXG_TOPO_PREFER_NONE", 0L, "SCXG_TOPO_PREFER_FAST", 1L, "SCXG_TOPO_PREFER_CACHE", 2L));
         ENUMS.put("scxg_inject_flags", Map.of("SCXG_INJECT_VALUE_SEQ", (long) INJECT_VALUE_SEQ));
         ENUMS.put("scxg_inject_op", Map.of("SCXG_INJECT_EVENT", (long) INJECT_OP_EVENT, "SCXG_INJECT_CONNECT", (long) INJECT_OP_CONNECT,
                 "SCXG_INJECT_DISCONNECT", (long) INJECT_OP_DISCONNECT));

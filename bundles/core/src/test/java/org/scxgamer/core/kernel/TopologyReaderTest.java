@@ -74,6 +74,7 @@ class TopologyReaderTest {
         assertThat(t.readable()).isTrue();
         assertThat(t.smt()).isFalse();
         assertThat(t.placement()).as("one LLC, no SMT, no domain: as before").isFalse();
+        assertThat(LibbpfTopologyMaps.placement(t, true)).startsWith("flat");
     }
 
     @Test
@@ -117,7 +118,8 @@ class TopologyReaderTest {
         assertThat(t.reason()).startsWith("cpu2 shows no cache");
         assertThat(t.placement()).isFalse();
         assertThat(t.summary()).startsWith("not readable: cpu2 shows no cache");
-        assertThat(LibbpfTopologyMaps.usable(t, 4)).startsWith("cpu2 shows no cache");
+        assertThat(LibbpfTopologyMaps.placement(t, false)).startsWith("off (cpu2 shows no cache")
+                .endsWith("one queue and the kernel's default idle-CPU pick");
         assertThat(TopologyReader.read(root.resolve("nothing"), Set.of(), Set.of()).reason()).endsWith("present is not readable");
     }
 

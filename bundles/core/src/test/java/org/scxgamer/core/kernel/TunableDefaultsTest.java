@@ -40,7 +40,8 @@ class TunableDefaultsTest {
                 Map.entry("SCXG_DEFAULT_CONTINUOUS_OFF_RATE", Tunable.CONTINUOUS_OFF_RATE),
                 Map.entry("SCXG_DEFAULT_SHIFT_INPUT", Tunable.INPUT_BOOST_SHIFT),
                 Map.entry("SCXG_DEFAULT_SHIFT_FOREGROUND", Tunable.FOREGROUND_BOOST_SHIFT),
-                Map.entry("SCXG_DEFAULT_SHIFT_AUDIO", Tunable.AUDIO_BOOST_SHIFT));
+                Map.entry("SCXG_DEFAULT_SHIFT_AUDIO", Tunable.AUDIO_BOOST_SHIFT),
+                Map.entry("SCXG_DEFAULT_TOPO_PREFER", Tunable.TOPOLOGY_PREFER));
         assertThat(defines.keySet()).as("SCXG_DEFAULT_* in the header").containsExactlyInAnyOrderElementsOf(mirror.keySet());
         mirror.forEach((define, tunable) -> {
             long expected = define.endsWith("_NS") ? tunable.defaultValue() * 1_000 : tunable.defaultValue();

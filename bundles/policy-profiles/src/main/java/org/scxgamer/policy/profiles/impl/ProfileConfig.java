@@ -57,4 +57,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(required = false, description = "0 or 1")
     long classify_audio();
+
+    @AttributeDefinition(required = false, description = "0 = none, 1 = fast cores, 2 = cache-rich LLC")
+    long topology_prefer();
 }
