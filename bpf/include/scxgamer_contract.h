@@ -28,7 +28,7 @@ enum scxg_lane {
 	SCXG_LANE_MOUSE = 1,
 	SCXG_LANE_KEYBOARD = 2,
 	SCXG_LANE_CONTROLLER = 3,
-	SCXG_LANE_SCHED = 4,      /* scheduler records (wake-to-run samples), not input */
+	SCXG_LANE_SCHED = 4,      /* the kernel side's own records (scheduler wake-to-run samples, display flips), not input */
 	SCXG_LANE_COUNT = 5,
 };
 
@@ -53,6 +53,12 @@ enum scxg_event_flags {
  * only: value = wake-to-run ns (clamped to S32_MAX), device_id = tid, code = task class, flags
  * SCXG_FLAG_BOOSTED if the wakeup was boosted. */
 #define SCXG_TYPE_SCHED_WAKE 0xf001
+/* Record type of display flips on SCXG_LANE_SCHED (the render hook; at most one per CRTC per refresh):
+ * timestamp_ns = the flip's vblank time, value = ns since the previous flip on that CRTC (clamped to
+ * S32_MAX; 0 for the first one seen), device_id = SCXG_RENDER_CRTC_ID(card, crtc object id), code = the
+ * CRTC's index (pipe) on its card. */
+#define SCXG_TYPE_FRAME 0xf002
+#define SCXG_RENDER_CRTC_ID(card, crtc) (((u32)(card) << 16) | ((u32)(crtc) & 0xffff))
 
 /* One ring-buffer record. */
 struct scxg_event {
@@ -142,6 +148,8 @@ enum scxg_stat {
 	SCXG_STAT_DEVICE_UNCACHED,   /* events handled without a cache entry: the device cache was full */
 	SCXG_STAT_DEVICE_GONE,       /* events of a device that was already unregistering: counted as filtered too */
 	SCXG_STAT_AUDIO_PERIODS,     /* sound periods seen by the audio hook (snd_pcm_period_elapsed calls); not an input event */
+	SCXG_STAT_RENDER_COMMITS,    /* KMS page flips and atomic commits (not test-only) requested, seen by the render hook */
+	SCXG_STAT_RENDER_FLIPS,      /* flips completed (DRM_EVENT_FLIP_COMPLETE sent), seen by the render hook: one SCXG_TYPE_FRAME record each */
 	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
@@ -168,7 +176,8 @@ enum scxg_task_class {
 	SCXG_CLASS_FOREGROUND = 2,   /* threads of the foreground process */
 	SCXG_CLASS_BACKGROUND = 3,   /* never boosted, longer deadlines */
 	SCXG_CLASS_AUDIO = 4,        /* audio threads (policy names, or woken by sound periods): boosted on every wakeup */
-	SCXG_CLASS_COUNT = 5,
+	SCXG_CLASS_RENDER = 5,       /* compositor/KMS threads (policy names, or their own recent KMS commits): boosted on every wakeup */
+	SCXG_CLASS_COUNT = 6,
 };
 /* Slots of scxg_tunables.class_boost_shift: a power of two, so a class id can be masked into range. */
 #define SCXG_CLASS_SLOTS 8
@@ -188,6 +197,8 @@ _Static_assert(SCXG_CLASS_COUNT <= SCXG_CLASS_SLOTS, "class_boost_shift needs a 
 #define SCXG_DEFAULT_SHIFT_FOREGROUND     2
 #define SCXG_DEFAULT_SHIFT_AUDIO          3
 #define SCXG_DEFAULT_TOPO_PREFER          1              /* SCXG_TOPO_PREFER_FAST */
+#define SCXG_DEFAULT_SHIFT_RENDER         3
+#define SCXG_DEFAULT_RENDER_HOLD_MS       1000           /* a KMS commit keeps its thread classed render this long */
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
@@ -213,6 +224,8 @@ struct scxg_tunables {
 	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
 	u32 audio_classify;          /* 1: classify audio threads by wake behaviour (woken right after sound periods) */
 	u32 topo_prefer;             /* enum scxg_topo_prefer: the domain game-facing classes are placed in first */
+	u32 render_classify;         /* 1: class threads that made a KMS commit within render_hold_ms as render threads */
+	u32 render_hold_ms;          /* how long a KMS commit keeps its thread classed render */
 	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
 	u64 seq_end;
 };
@@ -253,6 +266,8 @@ enum scxg_sched_stat {
 	SCXG_SCHED_TOPO_LLC_REMOTE,      /* placements in another LLC: no idle CPU in it, or its queue was the longer one */
 	SCXG_SCHED_TOPO_PREFERRED,       /* game-facing wakeups placed in the preferred domain (tunable topo_prefer) */
 	SCXG_SCHED_TOPO_STEALS,          /* tasks a CPU took from another LLC's queue, its own being empty */
+	SCXG_SCHED_RENDER_CLASSIFIED,    /* tasks that became SCXG_CLASS_RENDER by their own KMS commits (again after render_hold_ms without one) */
+	SCXG_SCHED_RENDER_BOOSTED,       /* enqueues of SCXG_CLASS_RENDER tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_STAT_COUNT,
 };
 
@@ -304,6 +319,12 @@ enum scxg_topo_prefer {
 /* Sound periods (map audio_state, one entry): written by the audio hook, read by the scheduler's behaviour classification. */
 struct scxg_audio_state {
 	u64 last_period_ns;          /* bpf_ktime_get_ns() at the last snd_pcm_period_elapsed() */
+};
+
+/* KMS commits of one thread (task storage map render_tasks): written by the render hook, read by the scheduler. */
+struct scxg_render_task {
+	u64 last_commit_ns;          /* bpf_ktime_get_ns() at its last page flip or atomic commit ioctl */
+	u64 commits;
 };
 
 /* Scheduler exit information (one entry), copied from ops.exit's scx_exit_info. */

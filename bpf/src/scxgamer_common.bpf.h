@@ -68,10 +68,13 @@ static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 	t->class_boost_shift[SCXG_CLASS_INPUT] = SCXG_DEFAULT_SHIFT_INPUT;
 	t->class_boost_shift[SCXG_CLASS_FOREGROUND] = SCXG_DEFAULT_SHIFT_FOREGROUND;
 	t->class_boost_shift[SCXG_CLASS_AUDIO] = SCXG_DEFAULT_SHIFT_AUDIO;
+	t->class_boost_shift[SCXG_CLASS_RENDER] = SCXG_DEFAULT_SHIFT_RENDER;
 	t->preempt = 1;
 	t->behaviour_classify = 1;
 	t->audio_classify = 1;
 	t->topo_prefer = SCXG_DEFAULT_TOPO_PREFER;
+	t->render_classify = 1;
+	t->render_hold_ms = SCXG_DEFAULT_RENDER_HOLD_MS;
 }
 
 /*

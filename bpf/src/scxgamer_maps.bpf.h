@@ -134,5 +134,12 @@ struct {
 	__type(key, u32);
 	__type(value, struct scxg_cpu_topo);
 } cpu_topo SEC(".maps");
+/* Per task: its KMS commits, for the scheduler's render class. Entries go with their task. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct scxg_render_task);
+} render_tasks SEC(".maps");
 
 #endif /* SCXGAMER_MAPS_BPF_H */

@@ -14,8 +14,11 @@
  * bundles), or from behaviour: most of their wakeups follow an input event closely and they run
  * briefly. Audio threads (SCXG_CLASS_AUDIO) are boosted on every wakeup, with their own deadline
  * offset; they come from policies too, or from behaviour: most of their wakeups follow a sound
- * period (the audio hook's snd_pcm_period_elapsed) closely and they run briefly. All knobs are live
- * in the tunables map.
+ * period (the audio hook's snd_pcm_period_elapsed) closely and they run briefly. Render threads
+ * (SCXG_CLASS_RENDER: compositors, whatever flips frames onto the display) are boosted on every
+ * wakeup too; they come from policies, or from the render hook, which marks a thread when it asks the
+ * kernel for a page flip or atomic commit (render_tasks): it is classed render while that was less
+ * than render_hold_ms ago. All knobs are live in the tunables map.
  */
 #include "scxgamer_common.bpf.h"
 #include "scxgamer_compat.bpf.h"
@@ -69,6 +72,7 @@ struct task_ctx {
 	u8 boosted;          /* the last enqueue was boosted */
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
 	u8 behaviour_audio;  /* classified as an audio thread by behaviour */
+	u8 render;           /* classed render by its own recent KMS commits, as of the last classification */
 	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
 	u8 sampled;          /* classed SCXG_CLASS_INPUT in task_classes: its wake-to-run goes to the rings */
 };
@@ -131,31 +135,45 @@ static __always_inline bool vtime_before(u64 a, u64 b)
 	return (s64)(a - b) < 0;
 }
 
-/* Preemption order: input handlers over audio over foreground over default over background. */
+/* Preemption order: input handlers over audio over render over foreground over default over background. */
 static __always_inline u8 class_rank(u8 cls)
 {
 	switch (cls) {
-	case SCXG_CLASS_INPUT: return 4;
-	case SCXG_CLASS_AUDIO: return 3;
+	case SCXG_CLASS_INPUT: return 5;
+	case SCXG_CLASS_AUDIO: return 4;
+	case SCXG_CLASS_RENDER: return 3;
 	case SCXG_CLASS_FOREGROUND: return 2;
 	case SCXG_CLASS_BACKGROUND: return 0;
 	default: return 1;
 	}
 }
 
+/* p asked for a page flip or atomic commit less than render_hold_ms ago (the render hook's mark). */
+static __always_inline bool render_recent(struct task_struct *p, const struct scxg_tunables *t)
+{
+	struct scxg_render_task *rt;
+
+	if (!t->render_classify)
+		return false;
+	rt = bpf_task_storage_get(&render_tasks, p, 0, 0);
+	return rt && bpf_ktime_get_ns() - READ_ONCE(rt->last_commit_ns) < t->render_hold_ms * NSEC_PER_MSEC;
+}
+
 /*
  * The core's ring reader is part of the input path: an input handler whatever a policy says, so a
  * saturated machine cannot starve it into ring drops. Then explicit classes from policy bundles;
- * then the foreground process; then behaviour (input before audio). Sets tctx->reader and tctx->sampled.
+ * then the foreground process; then behaviour (input, then render by its KMS commits, then audio).
+ * Sets tctx->reader, tctx->sampled and tctx->render.
  *
  * Only explicitly classed input handlers are sampled: a thread woken by records (the reader, the
  * core's delivery threads, which behaviour may well class as input handlers) would otherwise
  * produce a record per wakeup and wake itself again through the rings.
  */
-static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tctx)
+static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
 	u32 tid = p->pid, zero = 0;
 	struct scxg_sched_hints *hints = bpf_map_lookup_elem(&sched_hints, &zero);
+	bool render;
 	u8 *cls;
 
 	tctx->reader = hints && hints->reader_tid && hints->reader_tid == tid;
@@ -171,6 +189,12 @@ static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tct
 		return SCXG_CLASS_FOREGROUND;
 	if (tctx->behaviour_input)
 		return SCXG_CLASS_INPUT;
+	render = render_recent(p, t);
+	if (render && !tctx->render)
+		sched_count(SCXG_SCHED_RENDER_CLASSIFIED);
+	tctx->render = render;
+	if (render)
+		return SCXG_CLASS_RENDER;
 	return tctx->behaviour_audio ? SCXG_CLASS_AUDIO : SCXG_CLASS_DEFAULT;
 }
 
@@ -188,8 +212,8 @@ static __always_inline bool input_active(u64 now)
 }
 
 /*
- * Classifies p, decides whether it runs boosted now (audio: always; input and foreground: while input
- * is active) and returns its slice. The slice shrinks as the queues fill
+ * Classifies p, decides whether it runs boosted now (audio and render: always; input and foreground:
+ * while input is active) and returns its slice. The slice shrinks as the queues fill
  * (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
  */
 static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
@@ -197,10 +221,13 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 	s32 queued = topo_nr_queued();
 	u64 slice;
 
-	tctx->cls = task_class(p, tctx);
+	tctx->cls = task_class(p, tctx, t);
 	if (tctx->cls == SCXG_CLASS_AUDIO) {
 		tctx->boosted = 1;
 		sched_count(SCXG_SCHED_AUDIO_BOOSTED);
+	} else if (tctx->cls == SCXG_CLASS_RENDER) {
+		tctx->boosted = 1;
+		sched_count(SCXG_SCHED_RENDER_BOOSTED);
 	} else {
 		tctx->boosted = (tctx->cls == SCXG_CLASS_INPUT || tctx->cls == SCXG_CLASS_FOREGROUND) &&
 				input_active(bpf_ktime_get_ns());
@@ -257,7 +284,7 @@ static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx 
 /* Debug only (DEBUG_ERROR_STALL): background-class tasks are never run, a safe way to trigger the watchdog. */
 static __always_inline bool debug_stalled(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
-	return t->debug_error == DEBUG_ERROR_STALL && tctx && task_class(p, tctx) == SCXG_CLASS_BACKGROUND;
+	return t->debug_error == DEBUG_ERROR_STALL && tctx && task_class(p, tctx, t) == SCXG_CLASS_BACKGROUND;
 }
 
 /* cs runs a task p may take the CPU from: busy, not boosted, not of a higher class than rank. */

@@ -77,7 +77,9 @@ function render(d) {
   const facts = s ? [['kernel state', s.kernelState], ['ops', s.opsName || '—'], ['attached', s.attached ? 'yes' : 'no'],
     ['enable_seq', s.enableSeq], ['restarts', s.restarts], ['audio periods', n('audio.periods')],
     ['audio classed', n('sched.audio.classified')], ['audio boosted', n('sched.audio.boosted')],
-    ['on idle cores', n('sched.topo.idle.core')], ['in own LLC', n('sched.topo.llc.local')], ['LLC steals', n('sched.topo.steals')]]
+    ['on idle cores', n('sched.topo.idle.core')], ['in own LLC', n('sched.topo.llc.local')], ['LLC steals', n('sched.topo.steals')],
+    ['render commits', n('render.commits')], ['render flips', n('render.flips')],
+    ['render classed', n('sched.render.classified')], ['render boosted', n('sched.render.boosted')]]
     : [['state', 'unknown (core not running)']];
   facts.forEach(([k, v]) => {
     const dt = document.createElement('dt'); dt.textContent = k;

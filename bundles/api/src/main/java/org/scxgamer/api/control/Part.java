@@ -18,6 +18,12 @@ public enum Part {
      * classed audio by their behaviour. Needs the sound core (module snd-pcm) loaded when the kernel objects load.
      */
     AUDIO_HOOK,
+    /**
+     * fentry on the DRM core (drm_ioctl, drm_send_event_timestamp_locked): threads asking for page flips or
+     * atomic commits are classed render, and every completed flip is a frame record (lane SCHED, type
+     * {@code InputEvent.TYPE_FRAME}). Needs the DRM core (module drm) loaded when the kernel objects load.
+     */
+    RENDER_HOOK,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER
 }

@@ -16,6 +16,12 @@ public interface InputEvent {
     int FLAG_CONTINUOUS = 1 << 2;
     /** {@link #type()} of scheduler samples on {@link Lane#SCHED}: value is wake-to-run ns, deviceId the tid. */
     int TYPE_SCHED_WAKE = 0xf001;
+    /**
+     * {@link #type()} of display flips on {@link Lane#SCHED} (part RENDER_HOOK): the timestamp is the flip's vblank
+     * time, value the ns since the previous flip on the same CRTC (0 for the first one seen; at most
+     * {@link Integer#MAX_VALUE}), deviceId {@code card << 16 | CRTC object id}, code the CRTC's index on its card.
+     */
+    int TYPE_FRAME = 0xf002;
 
     /** Kernel CLOCK_MONOTONIC time of the event in ns (comparable with {@link System#nanoTime()} on Linux). */
     long timestampNanos();

@@ -3,7 +3,7 @@ package org.scxgamer.api.event;
 /** What kind of input an event belongs to; ids match the BPF contract (enum scxg_lane). */
 public enum Lane {
     NONE(0), MOUSE(1), KEYBOARD(2), CONTROLLER(3),
-    /** Scheduler samples (wake-to-run latency of input-handler threads), not input. */
+    /** The kernel side's own records, not input: scheduler samples (wake-to-run latency of input-handler threads) and display flips. */
     SCHED(4);
 
     private static final Lane[] BY_ID = values();

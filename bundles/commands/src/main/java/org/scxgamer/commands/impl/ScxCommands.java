@@ -471,11 +471,11 @@ public class ScxCommands {
         });
     }
 
-    static final String CLASSIFY_USAGE = "scx:classify TID CLASS — put a thread in a class: default, input, foreground, background, audio\n"
+    static final String CLASSIFY_USAGE = "scx:classify TID CLASS — put a thread in a class: default, input, foreground, background, audio, render\n"
             + "scx:classify — list classified threads";
 
     @Descriptor("Put a thread into a scheduler class (TID CLASS), or list the classes")
-    public String classify(@Descriptor("TID CLASS (default|input|foreground|background|audio), or 'help'") String... args) {
+    public String classify(@Descriptor("TID CLASS (default|input|foreground|background|audio|render), or 'help'") String... args) {
         return guard(CLASSIFY_USAGE, args, () -> {
             if (args == null || args.length == 0) {
                 Map<Integer, TaskClass> classes = control.classes();
@@ -494,7 +494,7 @@ public class ScxCommands {
             try {
                 c = TaskClass.valueOf(args[1].toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("CLASS '" + args[1] + "': accepted: default, input, foreground, background, audio");
+                throw new IllegalArgumentException("CLASS '" + args[1] + "': accepted: default, input, foreground, background, audio, render");
             }
             control.classify(tid, c);
             return "thread " + tid + ": " + c.name().toLowerCase(Locale.ROOT);

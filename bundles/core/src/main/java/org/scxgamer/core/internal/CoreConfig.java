@@ -34,7 +34,7 @@ import org.osgi.service.metatype.annotations.Option;
                     + "action mouse, keyboard, controller, auto, ignore). Unlisted devices are filtered. Applied live.")
     String[] whitelist() default {"usb:*:*=auto", "bluetooth:*:*=auto", "i8042:*:*=auto", "virtual:*:*=ignore"};
 
-    @AttributeDefinition(name = "Input hook enabled", description = "The fentry input hook on the input core (input_handle_event). Needs a kernel reload (done automatically).")
+    @AttributeDefinition(name = "Input hook enabled", description = "The fentry kernel hooks: input (input_handle_event), device lifetimes, audio (snd_pcm_period_elapsed) and render (drm_ioctl, drm_send_event_timestamp_locked). Needs a kernel reload (done automatically).")
     boolean hook_enabled() default true;
 
     @AttributeDefinition(name = "Scheduler enabled", description = "The sched_ext scheduler. Needs a kernel reload (done automatically).")
@@ -118,6 +118,17 @@ import org.osgi.service.metatype.annotations.Option;
             description = "CPU list of the fast domain, where the kernel does not show it; empty: the CPUs of highest capacity, "
                     + "preferred-core priority or maximum frequency")
     String topology_fast_cpus();
+    @AttributeDefinition(name = "Render boost shift", min = "0", max = "16",
+            description = "Deadline shortening (slice >> shift) of render threads, on every wakeup")
+    long boost_render_shift() default 3;
+
+    @AttributeDefinition(name = "Classify render threads by their KMS commits (0/1)", min = "0", max = "1",
+            description = "Class threads that ask for page flips or atomic commits (part RENDER_HOOK) as render threads")
+    long classify_render() default 1;
+
+    @AttributeDefinition(name = "Render hold (ms)", min = "10", max = "60000",
+            description = "How long a page flip or atomic commit keeps its thread classed render")
+    long render_hold_ms() default 1000;
 
     // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
 

@@ -72,6 +72,8 @@ final class CoreCounters {
         c.put("device.uncached", st[Contract.STAT_DEVICE_UNCACHED]);
         c.put("device.gone.events", st[Contract.STAT_DEVICE_GONE]);
         c.put("audio.periods", st[Contract.STAT_AUDIO_PERIODS]);
+        c.put("render.commits", st[Contract.STAT_RENDER_COMMITS]);
+        c.put("render.flips", st[Contract.STAT_RENDER_FLIPS]);
         for (int r = 0; r < Contract.RING_COUNT; r++) {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }
@@ -102,6 +104,8 @@ final class CoreCounters {
             c.put("sched.topo.llc.remote", sched[Contract.SCHED_STAT_TOPO_LLC_REMOTE]);
             c.put("sched.topo.preferred", sched[Contract.SCHED_STAT_TOPO_PREFERRED]);
             c.put("sched.topo.steals", sched[Contract.SCHED_STAT_TOPO_STEALS]);
+            c.put("sched.render.classified", sched[Contract.SCHED_STAT_RENDER_CLASSIFIED]);
+            c.put("sched.render.boosted", sched[Contract.SCHED_STAT_RENDER_BOOSTED]);
         }
         return c;
     }

@@ -36,6 +36,8 @@ public final class Contract {
     public static final int FLAG_CONTINUOUS = 1 << 2;
 
     public static final int TYPE_SCHED_WAKE = 0xf001;
+    /** SCXG_TYPE_FRAME: display flips on lane SCHED (the render hook). */
+    public static final int TYPE_FRAME = 0xf002;
 
     // struct scxg_event
     public static final int EVENT_SIZE = 24;
@@ -104,8 +106,10 @@ public final class Contract {
     public static final int STAT_DEVICE_UNCACHED = 16;
     public static final int STAT_DEVICE_GONE = 17;
     public static final int STAT_AUDIO_PERIODS = 18;
-    public static final int STAT_DROPPED = 19;
-    public static final int STAT_RING_DROP_BASE = 20;
+    public static final int STAT_RENDER_COMMITS = 19;
+    public static final int STAT_RENDER_FLIPS = 20;
+    public static final int STAT_DROPPED = 21;
+    public static final int STAT_RING_DROP_BASE = 22;
     public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
 
     // struct scxg_input_state
@@ -126,12 +130,13 @@ public final class Contract {
     public static final int CLASS_FOREGROUND = 2;
     public static final int CLASS_BACKGROUND = 3;
     public static final int CLASS_AUDIO = 4;
-    public static final int CLASS_COUNT = 5;
+    public static final int CLASS_RENDER = 5;
+    public static final int CLASS_COUNT = 6;
     /** SCXG_CLASS_SLOTS: entries of scxg_tunables.class_boost_shift. */
     public static final int CLASS_SLOTS = 8;
 
     // struct scxg_tunables
-    public static final int TUNABLES_SIZE = 152;
+    public static final int TUNABLES_SIZE = 160;
     public static final int TUNABLES_SEQ = 0;
     public static final int TUNABLES_INPUT_WINDOW_NS = 8;
     public static final int TUNABLES_LANE_BOOST_NS = 16;
@@ -145,8 +150,10 @@ public final class Contract {
     public static final int TUNABLES_BEHAVIOUR_CLASSIFY = 124;
     public static final int TUNABLES_AUDIO_CLASSIFY = 128;
     public static final int TUNABLES_TOPO_PREFER = 132;
-    public static final int TUNABLES_DEBUG_ERROR = 136;
-    public static final int TUNABLES_SEQ_END = 144;
+    public static final int TUNABLES_RENDER_CLASSIFY = 136;
+    public static final int TUNABLES_RENDER_HOLD_MS = 140;
+    public static final int TUNABLES_DEBUG_ERROR = 144;
+    public static final int TUNABLES_SEQ_END = 152;
     /** Entries of the tunables map (double buffer). */
     public static final int TUNABLES_SLOTS = 2;
 
@@ -225,7 +232,9 @@ public final class Contract {
     public static final int SCHED_STAT_TOPO_LLC_REMOTE = 22;
     public static final int SCHED_STAT_TOPO_PREFERRED = 23;
     public static final int SCHED_STAT_TOPO_STEALS = 24;
-    public static final int SCHED_STAT_COUNT = 25;
+    public static final int SCHED_STAT_RENDER_CLASSIFIED = 25;
+    public static final int SCHED_STAT_RENDER_BOOSTED = 26;
+    public static final int SCHED_STAT_COUNT = 27;
 
     // struct scxg_topology, enum scxg_topo_flags
     public static final int TOPO_MAX_CPUS = 1024;
@@ -252,10 +261,19 @@ public final class Contract {
     public static final int AUDIO_STATE_SIZE = 8;
     public static final int AUDIO_STATE_LAST_PERIOD_NS = 0;
 
+    // struct scxg_render_task (task storage map render_tasks)
+    public static final int RENDER_TASK_SIZE = 16;
+    public static final int RENDER_TASK_LAST_COMMIT_NS = 0;
+    public static final int RENDER_TASK_COMMITS = 8;
+
     /** Object, program and map names (bpf/Makefile output, SEC names in bpf/src). */
     public static final String EVENTS_OBJECT = "scxgamer_events.bpf.o";
     public static final String HOOK_OBJECT = "scxgamer_hook.bpf.o";
     public static final String SCHED_OBJECT = "scxgamer_sched.bpf.o";
+    /** The render hook's object (part RENDER_HOOK) and its programs. */
+    public static final String RENDER_OBJECT = "scxgamer_render.bpf.o";
+    public static final String RENDER_COMMIT_PROGRAM = "on_drm_ioctl";
+    public static final String RENDER_FLIP_PROGRAM = "on_drm_event";
     public static final String INJECT_PROGRAM = "inject_events";
     public static final String HOOK_PROGRAM = "on_input_event";
     /** Device lifetime programs of the hook object (part DEVICES). */
@@ -281,6 +299,7 @@ public final class Contract {
     public static final String AUDIO_STATE_MAP = "audio_state";
     public static final String TOPOLOGY_MAP = "topology";
     public static final String CPU_TOPO_MAP = "cpu_topo";
+    public static final String RENDER_TASKS_MAP = "render_tasks";
 
     /**
      * Events a ring of {@code ringBytes} holds when nobody reads: the kernel keeps the producer less

@@ -26,8 +26,9 @@ import com.sun.jna.Pointer;
 
 /**
  * The kernel facade on libbpf: the loader's story, top to bottom in {@link #start} — the events object
- * (shared maps, rings, injector), then the hook object ({@link InputHook}), the rings, the default
- * tunables, and the scheduler ({@link LibbpfSchedulerLink}). Three objects load separately
+ * (shared maps, rings, injector), then the hook object ({@link InputHook}), the render hook's
+ * ({@link RenderHook}), the rings, the default
+ * tunables, and the scheduler ({@link LibbpfSchedulerLink}). Four objects load separately
  * ({@link BpfObjects}), so one failing never takes the others down; each part's state says why
  * ({@link PartStates}). Every concern lives in its own class: {@link LibbpfInputMaps},
  * {@link LibbpfInjector}, {@link LibbpfTunableSlots}, {@link LibbpfSchedulerLink}; this class holds
@@ -119,6 +120,7 @@ public final class LibbpfKernel implements Kernel {
     private final PartStates parts = new PartStates();
     private final BpfObjects objects;
     private final InputHook hook;
+    private final RenderHook render;
     private final LibbpfInputMaps input;
     private final LibbpfTunableSlots tunables;
     private final LibbpfSchedulerLink scheduler;
@@ -133,6 +135,7 @@ public final class LibbpfKernel implements Kernel {
         this.options = options;
         this.objects = new BpfObjects(options, parts);
         this.hook = new InputHook(objects, parts);
+        this.render = new RenderHook(objects, parts);
         this.input = new LibbpfInputMaps(objects, hook);
         this.tunables = new LibbpfTunableSlots(objects);
         this.scheduler = new LibbpfSchedulerLink(objects, parts, options.scheduler());
@@ -167,6 +170,7 @@ public final class LibbpfKernel implements Kernel {
         startEvents();
         topologyPublished = LibbpfTopologyMaps.publish(objects, options.topology());
         hook.start(options.inputHook());
+        render.start(options.inputHook());
         startBuffers();
         input.mapInputState();
         tunables.publishDefaults();
@@ -423,6 +427,7 @@ public final class LibbpfKernel implements Kernel {
         closed = true;
         scheduler.close();
         hook.close();
+        render.close();
         if (rings != null) {
             rings.close();
         }

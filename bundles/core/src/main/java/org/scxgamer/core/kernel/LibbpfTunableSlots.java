@@ -115,6 +115,9 @@ final class LibbpfTunableSlots implements TunableSlots {
             case AUDIO_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_AUDIO), (int) value);
             case AUDIO_CLASSIFY -> slot.setInt(Contract.TUNABLES_AUDIO_CLASSIFY, (int) value);
             case TOPOLOGY_PREFER -> slot.setInt(Contract.TUNABLES_TOPO_PREFER, (int) value);
+            case RENDER_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_RENDER), (int) value);
+            case RENDER_CLASSIFY -> slot.setInt(Contract.TUNABLES_RENDER_CLASSIFY, (int) value);
+            case RENDER_HOLD_MS -> slot.setInt(Contract.TUNABLES_RENDER_HOLD_MS, (int) value);
             case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
         }
     }
@@ -137,6 +140,9 @@ final class LibbpfTunableSlots implements TunableSlots {
             case AUDIO_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_AUDIO)) & 0xffffffffL;
             case AUDIO_CLASSIFY -> slot.getInt(Contract.TUNABLES_AUDIO_CLASSIFY) & 0xffffffffL;
             case TOPOLOGY_PREFER -> slot.getInt(Contract.TUNABLES_TOPO_PREFER) & 0xffffffffL;
+            case RENDER_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_RENDER)) & 0xffffffffL;
+            case RENDER_CLASSIFY -> slot.getInt(Contract.TUNABLES_RENDER_CLASSIFY) & 0xffffffffL;
+            case RENDER_HOLD_MS -> slot.getInt(Contract.TUNABLES_RENDER_HOLD_MS) & 0xffffffffL;
             case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
         };
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Applies the rules to a /proc tree: which process is the game, which of its threads handle input or
- * audio, and which processes are sound servers. Order: the explicit pid from the command, the pid file,
+ * audio, and which processes are sound servers or compositors. Order: the explicit pid from the command, the pid file,
  * the name patterns, the Wine/Proton/Steam markers; among several processes matching the same rule the
  * newest one wins.
  */
@@ -28,8 +28,11 @@ final class Detector {
      */
     private final Map<Integer, Verdict> verdicts = new HashMap<>();
 
-    /** @param audio a sound server (audio process patterns) */
-    private record Verdict(long startTime, String comm, String name, String rule, boolean audio) {
+    /**
+     * @param audio a sound server (audio process patterns)
+     * @param render a compositor or display server (render process patterns)
+     */
+    private record Verdict(long startTime, String comm, String name, String rule, boolean audio, boolean render) {
     }
 
     Detector(ProcFs proc, Settings settings) {
@@ -117,10 +120,11 @@ final class Detector {
         List<String> argv = proc.cmdline(pid);
         if (argv.isEmpty()) {
             // Kernel threads and zombies have no argv: never a game, nor a sound server.
-            return new Verdict(start, comm, comm, null, false);
+            return new Verdict(start, comm, comm, null, false, false);
         }
         String arg0 = baseName(argv.get(0));
         boolean audio = any(settings.audioProcessPatterns(), comm) || any(settings.audioProcessPatterns(), arg0);
+        boolean render = !audio && (any(settings.renderProcessPatterns(), comm) || any(settings.renderProcessPatterns(), arg0));
         String exe = baseName(proc.exe(pid));
         List<String> names = new ArrayList<>(List.of(comm, arg0));
         if (!exe.isEmpty()) {
@@ -130,23 +134,23 @@ final class Detector {
         // Exclusions look at comm and argv[0] only: a game under Wine has exe wine64-preloader.
         for (String n : List.of(comm, arg0)) {
             if (any(settings.excludePatterns(), n)) {
-                return new Verdict(start, comm, display, null, audio);
+                return new Verdict(start, comm, display, null, audio, render);
             }
         }
         for (String n : names) {
             for (Pattern p : settings.processPatterns()) {
                 if (p.matcher(n).matches()) {
-                    return new Verdict(start, comm, display, "pattern " + p.pattern(), audio);
+                    return new Verdict(start, comm, display, "pattern " + p.pattern(), audio, render);
                 }
             }
         }
         if (settings.wineMarkers()) {
             String marker = marker(pid, arg0, exe);
             if (marker != null) {
-                return new Verdict(start, comm, display, marker, audio);
+                return new Verdict(start, comm, display, marker, audio, render);
             }
         }
-        return new Verdict(start, comm, display, null, audio);
+        return new Verdict(start, comm, display, null, audio, render);
     }
 
     private String marker(int pid, String arg0, String exe) {
@@ -188,14 +192,7 @@ final class Detector {
      * @param game the game's pid, 0 for none
      */
     Map<Integer, String> audioThreads(int game) {
-        Map<Integer, String> m = new HashMap<>();
-        verdicts.forEach((pid, v) -> {
-            if (v.audio() && pid != game) {
-                for (int tid : proc.tasks(pid)) {
-                    m.put(tid, proc.threadComm(pid, tid) + " (" + v.name() + ")");
-                }
-            }
-        });
+        Map<Integer, String> m = serverThreads(game, Verdict::audio);
         if (game > 0) {
             for (int tid : proc.tasks(game)) {
                 String name = proc.threadComm(game, tid);
@@ -204,6 +201,27 @@ final class Detector {
                 }
             }
         }
+        return m;
+    }
+
+    /**
+     * Thread id → "thread name (process)" of every thread of the compositors and display servers found by the
+     * last {@link #detect} (a sound server is never one).
+     * @param game the game's pid, 0 for none: never classed render here
+     */
+    Map<Integer, String> renderThreads(int game) {
+        return serverThreads(game, Verdict::render);
+    }
+
+    private Map<Integer, String> serverThreads(int game, java.util.function.Predicate<Verdict> kind) {
+        Map<Integer, String> m = new HashMap<>();
+        verdicts.forEach((pid, v) -> {
+            if (kind.test(v) && pid != game) {
+                for (int tid : proc.tasks(pid)) {
+                    m.put(tid, proc.threadComm(pid, tid) + " (" + v.name() + ")");
+                }
+            }
+        });
         return m;
     }
 

@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(id = ForegroundPolicy.PID, name = "scxgamer foreground policy",
-        description = "Finds the game process in /proc and tells the core its tgid, its input-handler and audio threads, and the sound servers' threads")
+        description = "Finds the game process in /proc and tells the core its tgid, its input-handler and audio threads, the sound servers' threads and the compositors'")
 @interface ForegroundConfig {
     @AttributeDefinition(description = "How often /proc is scanned; 100 .. 60000 ms", min = "100", max = "60000")
     int scan_interval_ms() default Settings.DEFAULT_SCAN_MS;
@@ -33,6 +33,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Regular expressions over thread names of the game's audio threads (classed audio; "
             + "a thread that is also an input thread stays input); empty for none")
     String[] audio_thread_patterns() default {Settings.DEFAULT_AUDIO_THREADS};
+
+    @AttributeDefinition(description = "Regular expressions (whole-name match) over a process's comm and argv[0] file name "
+            + "that mark it as a compositor or display server: all its threads are classed render, whatever the game; empty for none")
+    String[] render_process_patterns() default {Settings.DEFAULT_RENDER_PROCESSES};
 
     @AttributeDefinition(description = "Root of the proc file system (a different root is for tests and containers)")
     String proc_root() default "/proc";

@@ -2,6 +2,7 @@ package org.scxgamer.policy.foreground.impl;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Foreground policy: scans /proc for the game, tells the core its tgid ({@link ScxControl#setForeground})
  * and puts its input-handler threads in {@link TaskClass#INPUT}; the sound servers' threads and the game's
- * audio threads go in {@link TaskClass#AUDIO}, game or not. It only ever sets the foreground and
+ * audio threads go in {@link TaskClass#AUDIO}, and the compositors' threads in {@link TaskClass#RENDER}, game or not. It only ever sets the foreground and
  * classes — never tunables — so it cannot fight the profiles policy. Everything it set is put back
  * (classes to DEFAULT, foreground cleared) when the game or a thread exits, another process takes over,
  * or the bundle stops.
@@ -49,6 +50,7 @@ public class ForegroundPolicy {
     private boolean foregroundSet;
     private final Map<Integer, String> classified = new HashMap<>();
     private final Map<Integer, String> audio = new HashMap<>();
+    private final Map<Integer, String> render = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
 
     @Activate
@@ -110,9 +112,11 @@ public class ForegroundPolicy {
         }
         synchronized (this) {
             release("policy stopped");
-            for (Integer tid : Set.copyOf(audio.keySet())) {
-                call(() -> control.classify(tid, TaskClass.DEFAULT));
-                audio.remove(tid);
+            for (Map<Integer, String> owned : List.of(audio, render)) {
+                for (Integer tid : Set.copyOf(owned.keySet())) {
+                    call(() -> control.classify(tid, TaskClass.DEFAULT));
+                    owned.remove(tid);
+                }
             }
         }
     }
@@ -139,7 +143,9 @@ public class ForegroundPolicy {
                 }
                 syncThreads();
             }
-            syncAudio();
+            int game = current == null ? 0 : current.pid();
+            syncServers(audio, detector.audioThreads(game), TaskClass.AUDIO);
+            syncServers(render, detector.renderThreads(game), TaskClass.RENDER);
         } catch (RuntimeException e) {
             report("foreground scan failed: " + e);
         }
@@ -160,18 +166,20 @@ public class ForegroundPolicy {
         }
     }
 
-    /** Sound servers' threads and the game's audio threads to AUDIO; those gone from the rules back to DEFAULT. */
-    private void syncAudio() {
-        Map<Integer, String> want = detector.audioThreads(current == null ? 0 : current.pid());
-        for (Map.Entry<Integer, String> e : Map.copyOf(audio).entrySet()) {
+    /**
+     * Threads the rules want in cls (sound servers' and the game's audio threads: AUDIO; compositors': RENDER)
+     * into it; those of owned gone from the rules back to DEFAULT.
+     */
+    private void syncServers(Map<Integer, String> owned, Map<Integer, String> want, TaskClass cls) {
+        for (Map.Entry<Integer, String> e : Map.copyOf(owned).entrySet()) {
             if (!want.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), TaskClass.DEFAULT))) {
-                audio.remove(e.getKey());
+                owned.remove(e.getKey());
             }
         }
         for (Map.Entry<Integer, String> e : want.entrySet()) {
-            if (!audio.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), TaskClass.AUDIO))) {
-                audio.put(e.getKey(), e.getValue());
-                LOG.info("audio thread {} {} classed AUDIO", e.getKey(), e.getValue());
+            if (!owned.containsKey(e.getKey()) && call(() -> control.classify(e.getKey(), cls))) {
+                owned.put(e.getKey(), e.getValue());
+                LOG.info("{} thread {} {} classed {}", cls.name().toLowerCase(java.util.Locale.ROOT), e.getKey(), e.getValue(), cls);
             }
         }
     }
@@ -258,10 +266,16 @@ public class ForegroundPolicy {
             sb.append(" none");
         }
         new TreeMap<>(audio).forEach((tid, name) -> sb.append("\n  ").append(tid).append(' ').append(name).append(" AUDIO"));
+        sb.append("\nrender threads:");
+        if (render.isEmpty()) {
+            sb.append(" none");
+        }
+        new TreeMap<>(render).forEach((tid, name) -> sb.append("\n  ").append(tid).append(' ').append(name).append(" RENDER"));
         sb.append("\nrules: patterns ").append(settings.processPatterns()).append(", wine markers ").append(settings.wineMarkers())
                 .append(", pid file ").append(settings.pidFile() == null ? "none" : settings.pidFile())
                 .append(", input threads ").append(settings.inputThreadPatterns()).append(", sound servers ").append(settings.audioProcessPatterns())
-                .append(", audio threads ").append(settings.audioThreadPatterns()).append(", every ").append(settings.scanMs()).append(" ms");
+                .append(", audio threads ").append(settings.audioThreadPatterns())
+                .append(", compositors ").append(settings.renderProcessPatterns()).append(", every ").append(settings.scanMs()).append(" ms");
         return sb.toString();
     }
 }

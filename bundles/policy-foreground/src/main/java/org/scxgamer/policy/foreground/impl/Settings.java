@@ -13,7 +13,7 @@ import org.scxgamer.common.config.ConfigReader;
 /** Validated configuration of PID scxgamer.policy.foreground. */
 record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers, List<Pattern> excludePatterns,
                 Path pidFile, List<Pattern> inputThreadPatterns, List<Pattern> audioProcessPatterns,
-                List<Pattern> audioThreadPatterns, Path procRoot) {
+                List<Pattern> audioThreadPatterns, List<Pattern> renderProcessPatterns, Path procRoot) {
     static final int DEFAULT_SCAN_MS = 2000;
     static final String DEFAULT_EXCLUDE = "(?i)(wineserver|wine(64)?(-preloader)?|winedevice\\.exe|services\\.exe|explorer\\.exe"
             + "|plugplay\\.exe|svchost\\.exe|rpcss\\.exe|winedbg|conhost\\.exe|start\\.exe|tabtip\\.exe|steam|steam\\.exe"
@@ -24,6 +24,8 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
     static final String DEFAULT_AUDIO_PROCESSES = "pipewire(-pulse)?|pulseaudio|jackd(bus)?";
     /** The game's own audio threads: a PipeWire or PulseAudio client's loop, SDL's, engines' mixers. */
     static final String DEFAULT_AUDIO_THREADS = "(?i)(data-loop.*|threaded-ml|.*audio.*|.*mixer.*)";
+    /** Compositors and the X server of a Wayland desktop (KWin, Mutter/GNOME Shell, gamescope, Xwayland): every thread is a render thread. */
+    static final String DEFAULT_RENDER_PROCESSES = "kwin_wayland|kwin_x11|gnome-shell|mutter|gamescope|Xwayland";
 
     static final Settings DEFAULTS = from(Map.of());
 
@@ -38,6 +40,7 @@ record Settings(long scanMs, List<Pattern> processPatterns, boolean wineMarkers,
                 patterns(c, "input.thread.patterns", List.of(DEFAULT_INPUT_THREADS)),
                 patterns(c, "audio.process.patterns", List.of(DEFAULT_AUDIO_PROCESSES)),
                 patterns(c, "audio.thread.patterns", List.of(DEFAULT_AUDIO_THREADS)),
+                patterns(c, "render.process.patterns", List.of(DEFAULT_RENDER_PROCESSES)),
                 c.path("proc.root", "/proc"));
         c.check();
         return s;

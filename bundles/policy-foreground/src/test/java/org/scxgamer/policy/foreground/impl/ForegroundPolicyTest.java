@@ -160,6 +160,37 @@ class ForegroundPolicyTest {
                 .hasMessageContaining("audio.thread.patterns").hasMessageContaining("not a Java regular expression");
     }
 
+    @Test
+    void compositorThreadsAreClassedRenderGameOrNotAndTheRulesAreConfigurable() {
+        proc.process(600, 400, "kwin_wayland", new String[] {"/usr/bin/kwin_wayland"}, "/usr/bin/kwin_wayland").thread(600, 601, "KWinRender");
+        proc.process(610, 410, "Xwayland", new String[] {"/usr/bin/Xwayland", ":0"}, "/usr/bin/Xwayland");
+        proc.process(620, 420, "gamescope", new String[] {"gamescope", "--", "game"}, "/usr/bin/gamescope");
+        proc.process(500, 300, "pipewire", new String[] {"/usr/bin/pipewire"}, "/usr/bin/pipewire");
+        proc.process(1000, 900, "Game.exe", new String[] {"C:\\Game.exe"}, "/usr/bin/wine64-preloader").thread(1000, 1005, "RenderThread");
+        ForegroundPolicy p = policy();
+        p.scan();
+        assertThat(foreground.get()).isEqualTo(1000);
+        assertThat(classes).containsOnly(Map.entry(600, TaskClass.RENDER), Map.entry(601, TaskClass.RENDER), Map.entry(610, TaskClass.RENDER),
+                Map.entry(620, TaskClass.RENDER), Map.entry(500, TaskClass.AUDIO));
+        assertThat(p.foreground()).contains("render threads:\n  600 kwin_wayland (kwin_wayland) RENDER\n  601 KWinRender (kwin_wayland) RENDER",
+                "620 gamescope (gamescope) RENDER");
+
+        proc.remove(610);
+        p.scan();
+        assertThat(classes).as("a compositor gone is put back").doesNotContainKey(610).containsEntry(600, TaskClass.RENDER);
+        p.deactivate();
+        assertThat(classes).isEmpty();
+
+        ForegroundPolicy mine = policy("render.process.patterns", "sway", "process.patterns", "nothing");
+        proc.process(630, 430, "sway", new String[] {"/usr/bin/sway"}, "/usr/bin/sway");
+        mine.scan();
+        assertThat(classes).containsOnly(Map.entry(630, TaskClass.RENDER), Map.entry(500, TaskClass.AUDIO));
+        mine.deactivate();
+        assertThat(policy("render.process.patterns", "").foreground()).contains("compositors []");
+        assertThatThrownBy(() -> policy("render.process.patterns", "(unclosed"))
+                .hasMessageContaining("render.process.patterns").hasMessageContaining("not a Java regular expression");
+    }
+
     private int runOnce(ForegroundPolicy p) {
         p.scan();
         int fg = foreground.get();

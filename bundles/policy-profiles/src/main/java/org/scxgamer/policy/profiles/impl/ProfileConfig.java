@@ -60,4 +60,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(required = false, description = "0 = none, 1 = fast cores, 2 = cache-rich LLC")
     long topology_prefer();
+
+    @AttributeDefinition(required = false, description = "shift, 0 .. 16")
+    long boost_render_shift();
+
+    @AttributeDefinition(required = false, description = "0 or 1")
+    long classify_render();
+
+    @AttributeDefinition(required = false, description = "ms, 10 .. 60000")
+    long render_hold_ms();
 }
