@@ -65,6 +65,39 @@ function drawPlot(rates) {
   }));
 }
 
+const CRTC_COLORS = ['#81c784', '#e57373', '#64b5f6', '#fff176'];
+
+// Frame intervals per CRTC, newest on the right; the scale is at least 2x the slowest CRTC's median.
+function drawFrames(frames) {
+  const canvas = $('frameplot');
+  const ctx = canvas.getContext('2d');
+  const w = canvas.width, h = canvas.height, pad = 30, slots = 600;
+  ctx.clearRect(0, 0, w, h);
+  let max = 1;
+  frames.forEach((c) => { max = Math.max(max, 2 * c.p50ms); c.recentMs.forEach((v) => { if (v > max) max = v; }); });
+  max = Math.ceil(max / 5) * 5;
+  ctx.strokeStyle = '#2c3038';
+  ctx.fillStyle = '#8a93a0';
+  ctx.font = '11px sans-serif';
+  for (let i = 0; i <= 4; i++) {
+    const y = pad / 2 + (h - pad) * i / 4;
+    ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
+    ctx.fillText(String(Math.round(max * (4 - i) / 4)), 2, y + 4);
+  }
+  frames.forEach((c, i) => {
+    const vals = c.recentMs;
+    const x = (k) => pad + (w - pad) * (slots - vals.length + k) / (slots - 1);
+    const y = (v) => pad / 2 + (h - pad) * (1 - v / max);
+    ctx.strokeStyle = CRTC_COLORS[i % CRTC_COLORS.length];
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    vals.forEach((v, k) => (k === 0 ? ctx.moveTo(x(k), y(v)) : ctx.lineTo(x(k), y(v))));
+    ctx.stroke();
+  });
+  canvas.dataset.crtcs = String(frames.length);
+  canvas.dataset.samples = frames.map((c) => c.recentMs.length).join(',');
+}
+
 function render(d) {
   $('profile').textContent = 'profile: ' + (d.profile || '—');
   fill('parts', d.core ? d.parts : [{ part: 'core', state: 'UNAVAILABLE', reason: 'the core bundle is not running' }],
@@ -91,6 +124,17 @@ function render(d) {
     cell(r, e.at); cell(r, e.kind, 'num'); cell(r, e.exitCode, 'num'); cell(r, e.reason); cell(r, e.message);
   });
   drawPlot(d.rates);
+  const frames = d.frames || [];
+  drawFrames(frames);
+  fill('frames', frames, (r, c) => {
+    const name = cell(r, c.name);
+    name.style.color = CRTC_COLORS[frames.indexOf(c) % CRTC_COLORS.length];
+    cell(r, c.flips, 'num'); cell(r, c.fps, 'num'); cell(r, c.low1, 'num');
+    [c.p50ms, c.p90ms, c.p99ms, c.p999ms, c.maxMs].forEach((v) => cell(r, v + ' ms', 'num'));
+    cell(r, c.pauses, 'num');
+  });
+  $('framesnote').textContent = d.frames === null ? 'the stats plugin is not running (org.scxgamer.stats.jar in deploy/)'
+    : (frames.length === 0 ? 'no page flips seen (part RENDER_HOOK)' : '');
   const l = d.latency;
   $('latwin').textContent = '(last ' + l.windowSeconds + ' s: ' + l.count + ' events; since start: ' + l.totalCount + ')';
   fill('latency', [['p50', l.p50us], ['p90', l.p90us], ['p99', l.p99us], ['p99.9', l.p999us], ['max', l.maxUs]],

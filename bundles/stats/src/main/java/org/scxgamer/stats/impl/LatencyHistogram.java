@@ -33,6 +33,13 @@ final class LatencyHistogram {
         accumulated.reset();
     }
 
+    /** A copy of everything recorded since the last reset. */
+    synchronized Histogram snapshot() {
+        interval = recorder.getIntervalHistogram(interval);
+        accumulated.add(interval);
+        return accumulated.copy();
+    }
+
     /** count, min, mean, p50, p90, p99, p99.9, max (ns). */
     synchronized Map<String, Number> summary() {
         interval = recorder.getIntervalHistogram(interval);

@@ -30,14 +30,15 @@ import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.InputEventService;
 import org.scxgamer.api.event.Lane;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.api.stats.FramePacing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to every event and keeps rates, totals and latency histograms; listens to the core's
- * scheduler and overflow topics. All per-event work happens on the listener's own delivery thread.
+ * Subscribes to every event and keeps rates, totals and latency histograms, and frame pacing per CRTC
+ * from the render hook's flips ({@link FramePacing}); listens to the core's scheduler and overflow topics. All per-event work happens on the listener's own delivery thread.
  */
-@Component(service = {InputEventListener.class, EventHandler.class, StatsCollector.class},
+@Component(service = {InputEventListener.class, EventHandler.class, StatsCollector.class, FramePacing.class},
         configurationPid = StatsCollector.PID,
         property = {
                 InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
                 EventConstants.EVENT_TOPIC + "=" + Topics.SCHEDULER_ATTACHED,
                 EventConstants.EVENT_TOPIC + "=" + Topics.BUFFER_OVERFLOW})
 @Designate(ocd = StatsConfig.class)
-public class StatsCollector implements InputEventListener, EventHandler {
+public class StatsCollector implements InputEventListener, EventHandler, FramePacing {
     static final String PID = "scxgamer.stats";
     private static final Logger LOG = LoggerFactory.getLogger(StatsCollector.class);
     private static final int[] WINDOWS = {1, 10, 60};
@@ -125,8 +126,12 @@ public class StatsCollector implements InputEventListener, EventHandler {
         } else {
             w.latencyInvalid.incrementAndGet();
         }
-        if (lane == Lane.SCHED && e.type() == InputEvent.TYPE_SCHED_WAKE && e.value() > 0) {
-            w.wake.record(e.value());
+        if (lane == Lane.SCHED) {
+            if (e.type() == InputEvent.TYPE_SCHED_WAKE && e.value() > 0) {
+                w.wake.record(e.value());
+            } else if (e.type() == InputEvent.TYPE_FRAME) {
+                w.crtc(e.deviceId(), e.code()).flip(e.value());
+            }
         }
     }
 
@@ -191,6 +196,33 @@ public class StatsCollector implements InputEventListener, EventHandler {
         return m;
     }
 
+    @Override
+    public List<Crtc> crtcs() {
+        return window.frames.values().stream().map(CrtcFrames::snapshot).sorted(java.util.Comparator.comparingInt(Crtc::id)).toList();
+    }
+
+    /** Frame pacing per CRTC (stats:frames): intervals in µs, frame rates. */
+    Map<String, Object> frames() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Crtc c : crtcs()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("pipe", c.pipe());
+            f.put("flips", c.flips());
+            f.put("intervals", c.intervals());
+            f.put("pauses", c.pauses());
+            f.put("fps", c.fps());
+            f.put("low.1pct.fps", c.low1PercentFps());
+            f.put("interval.mean.us", c.intervals() == 0 ? 0 : c.sumNanos() / c.intervals() / 1000);
+            f.put("interval.p50.us", c.p50Nanos() / 1000);
+            f.put("interval.p90.us", c.p90Nanos() / 1000);
+            f.put("interval.p99.us", c.p99Nanos() / 1000);
+            f.put("interval.p99.9.us", c.p999Nanos() / 1000);
+            f.put("interval.max.us", c.maxNanos() / 1000);
+            m.put("card" + c.card() + ".crtc" + c.crtc(), f);
+        }
+        return m;
+    }
+
     /** Everything stats:show prints, as an ordered tree. */
     Map<String, Object> show() {
         Window w = window;
@@ -222,6 +254,7 @@ public class StatsCollector implements InputEventListener, EventHandler {
             devices.put("other", rates(w.otherDevices, now));
         }
         m.put("devices", devices);
+        m.put("frames", frames());
         m.put("kernel", kernel(w));
         m.put("subscribers", subscribers());
         m.put("scheduler", scheduler());
@@ -344,6 +377,7 @@ public class StatsCollector implements InputEventListener, EventHandler {
             case 0x14 -> "EV_REP";
             case 0x15 -> "EV_FF";
             case InputEvent.TYPE_SCHED_WAKE -> "SCHED_WAKE";
+            case InputEvent.TYPE_FRAME -> "FRAME";
             default -> null;
         };
         return name == null ? "type." + type : name;
@@ -357,12 +391,14 @@ public class StatsCollector implements InputEventListener, EventHandler {
         final RateCounter[] lanes = new RateCounter[Lane.values().length];
         final Map<Integer, RateCounter> types = new ConcurrentHashMap<>();
         final Map<Integer, RateCounter> devices = new ConcurrentHashMap<>();
+        final Map<Integer, CrtcFrames> frames = new ConcurrentHashMap<>();
         final RateCounter otherDevices = new RateCounter();
         final AtomicLong boosted = new AtomicLong();
         final AtomicLong latencyInvalid = new AtomicLong();
         final LatencyHistogram delivery;
         final LatencyHistogram wake;
         private final int devicesMax;
+        private final int digits;
         // Writer-thread caches: consecutive events mostly share type and device, so no map lookup.
         private int lastType = -1;
         private RateCounter lastTypeCounter;
@@ -378,6 +414,17 @@ public class StatsCollector implements InputEventListener, EventHandler {
             delivery = new LatencyHistogram(highest, s.latencyDigits());
             wake = new LatencyHistogram(highest, s.latencyDigits());
             devicesMax = s.devicesMax();
+            digits = s.latencyDigits();
+        }
+
+        /** The CRTC's frames (a display has a handful of CRTCs: no bound needed). */
+        CrtcFrames crtc(int id, int pipe) {
+            CrtcFrames f = frames.get(id);
+            if (f == null) {
+                f = new CrtcFrames(id, pipe, digits);
+                frames.put(id, f);
+            }
+            return f;
         }
 
         RateCounter type(int type) {

@@ -14,6 +14,7 @@ import org.scxgamer.common.json.Json;
         "osgi.command.scope=stats",
         "osgi.command.function=show",
         "osgi.command.function=latency",
+        "osgi.command.function=frames",
         "osgi.command.function=reset"})
 public class StatsCommands {
     private final StatsCollector stats;
@@ -31,6 +32,13 @@ public class StatsCommands {
     @Descriptor("Latency percentiles in ns: kernel timestamp to delivery, and wake-to-run")
     public String latency(@Descriptor("[--json] (JSON instead of 'name: value' lines)") String... args) {
         return render(stats.latency(), json(args, "latency"));
+    }
+
+    @Descriptor("Frame pacing per display CRTC (the render hook's flips): frame rate, 1 % low, interval percentiles in µs")
+    public String frames(@Descriptor("[--json] (JSON instead of 'name: value' lines)") String... args) {
+        boolean json = json(args, "frames");
+        Map<String, Object> frames = stats.frames();
+        return frames.isEmpty() && !json ? "no flips seen (part RENDER_HOOK: scx:status)" : render(frames, json);
     }
 
     @Descriptor("Clear rates, totals and histograms; kernel counters count from now")

@@ -57,6 +57,45 @@ class StatsCollectorTest {
     }
 
     @Test
+    void framePacingPerCrtcFromFlipRecords() {
+        stats.apply(Map.of(), true);
+        int crtc = 0 << 16 | 35;
+        int other = 1 << 16 | 51;
+        // CRTC 35: first flip (no interval), 990 frames at 16.6 ms, 10 hitches of 30, 35 .. 75 ms, one 2 s pause.
+        stats.onEvent(new InputEvent.Snapshot(BASE, crtc, InputEvent.TYPE_FRAME, 0, 0, 0, Lane.SCHED, 0, 0, BASE));
+        for (int i = 0; i < 1000; i++) {
+            int interval = i % 100 == 99 ? 30_000_000 + i / 100 * 5_000_000 : 16_600_000;
+            stats.onEvent(new InputEvent.Snapshot(BASE, crtc, InputEvent.TYPE_FRAME, 0, interval, 0, Lane.SCHED, 0, 0, BASE));
+        }
+        stats.onEvent(new InputEvent.Snapshot(BASE, crtc, InputEvent.TYPE_FRAME, 0, 2_000_000_000, 0, Lane.SCHED, 0, 0, BASE));
+        // CRTC 51 on card 1, pipe 1: steady 144 Hz. A FRAME type on an input lane is not a flip.
+        for (int i = 0; i < 100; i++) {
+            stats.onEvent(new InputEvent.Snapshot(BASE, other, InputEvent.TYPE_FRAME, 1, 6_944_444, 0, Lane.SCHED, 0, 0, BASE));
+            stats.onEvent(new InputEvent.Snapshot(BASE, other, InputEvent.TYPE_FRAME, 1, 1_000_000, 0, Lane.MOUSE, 0, 0, BASE));
+        }
+        List<org.scxgamer.api.stats.FramePacing.Crtc> crtcs = stats.crtcs();
+        assertThat(crtcs).extracting(c -> c.name()).containsExactly("card0 crtc 35", "card1 crtc 51");
+        org.scxgamer.api.stats.FramePacing.Crtc c = crtcs.get(0);
+        assertThat(c.flips()).isEqualTo(1002);
+        assertThat(c.intervals()).isEqualTo(1000);
+        assertThat(c.pauses()).isEqualTo(1);
+        assertThat(c.p50Nanos()).isCloseTo(16_600_000L, within(20_000L));
+        assertThat(c.p99Nanos()).isCloseTo(16_600_000L, within(20_000L));
+        assertThat(c.p999Nanos()).isCloseTo(70_000_000L, within(80_000L));
+        assertThat(c.maxNanos()).isCloseTo(75_000_000L, within(80_000L));
+        assertThat(c.fps()).as("1000 intervals in 16.9590 s").isCloseTo(1000 / 16.959, within(0.01));
+        assertThat(c.low1PercentFps()).as("the slowest 1 %: the ten hitches, 52.5 ms on average").isCloseTo(1000 / 52.5, within(0.05));
+        assertThat(c.recentNanos()).hasSize(1000).endsWith(75_000_000L);
+        assertThat(crtcs.get(1)).extracting(x -> x.pipe(), x -> x.intervals()).containsExactly(1, 100L);
+        assertThat(crtcs.get(1).low1PercentFps()).isCloseTo(144.0, within(0.2));
+        assertThat(sub(stats.show(), "frames")).containsKeys("card0.crtc35", "card1.crtc51");
+        assertThat(sub(stats.frames(), "card0.crtc35")).containsEntry("pauses", 1L).containsEntry("pipe", 0)
+                .containsEntry("interval.mean.us", 16_959L).containsKey("low.1pct.fps");
+        stats.reset();
+        assertThat(stats.crtcs()).isEmpty();
+    }
+
+    @Test
     void ratesPerLaneTypeAndDeviceOverOneTenAndSixtySeconds() {
         stats.apply(Map.of(), true);
         // 60 seconds with 100 mouse events/s from device 7, plus 5 key events/s from device 9 in the last 10 s.

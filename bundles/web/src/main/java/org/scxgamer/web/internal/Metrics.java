@@ -15,6 +15,7 @@ import org.scxgamer.api.control.PartState;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.api.stats.FramePacing;
 
 /**
  * Prometheus text exposition format 0.0.4. Names carry the scxgamer_ prefix and their base unit
@@ -72,6 +73,10 @@ final class Metrics {
         devices(m.devices());
         subscribers(m.subscribers());
         latency(m.latencyTotal(), m.latencySumNanos());
+        List<FramePacing.Crtc> frames = m.frames();
+        if (frames != null && !frames.isEmpty()) {
+            frames(frames);
+        }
 
         family("scxgamer_plugin_bundle_state", "gauge", "Drop-in plugin bundles from deploy/: 1 for the bundle's current state");
         for (Monitor.Plugin p : m.plugins()) {
@@ -189,6 +194,31 @@ final class Metrics {
         sample(name + "_bucket", labels("le", "+Inf"), h.getTotalCount());
         sampleDouble(name + "_sum", Map.of(), sumNanos / 1e9);
         sample(name + "_count", Map.of(), h.getTotalCount());
+    }
+
+    /** Frame pacing per CRTC from the stats plugin: a summary of the frame intervals, frame rate and 1 % low. */
+    private void frames(List<FramePacing.Crtc> crtcs) {
+        String name = "scxgamer_frame_interval_seconds";
+        family(name, "summary", "Intervals between completed page flips per display CRTC (stats plugin; gaps of 1 s or more are pauses, left out)");
+        for (FramePacing.Crtc c : crtcs) {
+            String crtc = crtcLabel(c);
+            long[][] quantiles = {{500, c.p50Nanos()}, {900, c.p90Nanos()}, {990, c.p99Nanos()}, {999, c.p999Nanos()}};
+            for (long[] q : quantiles) {
+                sampleDouble(name, labels("crtc", crtc, "quantile", format(q[0] / 1000.0)), q[1] / 1e9);
+            }
+            sampleDouble(name + "_sum", labels("crtc", crtc), c.sumNanos() / 1e9);
+            sample(name + "_count", labels("crtc", crtc), c.intervals());
+        }
+        family("scxgamer_frame_rate_fps", "gauge", "Frames per second per display CRTC: 1 / the mean frame interval (stats plugin)");
+        crtcs.forEach(c -> sampleDouble("scxgamer_frame_rate_fps", labels("crtc", crtcLabel(c)), c.fps()));
+        family("scxgamer_frame_low_1pct_fps", "gauge", "The 1 % low per display CRTC: 1 / the mean of the slowest 1 % of frame intervals (stats plugin)");
+        crtcs.forEach(c -> sampleDouble("scxgamer_frame_low_1pct_fps", labels("crtc", crtcLabel(c)), c.low1PercentFps()));
+        family("scxgamer_frame_pauses_total", "counter", "Gaps of 1 s or more between flips per display CRTC (stats plugin)");
+        crtcs.forEach(c -> sample("scxgamer_frame_pauses_total", labels("crtc", crtcLabel(c)), c.pauses()));
+    }
+
+    private static String crtcLabel(FramePacing.Crtc c) {
+        return "card" + c.card() + "-crtc" + c.crtc();
     }
 
     private static String format(double v) {

@@ -38,6 +38,7 @@ import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.InputEventService;
 import org.scxgamer.api.event.Lane;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.api.stats.FramePacing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * What the page and the metrics show, gathered through the public API only: the control service
  * (parts, counters, scheduler), the event service (subscribers) and, as a subscriber itself, the
  * kernel→plugin latency of every input event (HdrHistogram). Lane rates are sampled once a second
- * from the kernel's per-lane counters.
+ * from the kernel's per-lane counters. Frame pacing per CRTC comes from the stats plugin, when it runs.
  */
 @Component(service = {Monitor.class, InputEventListener.class, EventHandler.class},
         property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
@@ -70,6 +71,10 @@ public class Monitor implements InputEventListener, EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile InputEventService events;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile FramePacing framePacing;
 
     /** Status lines of other bundles (whiteboard, e.g. the D-Bus control's bus and power profile). */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -308,6 +313,12 @@ public class Monitor implements InputEventListener, EventHandler {
     List<SubscriberInfo> subscribers() {
         InputEventService e = events;
         return e == null ? List.of() : e.subscribers();
+    }
+
+    /** Frame pacing per CRTC; null without the stats plugin. */
+    List<FramePacing.Crtc> frames() {
+        FramePacing f = framePacing;
+        return f == null ? null : f.crtcs();
     }
 
     boolean coreAvailable() {

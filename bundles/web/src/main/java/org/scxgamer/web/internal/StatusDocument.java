@@ -1,5 +1,6 @@
 package org.scxgamer.web.internal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -11,11 +12,14 @@ import org.scxgamer.api.control.ExitInfo;
 import org.scxgamer.api.control.PartStatus;
 import org.scxgamer.api.control.SchedulerStatus;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.api.stats.FramePacing;
 import org.scxgamer.common.json.Json;
 
 /** The JSON the page polls (GET /scxgamer/api/status). */
 final class StatusDocument {
     static final Pattern RING_DROPPED = Pattern.compile("ring\\.(\\d+)\\.dropped");
+    /** Frame intervals per CRTC the page plots. */
+    static final int FRAME_PLOT = 600;
 
     private StatusDocument() {
     }
@@ -94,6 +98,16 @@ final class StatusDocument {
         m.deviceHistory().forEach(d -> device(j, d));
         j.endArray();
 
+        List<FramePacing.Crtc> frames = m.frames();
+        j.key("frames");
+        if (frames == null) {
+            j.value((String) null);
+        } else {
+            j.array();
+            frames.forEach(c -> crtc(j, c));
+            j.endArray();
+        }
+
         j.key("subscribers").array();
         for (SubscriberInfo i : m.subscribers()) {
             j.object().put("name", i.name()).put("bundle", i.bundle()).put("serviceId", i.serviceId())
@@ -110,6 +124,25 @@ final class StatusDocument {
         j.endArray();
         j.put("profile", m.activeProfile());
         return j.end().toString();
+    }
+
+    /** Intervals in ms (0.01 ms steps), the last {@link #FRAME_PLOT} for the plot. */
+    private static void crtc(Json j, FramePacing.Crtc c) {
+        j.object().put("id", c.id()).put("name", c.name()).put("pipe", c.pipe()).put("flips", c.flips())
+                .put("intervals", c.intervals()).put("pauses", c.pauses())
+                .put("fps", Math.round(c.fps() * 10) / 10.0).put("low1", Math.round(c.low1PercentFps() * 10) / 10.0)
+                .put("p50ms", ms(c.p50Nanos())).put("p90ms", ms(c.p90Nanos())).put("p99ms", ms(c.p99Nanos()))
+                .put("p999ms", ms(c.p999Nanos())).put("maxMs", ms(c.maxNanos()));
+        j.key("recentMs").array();
+        long[] recent = c.recentNanos();
+        for (int i = Math.max(0, recent.length - FRAME_PLOT); i < recent.length; i++) {
+            j.value(ms(recent[i]));
+        }
+        j.endArray().end();
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
     }
 
     private static void device(Json j, DeviceInfo d) {
