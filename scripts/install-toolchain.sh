@@ -57,7 +57,7 @@ for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev
          file kmod udev busybox-static cpio zstd \
          chromium chromium-driver python3-prometheus-client prometheus iproute2 util-linux systemd \
          dbus-daemon python3-gi gir1.2-glib-2.0 lintian \
-         rt-tests stress-ng xz-utils gnuplot-nox alsa-utils; do
+         rt-tests stress-ng xz-utils gnuplot-nox alsa-utils libdrm-tests; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
