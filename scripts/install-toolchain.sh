@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what scxgamer needs on a fresh Debian 12 (bookworm) machine, idempotently.
 # Build: JDK 17, Maven, clang-19, libbpf 1.4.6 (headers + library), bpftool 7.5 (bookworm-backports).
-# VM tier: QEMU, virtme-ng (from trixie, architecture all), udev, kmod.
+# VM tier: QEMU, virtme-ng (from trixie, architecture all), udev, kmod, systemd-container (test 21-systemd boots
+# a systemd container with systemd-nspawn in the guest).
 # System tier: Chromium + chromedriver (headless page test), the Prometheus Python client (its text
 # parser checks /metrics), prometheus (promtool lints /metrics; Debian ships it only with the server, whose
 # unit it enables where systemd runs), iproute2 (ss), util-linux (setpriv), systemd (systemd-analyze verify,
@@ -54,7 +55,7 @@ need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in openjdk-17-jdk-headless maven make gcc pkg-config zlib1g-dev libelf-dev python3 \
          qemu-system-x86 python3-argcomplete python3-requests python3-pkg-resources \
-         file kmod udev busybox-static cpio zstd \
+         file kmod udev busybox-static cpio zstd systemd-container \
          chromium chromium-driver python3-prometheus-client prometheus iproute2 util-linux systemd \
          dbus-daemon python3-gi gir1.2-glib-2.0 lintian \
          rt-tests stress-ng xz-utils gnuplot-nox alsa-utils libdrm-tests; do
