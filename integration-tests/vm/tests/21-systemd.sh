@@ -14,7 +14,7 @@ UNIT_CAPS="CAP_BPF CAP_PERFMON CAP_SYS_ADMIN CAP_SYS_NICE"
 ATTACH_LIMIT=${SCXG_SYSTEMD_ATTACH_LIMIT:-240}
 STOP_LIMIT=10 # the unit's TimeoutStopSec=: beyond it systemd kills the service instead of a clean stop
 
-deb=$(find "$SCXG_REPO/packaging/deb/target" -maxdepth 1 -name 'scxgamer_*_amd64.deb' 2> /dev/null | head -1)
+deb=$(ls "$SCXG_REPO"/packaging/deb/target/scxgamer_*_amd64.deb 2> /dev/null | head -1 || true)
 [ -n "$deb" ] || fail "no package in packaging/deb/target: build it on the host first (mvn install)"
 command -v systemd-nspawn > /dev/null || fail "systemd-nspawn not found: install systemd-container (scripts/install-toolchain.sh)"
 [ -x /lib/systemd/systemd ] || fail "/lib/systemd/systemd not found: the container needs systemd (scripts/install-toolchain.sh)"
