@@ -95,6 +95,7 @@ bg_start ctr sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"
   --link-journal=no --resolv-conf=off --timezone=off --console=read-only -- systemd.unit=basic.target
 wait_for find_leader 60 "the container's systemd started"
 assert_eq systemd "$(cat "/proc/$leader/comm")" "the container's PID 1"
+wait_for "ctr test -S /run/systemd/private" 60 "the container's systemd listens"
 state=$(ctr timeout 180 systemctl is-system-running --wait 2>&1) || true
 echo "container booted ($state) after $(since "$t") s"
 [ "$state" = running ] || { ctr systemctl --failed --no-pager; fail "the container's systemd is '$state', not running"; }
