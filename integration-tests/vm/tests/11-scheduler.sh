@@ -146,9 +146,10 @@ assert_ge 1 "$(kv wake.count "$lat")" "stats:latency wake-to-run samples"
 assert_ge 1 "$lower_a" "A: lower-class preemptions by the boosted input thread"
 
 # A .cfg edit turns preemption off: live in scx:tunables without a restart, and the direct dispatches stop.
-# The delay is printed; its bound only catches an edit that waits for something slow (a restart, an idle tick):
-# FileInstall's 250 ms poll plus three thread hand-offs (FileInstall, ConfigAdmin, the core), each queued behind
-# the saturating load on TCG's emulated vCPUs, measured 795, 974 and 1322 ms in CI runs.
+# The delay is printed; its bound only catches an edit that waits for something slow (a restart of the runtime
+# takes 55-150 s under TCG): FileInstall's 250 ms poll plus three thread hand-offs (FileInstall, ConfigAdmin, the
+# core), each queued behind the saturating load on TCG's emulated vCPUs, measured 795, 974 and 1322 ms in CI runs
+# and 3030 ms on a host running two other guests (a 3 s bound failed there), so the bound is 10 s.
 n=$(log_lines)
 t_edit=$EPOCHREALTIME
 rt_cfg scxgamer.core "${core_cfg[@]}" "preempt=0"
@@ -156,7 +157,7 @@ rt_wait scx:tunables '^preempt += 0 ' 30 "scx:tunables shows preempt = 0 after t
 t_applied=$(log_time 'Tunables set by config.*PREEMPT=0' "$n") || fail "no log line for the preempt tunable change"
 apply_ms=$(awk -v a="$t_edit" -v b="$t_applied" 'BEGIN {printf "%d", (b - a) * 1000}')
 echo "cfg edit -> tunable written to the kernel: $apply_ms ms"
-assert_le 3000 "$apply_ms" "ms from the .cfg edit to the live tunable"
+assert_le 10000 "$apply_ms" "ms from the .cfg edit to the live tunable"
 mouse_phase "B (preempt 0 by .cfg)"
 lower_b=$(delta sched.preempt.lower) p50_b=$wake_p50 wakeups_b=$wakeups
 assert_ge 1 "$(delta sched.boosted)" "B: boosted enqueues continue"
