@@ -40,9 +40,10 @@ static struct bpf_object *load_object(const char *dir, const char *file, struct 
 		}
 	}
 	/* The audio hook traces the sound core, a module: left out where it is not loaded (as the Java loader does). */
-	prog = bpf_object__find_program_by_name(obj, "on_pcm_period");
-	if (prog && access("/sys/kernel/btf/snd_pcm", F_OK))
-		bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_program(prog, obj) {
+		if (!strncmp(bpf_program__name(prog), "on_pcm_period", 13) && access("/sys/kernel/btf/snd_pcm", F_OK))
+			bpf_program__set_autoload(prog, false);
+	}
 	err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "load %s: %s\n", path, strerror(-err));

@@ -150,6 +150,7 @@ enum scxg_stat {
 	SCXG_STAT_AUDIO_PERIODS,     /* sound periods seen by the audio hook (snd_pcm_period_elapsed calls); not an input event */
 	SCXG_STAT_RENDER_COMMITS,    /* KMS page flips and atomic commits (not test-only) requested, seen by the render hook */
 	SCXG_STAT_RENDER_FLIPS,      /* flips completed (DRM_EVENT_FLIP_COMPLETE sent), seen by the render hook: one SCXG_TYPE_FRAME record each */
+	SCXG_STAT_FUTEX_WAKES,       /* futex wake calls seen by the futex hook (futex_wake, futex_wake_op); not an input event */
 	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
@@ -175,7 +176,7 @@ enum scxg_task_class {
 	SCXG_CLASS_INPUT = 1,        /* input handler threads */
 	SCXG_CLASS_FOREGROUND = 2,   /* threads of the foreground process */
 	SCXG_CLASS_BACKGROUND = 3,   /* never boosted, longer deadlines */
-	SCXG_CLASS_AUDIO = 4,        /* audio threads (policy names, or woken by sound periods): boosted on every wakeup */
+	SCXG_CLASS_AUDIO = 4,        /* audio threads (policy names, or woken by the sound core's period callback): boosted on every wakeup */
 	SCXG_CLASS_RENDER = 5,       /* compositor/KMS threads (policy names, or their own recent KMS commits): boosted on every wakeup */
 	SCXG_CLASS_COUNT = 6,
 };
@@ -199,6 +200,7 @@ _Static_assert(SCXG_CLASS_COUNT <= SCXG_CLASS_SLOTS, "class_boost_shift needs a 
 #define SCXG_DEFAULT_TOPO_PREFER          1              /* SCXG_TOPO_PREFER_FAST */
 #define SCXG_DEFAULT_SHIFT_RENDER         3
 #define SCXG_DEFAULT_RENDER_HOLD_MS       1000           /* a KMS commit keeps its thread classed render this long */
+#define SCXG_DEFAULT_SHIFT_FUTEX          3
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
@@ -222,10 +224,12 @@ struct scxg_tunables {
 	u32 class_boost_shift[SCXG_CLASS_SLOTS]; /* deadline = vtime + (slice >> shift) while boosted (indexed by class) */
 	u32 preempt;                 /* 1: boosted wakeups may preempt a lower class when no CPU is idle */
 	u32 behaviour_classify;      /* 1: classify input handlers by wake behaviour */
-	u32 audio_classify;          /* 1: classify audio threads by wake behaviour (woken right after sound periods) */
+	u32 audio_classify;          /* 1: classify audio threads by wake behaviour (woken by the sound core's period callback) */
 	u32 topo_prefer;             /* enum scxg_topo_prefer: the domain game-facing classes are placed in first */
 	u32 render_classify;         /* 1: class threads that made a KMS commit within render_hold_ms as render threads */
 	u32 render_hold_ms;          /* how long a KMS commit keeps its thread classed render */
+	u32 futex_boost;             /* 1: a thread woken by a futex wake (a lock or event handed over) runs boosted */
+	u32 futex_boost_shift;       /* its deadline = vtime + (slice >> shift) */
 	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
 	u64 seq_end;
 };
@@ -268,6 +272,9 @@ enum scxg_sched_stat {
 	SCXG_SCHED_TOPO_STEALS,          /* tasks a CPU took from another LLC's queue, its own being empty */
 	SCXG_SCHED_RENDER_CLASSIFIED,    /* tasks that became SCXG_CLASS_RENDER by their own KMS commits (again after render_hold_ms without one) */
 	SCXG_SCHED_RENDER_BOOSTED,       /* enqueues of SCXG_CLASS_RENDER tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
+	SCXG_SCHED_AUDIO_WAKEUPS,        /* wakeups made by the sound core inside a period callback (waker_state.pcm_task) */
+	SCXG_SCHED_FUTEX_HANDOFFS,       /* wakeups made inside a futex wake call (waker_state.futex_task): a waiter handed a lock or event */
+	SCXG_SCHED_FUTEX_BOOSTED,        /* enqueues boosted as a futex hand-off (futex_boost; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_STAT_COUNT,
 };
 
@@ -316,9 +323,16 @@ enum scxg_topo_prefer {
 	SCXG_TOPO_PREFER_CACHE = 2,
 };
 
-/* Sound periods (map audio_state, one entry): written by the audio hook, read by the scheduler's behaviour classification. */
-struct scxg_audio_state {
-	u64 last_period_ns;          /* bpf_ktime_get_ns() at the last snd_pcm_period_elapsed() */
+/*
+ * Who is inside a hooked kernel path that wakes threads, per CPU (map waker_state, a per-CPU array of one
+ * entry): the hooks set a field on entry to the path and clear it on exit, the scheduler compares it with the
+ * current task when a wakeup reaches it (ops.runnable runs in the waker's context), and so knows the wakeup
+ * came from that path. A task pointer, not a flag: a wakeup made on this CPU by anything else cannot match.
+ */
+struct scxg_waker_state {
+	u64 pcm_task;                /* task on this CPU inside snd_pcm_period_elapsed() (the interrupted one, when
+	                              * the sound driver calls it from an interrupt or timer); 0: none */
+	u64 futex_task;              /* task on this CPU inside futex_wake() or futex_wake_op(); 0: none */
 };
 
 /* KMS commits of one thread (task storage map render_tasks): written by the render hook, read by the scheduler. */

@@ -46,11 +46,12 @@ static __always_inline struct scxg_input_state *scxg_input_state(void)
 	return bpf_map_lookup_elem(&input_state, &zero);
 }
 
-static __always_inline struct scxg_audio_state *scxg_audio_state(void)
+/* This CPU's waker state. */
+static __always_inline struct scxg_waker_state *scxg_waker_state(void)
 {
 	u32 zero = 0;
 
-	return bpf_map_lookup_elem(&audio_state, &zero);
+	return bpf_map_lookup_elem(&waker_state, &zero);
 }
 
 static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
@@ -75,6 +76,8 @@ static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 	t->topo_prefer = SCXG_DEFAULT_TOPO_PREFER;
 	t->render_classify = 1;
 	t->render_hold_ms = SCXG_DEFAULT_RENDER_HOLD_MS;
+	t->futex_boost = 1;
+	t->futex_boost_shift = SCXG_DEFAULT_SHIFT_FUTEX;
 }
 
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scxgamer_hook.bpf.o: the input hook, device lifetimes and the audio hook (at the end). fentry on
+ * scxgamer_hook.bpf.o: the input hook, device lifetimes, the audio hook and the futex hook (at the end). fentry on
  * input_handle_event() sees every event a driver reports (input_event() calls it for each supported
  * event), before the input core hands it to evdev; the shared handling code classifies it and writes
  * it to this CPU's ring. It must never block: it runs in the driver's (often interrupt) context.
@@ -106,22 +106,97 @@ int BPF_PROG(on_device_unregister, struct input_dev *dev)
 
 /*
  * Sound periods (part AUDIO_HOOK). A sound driver calls snd_pcm_period_elapsed() from its interrupt or
- * timer for every period played or captured; the sound core wakes the stream's waiters inside it, so
- * the threads woken right after this time are the ones feeding or draining audio, and the scheduler's
- * behaviour classification (audio_classify) classes them SCXG_CLASS_AUDIO. The sound core is a module
- * (snd-pcm): where it is not loaded the loader leaves this program out and says so in the part's reason.
+ * timer for every period played or captured; inside it the sound core updates the stream's position and
+ * wakes the stream's waiters (the thread blocked writing or reading the next period, or polling for it).
+ * The pair of programs marks this CPU's current task as inside the callback for the call's duration
+ * (waker_state.pcm_task), so the scheduler sees which wakeups the sound core makes there: its behaviour
+ * classification (audio_classify) classes their wakees SCXG_CLASS_AUDIO. This needs no timing, which an
+ * emulated machine's clock makes coarse. The sound core is a module (snd-pcm): where it is not loaded the
+ * loader leaves both programs out and says so in the part's reason.
  */
 struct snd_pcm_substream;
 
 SEC("fentry/snd_pcm_period_elapsed")
 int BPF_PROG(on_pcm_period, struct snd_pcm_substream *substream)
 {
-	struct scxg_audio_state *au = scxg_audio_state();
+	struct scxg_waker_state *w = scxg_waker_state();
 	u64 *counters = scxg_input_counters();
 
-	if (au)
-		WRITE_ONCE(au->last_period_ns, bpf_ktime_get_ns());
+	if (w)
+		WRITE_ONCE(w->pcm_task, bpf_get_current_task());
 	if (counters)
 		scxg_count(counters, SCXG_STAT_AUDIO_PERIODS);
+	return 0;
+}
+
+/*
+ * The callback wakes its waiters under the stream lock, taken with interrupts off: a wakeup made on this
+ * CPU between the two programs by something else can only come from an interrupt before the lock is
+ * taken (counted once as the sound core's). A nested callback's exit clears the mark a little early.
+ */
+SEC("fexit/snd_pcm_period_elapsed")
+int BPF_PROG(on_pcm_period_exit, struct snd_pcm_substream *substream)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	if (w)
+		WRITE_ONCE(w->pcm_task, 0);
+	return 0;
+}
+
+/*
+ * Futex wakes (part FUTEX_HOOK). A thread that releases a contended lock, or sets an event others wait
+ * for, wakes the waiters with futex_wake() (FUTEX_WAKE, futex2's futex_wake, and the waits of glibc's
+ * mutexes and condition variables and of Wine's fsync) or futex_wake_op(). Both wake inside the call, in
+ * the caller's process context. The pair of programs marks the caller on this CPU (waker_state.futex_task),
+ * and the scheduler boosts a wakeup made under the mark (futex_boost): the woken waiter now holds the lock
+ * or has its event, and should run before it sits in the queue holding it. The call is preemptible: a
+ * caller moved to another CPU inside it leaves its mark behind on the first (cleared by the next call
+ * there), and its wakeups on the second are not seen.
+ */
+static __always_inline void scxg_futex_enter(void)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+	u64 *counters = scxg_input_counters();
+
+	if (w)
+		WRITE_ONCE(w->futex_task, bpf_get_current_task());
+	if (counters)
+		scxg_count(counters, SCXG_STAT_FUTEX_WAKES);
+}
+
+static __always_inline void scxg_futex_exit(void)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	if (w)
+		WRITE_ONCE(w->futex_task, 0);
+}
+
+SEC("fentry/futex_wake")
+int BPF_PROG(on_futex_wake)
+{
+	scxg_futex_enter();
+	return 0;
+}
+
+SEC("fexit/futex_wake")
+int BPF_PROG(on_futex_wake_exit)
+{
+	scxg_futex_exit();
+	return 0;
+}
+
+SEC("fentry/futex_wake_op")
+int BPF_PROG(on_futex_wake_op)
+{
+	scxg_futex_enter();
+	return 0;
+}
+
+SEC("fexit/futex_wake_op")
+int BPF_PROG(on_futex_wake_op_exit)
+{
+	scxg_futex_exit();
 	return 0;
 }

@@ -114,11 +114,11 @@ struct {
 } exit_info SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, struct scxg_audio_state);
-} audio_state SEC(".maps");
+	__type(value, struct scxg_waker_state);
+} waker_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

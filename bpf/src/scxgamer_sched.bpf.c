@@ -13,12 +13,14 @@
  * they may preempt a CPU running a lower class. Input handlers come from task_classes (policy
  * bundles), or from behaviour: most of their wakeups follow an input event closely and they run
  * briefly. Audio threads (SCXG_CLASS_AUDIO) are boosted on every wakeup, with their own deadline
- * offset; they come from policies too, or from behaviour: most of their wakeups follow a sound
- * period (the audio hook's snd_pcm_period_elapsed) closely and they run briefly. Render threads
+ * offset; they come from policies too, or from behaviour: most of their wakeups are made by the sound
+ * core inside its period callback (marked by the audio hook on snd_pcm_period_elapsed) and they run
+ * briefly. Render threads
  * (SCXG_CLASS_RENDER: compositors, whatever flips frames onto the display) are boosted on every
  * wakeup too; they come from policies, or from the render hook, which marks a thread when it asks the
  * kernel for a page flip or atomic commit (render_tasks): it is classed render while that was less
- * than render_hold_ms ago. All knobs are live in the tunables map.
+ * than render_hold_ms ago. A wakeup made inside a futex wake call (the futex hook) is a lock or event
+ * handed over: it is boosted once (futex_boost). All knobs are live in the tunables map.
  */
 #include "scxgamer_common.bpf.h"
 #include "scxgamer_compat.bpf.h"
@@ -45,8 +47,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define BEHAVIOUR_INPUT_WAKE_NS (250 * NSEC_PER_USEC)
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
-/* An audio thread has that share of wakeups within this time of the last sound period (it is woken in it). */
-#define BEHAVIOUR_AUDIO_WAKE_NS (250 * NSEC_PER_USEC)
 
 /* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
@@ -73,6 +73,7 @@ struct task_ctx {
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
 	u8 behaviour_audio;  /* classified as an audio thread by behaviour */
 	u8 render;           /* classed render by its own recent KMS commits, as of the last classification */
+	u8 handoff;          /* the last enqueue was boosted as a futex hand-off */
 	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
 	u8 sampled;          /* classed SCXG_CLASS_INPUT in task_classes: its wake-to-run goes to the rings */
 };
@@ -198,6 +199,25 @@ static __always_inline u8 task_class(struct task_struct *p, struct task_ctx *tct
 	return tctx->behaviour_audio ? SCXG_CLASS_AUDIO : SCXG_CLASS_DEFAULT;
 }
 
+/*
+ * True when the wakeup being handled is made by the sound core inside its period callback: ops.runnable
+ * runs in the waker's context, and the audio hook marks the task that runs the callback on this CPU.
+ */
+static __always_inline bool woken_by_sound_core(void)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	return w && READ_ONCE(w->pcm_task) == bpf_get_current_task();
+}
+
+/* The same for a futex wake call (the futex hook's mark): the wakee was handed a lock or an event. */
+static __always_inline bool woken_by_futex(void)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	return w && READ_ONCE(w->futex_task) == bpf_get_current_task();
+}
+
 /* True while the input window or any lane's boost is open. */
 static __always_inline bool input_active(u64 now)
 {
@@ -213,10 +233,16 @@ static __always_inline bool input_active(u64 now)
 
 /*
  * Classifies p, decides whether it runs boosted now (audio and render: always; input and foreground:
- * while input is active) and returns its slice. The slice shrinks as the queues fill
- * (slice * cpus / (cpus + queued)) so waiting tasks get a turn sooner.
+ * while input is active; any class but background when this wakeup is a futex hand-off, futex_boost)
+ * and returns its slice. The slice shrinks as the queues fill (slice * cpus / (cpus + queued)) so
+ * waiting tasks get a turn sooner.
+ *
+ * A futex hand-off boosts this one enqueue: the waiter runs its boosted slice soon and, boosted, is not
+ * preempted in it, so a lock just handed over is not held by a thread waiting for a CPU. Only a wakeup
+ * counts: a task preempted inside futex_wake() is re-enqueued in its own context, under its own mark.
  */
-static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
+static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t,
+					bool wakeup)
 {
 	s32 queued = topo_nr_queued();
 	u64 slice;
@@ -233,6 +259,12 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 				input_active(bpf_ktime_get_ns());
 		if (tctx->boosted)
 			sched_count(SCXG_SCHED_BOOSTED);
+	}
+	tctx->handoff = !tctx->boosted && wakeup && t->futex_boost && tctx->cls != SCXG_CLASS_BACKGROUND &&
+			woken_by_futex();
+	if (tctx->handoff) {
+		tctx->boosted = 1;
+		sched_count(SCXG_SCHED_FUTEX_BOOSTED);
 	}
 	slice = tctx->boosted ? t->boosted_slice_ns : t->slice_ns;
 	if (queued > 0 && nr_cpus)
@@ -275,7 +307,7 @@ static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx 
 	} else if (!tctx->boosted) {
 		tctx->deadline = vtime + t->slice_ns;
 	} else {
-		shift = t->class_boost_shift[tctx->cls & (SCXG_CLASS_SLOTS - 1)];
+		shift = tctx->handoff ? t->futex_boost_shift : t->class_boost_shift[tctx->cls & (SCXG_CLASS_SLOTS - 1)];
 		tctx->deadline = vtime + (t->slice_ns >> (shift < 32 ? shift : 31));
 	}
 	return tctx->deadline;
@@ -410,7 +442,7 @@ s32 BPF_PROG(scxgamer_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_
 			scxg_tunables_read(&t);
 		if (debug_stalled(p, tctx, &t))
 			return cpu;
-		slice = task_prepare(p, tctx, &t);
+		slice = task_prepare(p, tctx, &t, true);
 		task_deadline(p, tctx, &t);
 		scxg_dsq_insert(p, SCX_DSQ_LOCAL, slice, 0);
 		sched_count(SCXG_SCHED_DIRECT_DISPATCHED);
@@ -443,7 +475,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 		sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 		return;
 	}
-	slice = task_prepare(p, tctx, &t);
+	slice = task_prepare(p, tctx, &t, enq_flags & SCX_ENQ_WAKEUP);
 	deadline = task_deadline(p, tctx, &t);
 
 	/* A shared DSQ wakes no one by itself: claim an idle CPU and kick it; it takes p from its LLC's DSQ. */
@@ -492,21 +524,19 @@ void BPF_PROG(scxgamer_dispatch, s32 cpu, struct task_struct *prev)
 
 /*
  * Behaviour window: after BEHAVIOUR_WAKEUPS wakeups, decide whether p acts like an input handler
- * (woken right after input events) or an audio thread (right after sound periods); either runs briefly.
- * A kind whose tunable is off is never decided.
+ * (woken right after input events) or an audio thread (woken by the sound core's period callback);
+ * either runs briefly. A kind whose tunable is off is never decided.
  */
-static __always_inline void behaviour_wakeup(struct task_ctx *tctx, u64 now, const struct scxg_tunables *t)
+static __always_inline void behaviour_wakeup(struct task_ctx *tctx, u64 now, bool by_sound, const struct scxg_tunables *t)
 {
 	struct scxg_input_state *st = scxg_input_state();
-	struct scxg_audio_state *au = scxg_audio_state();
 	u64 last_input = st ? READ_ONCE(st->last_event_ns) : 0;
-	u64 last_period = au ? READ_ONCE(au->last_period_ns) : 0;
 	bool was_input = tctx->behaviour_input, was_audio = tctx->behaviour_audio, brief;
 
 	tctx->window_wakeups++;
 	if (last_input && now - last_input < BEHAVIOUR_INPUT_WAKE_NS)
 		tctx->window_input_wakeups++;
-	if (last_period && now - last_period < BEHAVIOUR_AUDIO_WAKE_NS)
+	if (by_sound)
 		tctx->window_audio_wakeups++;
 	if (tctx->window_wakeups < BEHAVIOUR_WAKEUPS)
 		return;
@@ -530,15 +560,21 @@ void BPF_PROG(scxgamer_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
 	struct scxg_tunables t;
+	bool by_sound;
 	u64 now;
 
 	if (!(enq_flags & SCX_ENQ_WAKEUP) || !(tctx = lookup_task_ctx(p)))
 		return;
 	now = bpf_ktime_get_ns();
 	tctx->wake_ns = now;
+	by_sound = woken_by_sound_core();
+	if (by_sound)
+		sched_count(SCXG_SCHED_AUDIO_WAKEUPS);
+	if (woken_by_futex())
+		sched_count(SCXG_SCHED_FUTEX_HANDOFFS);
 	scxg_tunables_read(&t);
 	if (t.behaviour_classify || t.audio_classify)
-		behaviour_wakeup(tctx, now, &t);
+		behaviour_wakeup(tctx, now, by_sound, &t);
 	if (!t.behaviour_classify)
 		tctx->behaviour_input = 0;
 	if (!t.audio_classify)

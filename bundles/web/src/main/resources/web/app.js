@@ -112,7 +112,9 @@ function render(d) {
     ['audio classed', n('sched.audio.classified')], ['audio boosted', n('sched.audio.boosted')],
     ['on idle cores', n('sched.topo.idle.core')], ['in own LLC', n('sched.topo.llc.local')], ['LLC steals', n('sched.topo.steals')],
     ['render commits', n('render.commits')], ['render flips', n('render.flips')],
-    ['render classed', n('sched.render.classified')], ['render boosted', n('sched.render.boosted')]]
+    ['render classed', n('sched.render.classified')], ['render boosted', n('sched.render.boosted')],
+    ['audio wakeups', n('sched.audio.wakeups')], ['futex wakes', n('futex.wakes')],
+    ['futex hand-offs', n('sched.futex.handoffs')], ['futex boosted', n('sched.futex.boosted')]]
     : [['state', 'unknown (core not running)']];
   facts.forEach(([k, v]) => {
     const dt = document.createElement('dt'); dt.textContent = k;

@@ -24,6 +24,11 @@ public enum Part {
      * {@code InputEvent.TYPE_FRAME}). Needs the DRM core (module drm) loaded when the kernel objects load.
      */
     RENDER_HOOK,
+    /**
+     * fentry/fexit on the kernel's futex wake calls (futex_wake, futex_wake_op): a thread woken by one was handed a
+     * lock or an event and runs boosted (tunable boost.futex).
+     */
+    FUTEX_HOOK,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER
 }

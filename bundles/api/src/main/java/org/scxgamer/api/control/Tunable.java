@@ -27,11 +27,13 @@ public enum Tunable {
     PREEMPT("preempt", 1, 0, 1, "bool", "Boosted wakeups may preempt a lower class when no CPU is idle"),
     BEHAVIOUR_CLASSIFY("classify.behaviour", 1, 0, 1, "bool", "Class threads that mostly wake inside input windows as input handlers"),
     AUDIO_BOOST_SHIFT("boost.audio.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of audio threads, on every wakeup"),
-    AUDIO_CLASSIFY("classify.audio", 1, 0, 1, "bool", "Class threads that mostly wake right after sound periods (the audio hook) as audio threads"),
+    AUDIO_CLASSIFY("classify.audio", 1, 0, 1, "bool", "Class threads mostly woken by the sound core's period callback (the audio hook) as audio threads"),
     TOPOLOGY_PREFER("topology.prefer", 1, 0, 2, "mode", "Domain the game (input, audio, foreground threads) is placed in first: 0 = none, 1 = the fast cores, 2 = the cache-rich LLC (X3D); background work avoids it"),
     RENDER_BOOST_SHIFT("boost.render.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of render threads, on every wakeup"),
     RENDER_CLASSIFY("classify.render", 1, 0, 1, "bool", "Class threads that ask for page flips or atomic commits (the render hook) as render threads"),
     RENDER_HOLD_MS("render.hold.ms", 1_000, 10, 60_000, "ms", "How long a page flip or atomic commit keeps its thread classed render"),
+    FUTEX_BOOST("boost.futex", 1, 0, 1, "bool", "Boost a thread woken by a futex wake (a lock or event handed over; the futex hook)"),
+    FUTEX_BOOST_SHIFT("boost.futex.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of a futex hand-off's wakeup"),
     // ---- debug-only knobs (tests make the scheduler fail on purpose; never set in production) ----
     /** Debug only: 1 makes the scheduler call scx_bpf_error(), 2 parks background-class threads until the watchdog ejects it. */
     DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug only (tests): 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");

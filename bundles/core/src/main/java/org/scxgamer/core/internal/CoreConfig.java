@@ -101,7 +101,7 @@ import org.osgi.service.metatype.annotations.Option;
     long boost_audio_shift() default 3;
 
     @AttributeDefinition(name = "Classify audio by behaviour (0/1)", min = "0", max = "1",
-            description = "Class threads that mostly wake right after sound periods (part AUDIO_HOOK) as audio threads")
+            description = "Class threads mostly woken by the sound core's period callback (part AUDIO_HOOK) as audio threads")
     long classify_audio() default 1;
 
     @AttributeDefinition(name = "Preferred domain of the game", min = "0", max = "2",
@@ -129,6 +129,14 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Render hold (ms)", min = "10", max = "60000",
             description = "How long a page flip or atomic commit keeps its thread classed render")
     long render_hold_ms() default 1000;
+
+    @AttributeDefinition(name = "Futex hand-off boost (0/1)", min = "0", max = "1",
+            description = "Boost a thread woken by a futex wake: a lock or event handed over (part FUTEX_HOOK)")
+    long boost_futex() default 1;
+
+    @AttributeDefinition(name = "Futex hand-off boost shift", min = "0", max = "16",
+            description = "Deadline shortening (slice >> shift) of a futex hand-off's wakeup")
+    long boost_futex_shift() default 3;
 
     // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
 

@@ -74,6 +74,7 @@ final class CoreCounters {
         c.put("audio.periods", st[Contract.STAT_AUDIO_PERIODS]);
         c.put("render.commits", st[Contract.STAT_RENDER_COMMITS]);
         c.put("render.flips", st[Contract.STAT_RENDER_FLIPS]);
+        c.put("futex.wakes", st[Contract.STAT_FUTEX_WAKES]);
         for (int r = 0; r < Contract.RING_COUNT; r++) {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }
@@ -106,6 +107,9 @@ final class CoreCounters {
             c.put("sched.topo.steals", sched[Contract.SCHED_STAT_TOPO_STEALS]);
             c.put("sched.render.classified", sched[Contract.SCHED_STAT_RENDER_CLASSIFIED]);
             c.put("sched.render.boosted", sched[Contract.SCHED_STAT_RENDER_BOOSTED]);
+            c.put("sched.audio.wakeups", sched[Contract.SCHED_STAT_AUDIO_WAKEUPS]);
+            c.put("sched.futex.handoffs", sched[Contract.SCHED_STAT_FUTEX_HANDOFFS]);
+            c.put("sched.futex.boosted", sched[Contract.SCHED_STAT_FUTEX_BOOSTED]);
         }
         return c;
     }

@@ -27,7 +27,8 @@ final class BpfObjects {
     private static final Set<String> SHARED_MAPS = Set.of(Contract.INPUT_STATS_MAP, Contract.DEVICE_RULES_MAP,
             Contract.DEVICE_CACHE_MAP, Contract.DEVICE_HISTORY_MAP, Contract.INPUT_STATE_MAP, Contract.TUNABLES_MAP, Contract.TUNABLES_IDX_MAP,
             Contract.TASK_CLASSES_MAP, Contract.SCHED_HINTS_MAP, Contract.SCHED_STATS_MAP, Contract.EXIT_INFO_MAP,
-            Contract.TOPOLOGY_MAP, Contract.CPU_TOPO_MAP, Contract.AUDIO_STATE_MAP, Contract.RENDER_TASKS_MAP);
+            Contract.TOPOLOGY_MAP, Contract.CPU_TOPO_MAP, Contract.RENDER_TASKS_MAP,
+            Contract.WAKER_STATE_MAP);
 
     /** An object plus the memory libbpf reads it from (kept for the object's lifetime). */
     static final class Loaded {
@@ -139,7 +140,7 @@ final class BpfObjects {
         }
     }
 
-    private static boolean isShared(String mapName) {
+    static boolean isShared(String mapName) {
         return SHARED_MAPS.contains(mapName) || mapName.matches(Contract.RING_MAP_PREFIX + "\\d+");
     }
 

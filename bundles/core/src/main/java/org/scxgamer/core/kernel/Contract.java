@@ -108,8 +108,9 @@ public final class Contract {
     public static final int STAT_AUDIO_PERIODS = 18;
     public static final int STAT_RENDER_COMMITS = 19;
     public static final int STAT_RENDER_FLIPS = 20;
-    public static final int STAT_DROPPED = 21;
-    public static final int STAT_RING_DROP_BASE = 22;
+    public static final int STAT_FUTEX_WAKES = 21;
+    public static final int STAT_DROPPED = 22;
+    public static final int STAT_RING_DROP_BASE = 23;
     public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
 
     // struct scxg_input_state
@@ -136,7 +137,7 @@ public final class Contract {
     public static final int CLASS_SLOTS = 8;
 
     // struct scxg_tunables
-    public static final int TUNABLES_SIZE = 160;
+    public static final int TUNABLES_SIZE = 168;
     public static final int TUNABLES_SEQ = 0;
     public static final int TUNABLES_INPUT_WINDOW_NS = 8;
     public static final int TUNABLES_LANE_BOOST_NS = 16;
@@ -152,8 +153,10 @@ public final class Contract {
     public static final int TUNABLES_TOPO_PREFER = 132;
     public static final int TUNABLES_RENDER_CLASSIFY = 136;
     public static final int TUNABLES_RENDER_HOLD_MS = 140;
-    public static final int TUNABLES_DEBUG_ERROR = 144;
-    public static final int TUNABLES_SEQ_END = 152;
+    public static final int TUNABLES_FUTEX_BOOST = 144;
+    public static final int TUNABLES_FUTEX_BOOST_SHIFT = 148;
+    public static final int TUNABLES_DEBUG_ERROR = 152;
+    public static final int TUNABLES_SEQ_END = 160;
     /** Entries of the tunables map (double buffer). */
     public static final int TUNABLES_SLOTS = 2;
 
@@ -234,7 +237,10 @@ public final class Contract {
     public static final int SCHED_STAT_TOPO_STEALS = 24;
     public static final int SCHED_STAT_RENDER_CLASSIFIED = 25;
     public static final int SCHED_STAT_RENDER_BOOSTED = 26;
-    public static final int SCHED_STAT_COUNT = 27;
+    public static final int SCHED_STAT_AUDIO_WAKEUPS = 27;
+    public static final int SCHED_STAT_FUTEX_HANDOFFS = 28;
+    public static final int SCHED_STAT_FUTEX_BOOSTED = 29;
+    public static final int SCHED_STAT_COUNT = 30;
 
     // struct scxg_topology, enum scxg_topo_flags
     public static final int TOPO_MAX_CPUS = 1024;
@@ -257,9 +263,10 @@ public final class Contract {
     public static final int CPU_CACHE = 1;
     public static final int CPU_FAST = 2;
 
-    // struct scxg_audio_state
-    public static final int AUDIO_STATE_SIZE = 8;
-    public static final int AUDIO_STATE_LAST_PERIOD_NS = 0;
+    // struct scxg_waker_state (map waker_state: per CPU)
+    public static final int WAKER_STATE_SIZE = 16;
+    public static final int WAKER_STATE_PCM_TASK = 0;
+    public static final int WAKER_STATE_FUTEX_TASK = 8;
 
     // struct scxg_render_task (task storage map render_tasks)
     public static final int RENDER_TASK_SIZE = 16;
@@ -282,6 +289,13 @@ public final class Contract {
     public static final String UNREGISTER_PROGRAM = "on_device_unregister";
     /** The audio hook program of the hook object (part AUDIO_HOOK). */
     public static final String AUDIO_PROGRAM = "on_pcm_period";
+    /** Its exit program: the two mark the task inside the period callback (waker_state.pcm_task). */
+    public static final String AUDIO_EXIT_PROGRAM = "on_pcm_period_exit";
+    /** The futex hook's programs (part FUTEX_HOOK): entry and exit of futex_wake and futex_wake_op. */
+    public static final String FUTEX_WAKE_PROGRAM = "on_futex_wake";
+    public static final String FUTEX_WAKE_EXIT_PROGRAM = "on_futex_wake_exit";
+    public static final String FUTEX_WAKE_OP_PROGRAM = "on_futex_wake_op";
+    public static final String FUTEX_WAKE_OP_EXIT_PROGRAM = "on_futex_wake_op_exit";
     public static final String SCHED_OPS_MAP = "scxgamer_ops";
     public static final String SCHED_OPS_NAME = "scxgamer";
     public static final String RING_MAP_PREFIX = "ring_";
@@ -296,7 +310,7 @@ public final class Contract {
     public static final String SCHED_HINTS_MAP = "sched_hints";
     public static final String SCHED_STATS_MAP = "sched_stats";
     public static final String EXIT_INFO_MAP = "exit_info";
-    public static final String AUDIO_STATE_MAP = "audio_state";
+    public static final String WAKER_STATE_MAP = "waker_state";
     public static final String TOPOLOGY_MAP = "topology";
     public static final String CPU_TOPO_MAP = "cpu_topo";
     public static final String RENDER_TASKS_MAP = "render_tasks";

@@ -12,7 +12,8 @@ import com.sun.jna.Pointer;
 /**
  * The hook object's attach targets, adjusted one missing kernel function at a time (libbpf resolves
  * every target before it loads, so one missing function fails the whole object). What a missing
- * function costs is said in {@link #lost}, for part DEVICES, and in {@link #audioLost}, for part AUDIO_HOOK.
+ * function costs is said in {@link #lost}, for part DEVICES, in {@link #audioLost}, for part AUDIO_HOOK, and in
+ * {@link #futexLost}, for part FUTEX_HOOK.
  */
 final class HookPlan {
     private static final Logger LOG = LoggerFactory.getLogger(HookPlan.class);
@@ -32,6 +33,10 @@ final class HookPlan {
     static final String UNREGISTER_FALLBACK_TARGET = "input_unregister_device";
     /** The sound core's period callback (part AUDIO_HOOK), in module snd-pcm. */
     static final String AUDIO_TARGET = "snd_pcm_period_elapsed";
+    /** The futex wake calls (part FUTEX_HOOK): FUTEX_WAKE and futex2's wake, and FUTEX_WAKE_OP. */
+    static final List<String> FUTEX_TARGETS = List.of("futex_wake", "futex_wake_op");
+    static final List<String> FUTEX_PROGRAMS = List.of(Contract.FUTEX_WAKE_PROGRAM, Contract.FUTEX_WAKE_EXIT_PROGRAM,
+            Contract.FUTEX_WAKE_OP_PROGRAM, Contract.FUTEX_WAKE_OP_EXIT_PROGRAM);
 
     String eventTarget = HOOK_TARGET;
     boolean register = true;
@@ -42,6 +47,10 @@ final class HookPlan {
     /** Why the audio hook was left out, and the state that means for part AUDIO_HOOK; null while it is planned. */
     String audioLost;
     PartState audioLostState;
+    boolean futex = true;
+    /** Why the futex hook was left out, and the state that means for part FUTEX_HOOK; null while it is planned. */
+    String futexLost;
+    PartState futexLostState;
 
     void apply(Pointer obj) {
         if (!HOOK_TARGET.equals(eventTarget)) {
@@ -54,6 +63,10 @@ final class HookPlan {
         }
         if (!audio) {
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.AUDIO_PROGRAM), (byte) 0);
+            Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.AUDIO_EXIT_PROGRAM), (byte) 0);
+        }
+        if (!futex) {
+            FUTEX_PROGRAMS.forEach(p -> Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, p), (byte) 0));
         }
         if (unregisterTarget == null) {
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.UNREGISTER_PROGRAM), (byte) 0);
@@ -78,9 +91,18 @@ final class HookPlan {
             return loseAudio(PartState.UNAVAILABLE, "kernel has no traceable " + AUDIO_TARGET + " (the sound core, module snd-pcm,"
                     + " was not loaded when the kernel objects loaded): audio threads are classed by policy only");
         }
-        if (audio && e.libbpfSays().contains("prog '" + Contract.AUDIO_PROGRAM + "'")) {
+        if (audio && (e.libbpfSays().contains("prog '" + Contract.AUDIO_PROGRAM + "'")
+                || e.libbpfSays().contains("prog '" + Contract.AUDIO_EXIT_PROGRAM + "'"))) {
             return loseAudio(PartStates.failureState(e), "the kernel refused the audio hook (" + PartStates.failureReason(e)
                     + "): audio threads are classed by policy only");
+        }
+        if (futex && FUTEX_TARGETS.stream().anyMatch(f -> missingFunction(e, f))) {
+            return loseFutex(PartState.UNAVAILABLE, "kernel has no traceable " + String.join(" or ", FUTEX_TARGETS)
+                    + ": futex hand-offs are not boosted");
+        }
+        if (futex && FUTEX_PROGRAMS.stream().anyMatch(p -> e.libbpfSays().contains("prog '" + p + "'"))) {
+            return loseFutex(PartStates.failureState(e), "the kernel refused the futex hook (" + PartStates.failureReason(e)
+                    + "): futex hand-offs are not boosted");
         }
         if (register && missingFunction(e, REGISTER_TARGET)) {
             register = false;
@@ -107,6 +129,14 @@ final class HookPlan {
         audio = false;
         audioLostState = state;
         audioLost = why;
+        return true;
+    }
+
+    private boolean loseFutex(PartState state, String why) {
+        LOG.warn("Futex hook: {}", why);
+        futex = false;
+        futexLostState = state;
+        futexLost = why;
         return true;
     }
 

@@ -14,8 +14,8 @@ import com.sun.jna.Pointer;
 /**
  * The hook object: the fentry input hook on the input core (part INPUT_HOOK), the device lifetime
  * programs on device (un)registration (part DEVICES) and the audio hook on the sound core's period
- * callback (part AUDIO_HOOK), attached where the kernel lets us ({@link HookPlan}); one refused attach
- * costs its own part only. Not thread-safe: used under {@link LibbpfKernel}'s lock.
+ * callback (part AUDIO_HOOK) and the futex hook on the futex wake calls (part FUTEX_HOOK), attached where
+ * the kernel lets us ({@link HookPlan}); one refused attach costs its own part only. Not thread-safe: used under {@link LibbpfKernel}'s lock.
  */
 final class InputHook {
     private final BpfObjects objects;
@@ -25,7 +25,9 @@ final class InputHook {
     private int hookFd = -1;
     /** The device lifetime programs' links (part DEVICES). */
     private final List<Pointer> deviceLinks = new ArrayList<>();
-    private Pointer audioLink;
+    /** The audio hook's links (part AUDIO_HOOK) and the futex hook's (part FUTEX_HOOK). */
+    private final List<Pointer> audioLinks = new ArrayList<>();
+    private final List<Pointer> futexLinks = new ArrayList<>();
 
     InputHook(BpfObjects objects, PartStates parts) {
         this.objects = objects;
@@ -37,6 +39,7 @@ final class InputHook {
             parts.set(Part.INPUT_HOOK, PartState.DISABLED, "disabled by configuration");
             parts.set(Part.DEVICES, PartState.DISABLED, "the input hook is disabled by configuration");
             parts.set(Part.AUDIO_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
+            parts.set(Part.FUTEX_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
             return;
         }
         if (!Files.exists(LibbpfKernel.VMLINUX_BTF)) {
@@ -44,6 +47,7 @@ final class InputHook {
                     + " missing): the fentry input hook needs CONFIG_DEBUG_INFO_BTF");
             parts.set(Part.DEVICES, PartState.UNAVAILABLE, "needs the input hook");
             parts.set(Part.AUDIO_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry audio hook needs CONFIG_DEBUG_INFO_BTF");
+            parts.set(Part.FUTEX_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry futex hook needs CONFIG_DEBUG_INFO_BTF");
             return;
         }
         HookPlan plan = new HookPlan();
@@ -62,9 +66,21 @@ final class InputHook {
             parts.set(Part.INPUT_HOOK, PartStates.failureState(e), reason(e));
             parts.set(Part.DEVICES, PartStates.failureState(e), "needs the input hook");
             parts.set(Part.AUDIO_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
+            parts.set(Part.FUTEX_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
             return;
         }
-        startAudio(plan);
+        if (plan.audio) {
+            attachOptional(Part.AUDIO_HOOK, List.of(Contract.AUDIO_PROGRAM, Contract.AUDIO_EXIT_PROGRAM), audioLinks,
+                    HookPlan.AUDIO_TARGET + " (entry and exit)");
+        } else {
+            parts.set(Part.AUDIO_HOOK, plan.audioLostState, plan.audioLost);
+        }
+        if (plan.futex) {
+            attachOptional(Part.FUTEX_HOOK, HookPlan.FUTEX_PROGRAMS, futexLinks, String.join(" and ", HookPlan.FUTEX_TARGETS)
+                    + " (entry and exit)");
+        } else {
+            parts.set(Part.FUTEX_HOOK, plan.futexLostState, plan.futexLost);
+        }
         try {
             LibbpfLog.begin();
             Pointer link = Libbpf.bpf_program__attach(hook.program(Contract.HOOK_PROGRAM));
@@ -82,21 +98,20 @@ final class InputHook {
         startDeviceTracking(plan);
     }
 
-    /** Attaches the audio hook if the plan kept it; a refusal costs part AUDIO_HOOK only. */
-    private void startAudio(HookPlan plan) {
-        if (!plan.audio) {
-            parts.set(Part.AUDIO_HOOK, plan.audioLostState, plan.audioLost);
-            return;
+    /** Attaches an optional hook's programs into links, all or none; a refusal costs that part only. */
+    private void attachOptional(Part part, List<String> programs, List<Pointer> links, String targets) {
+        for (String program : programs) {
+            LibbpfLog.begin();
+            Pointer link = Libbpf.bpf_program__attach(hook.program(program));
+            if (link == null) {
+                parts.failed(part, new LibbpfException("attaching " + program + " to " + targets, Native.getLastError(), LibbpfLog.lines()));
+                links.forEach(Libbpf::bpf_link__destroy);
+                links.clear();
+                return;
+            }
+            links.add(link);
         }
-        LibbpfLog.begin();
-        Pointer link = Libbpf.bpf_program__attach(hook.program(Contract.AUDIO_PROGRAM));
-        if (link == null) {
-            parts.failed(Part.AUDIO_HOOK, new LibbpfException("attaching " + Contract.AUDIO_PROGRAM + " to " + HookPlan.AUDIO_TARGET,
-                    Native.getLastError(), LibbpfLog.lines()));
-            return;
-        }
-        audioLink = link;
-        parts.set(Part.AUDIO_HOOK, PartState.ACTIVE, "attached to " + HookPlan.AUDIO_TARGET);
+        parts.set(part, PartState.ACTIVE, "attached to " + targets);
     }
 
     /** Attaches the device lifetime programs the plan kept; part DEVICES says what the kernel lets us see. */
@@ -163,10 +178,10 @@ final class InputHook {
         }
         deviceLinks.forEach(Libbpf::bpf_link__destroy);
         deviceLinks.clear();
-        if (audioLink != null) {
-            Libbpf.bpf_link__destroy(audioLink);
-            audioLink = null;
-        }
+        audioLinks.forEach(Libbpf::bpf_link__destroy);
+        audioLinks.clear();
+        futexLinks.forEach(Libbpf::bpf_link__destroy);
+        futexLinks.clear();
         if (hook != null) {
             hook.close();
             hook = null;

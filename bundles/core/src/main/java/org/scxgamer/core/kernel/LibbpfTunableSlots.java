@@ -118,6 +118,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case RENDER_BOOST_SHIFT -> slot.setInt(classShift(Contract.CLASS_RENDER), (int) value);
             case RENDER_CLASSIFY -> slot.setInt(Contract.TUNABLES_RENDER_CLASSIFY, (int) value);
             case RENDER_HOLD_MS -> slot.setInt(Contract.TUNABLES_RENDER_HOLD_MS, (int) value);
+            case FUTEX_BOOST -> slot.setInt(Contract.TUNABLES_FUTEX_BOOST, (int) value);
+            case FUTEX_BOOST_SHIFT -> slot.setInt(Contract.TUNABLES_FUTEX_BOOST_SHIFT, (int) value);
             case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
         }
     }
@@ -143,6 +145,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case RENDER_BOOST_SHIFT -> slot.getInt(classShift(Contract.CLASS_RENDER)) & 0xffffffffL;
             case RENDER_CLASSIFY -> slot.getInt(Contract.TUNABLES_RENDER_CLASSIFY) & 0xffffffffL;
             case RENDER_HOLD_MS -> slot.getInt(Contract.TUNABLES_RENDER_HOLD_MS) & 0xffffffffL;
+            case FUTEX_BOOST -> slot.getInt(Contract.TUNABLES_FUTEX_BOOST) & 0xffffffffL;
+            case FUTEX_BOOST_SHIFT -> slot.getInt(Contract.TUNABLES_FUTEX_BOOST_SHIFT) & 0xffffffffL;
             case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
         };
     }

@@ -60,7 +60,8 @@ class ContractDriftTest {
                     m("behaviour_classify", TUNABLES_BEHAVIOUR_CLASSIFY, 4), m("audio_classify", TUNABLES_AUDIO_CLASSIFY, 4),
                     m("topo_prefer", TUNABLES_TOPO_PREFER, 4),
                     m("render_classify", TUNABLES_RENDER_CLASSIFY, 4), m("render_hold_ms", TUNABLES_RENDER_HOLD_MS, 4),
-                    m("debug_error", TUNABLES_DEBUG_ERROR, 4),
+                    m("futex_boost", TUNABLES_FUTEX_BOOST, 4),
+                    m("futex_boost_shift", TUNABLES_FUTEX_BOOST_SHIFT, 4), m("debug_error", TUNABLES_DEBUG_ERROR, 4),
                     m("seq_end", TUNABLES_SEQ_END, 8)),
             s("scxg_exit_info", EXIT_INFO_SIZE, m("seq", EXIT_INFO_SEQ, 8), m("exit_code", EXIT_INFO_EXIT_CODE, 8),
                     m("kind", EXIT_INFO_KIND, 4), m("reserved", EXIT_INFO_RESERVED, 4), m("reason", EXIT_INFO_REASON, EXIT_REASON_LEN),
@@ -74,13 +75,15 @@ class ContractDriftTest {
                     m("events", INJECT_ARGS_EVENTS, INJECT_MAX * INJECT_EVENT_SIZE)),
             s("scxg_sched_hints", SCHED_HINTS_SIZE, m("foreground_tgid", SCHED_HINTS_FOREGROUND_TGID, 4),
                     m("reader_tid", SCHED_HINTS_READER_TID, 4)),
-            s("scxg_audio_state", AUDIO_STATE_SIZE, m("last_period_ns", AUDIO_STATE_LAST_PERIOD_NS, 8)),
             s("scxg_topology", TOPOLOGY_SIZE, m("flags", TOPOLOGY_FLAGS, 4), m("nr_cpus", TOPOLOGY_NR_CPUS, 4),
                     m("nr_llcs", TOPOLOGY_NR_LLCS, 4), m("nr_cores", TOPOLOGY_NR_CORES, 4)),
             s("scxg_cpu_topo", CPU_TOPO_SIZE, m("core", CPU_TOPO_CORE, 4), m("llc", CPU_TOPO_LLC, 4), m("node", CPU_TOPO_NODE, 2),
                     m("capacity", CPU_TOPO_CAPACITY, 2), m("flags", CPU_TOPO_FLAGS, 4)),
             s("scxg_render_task", RENDER_TASK_SIZE, m("last_commit_ns", RENDER_TASK_LAST_COMMIT_NS, 8),
-                    m("commits", RENDER_TASK_COMMITS, 8)));
+                    m("commits", RENDER_TASK_COMMITS, 8)),
+
+            s("scxg_waker_state", WAKER_STATE_SIZE, m("pcm_task", WAKER_STATE_PCM_TASK, 8),
+                    m("futex_task", WAKER_STATE_FUTEX_TASK, 8)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -95,11 +98,11 @@ class ContractDriftTest {
         String[] statNames = {"SEEN", "FROM_HOOK", "INJECTED", "SUBMITTED", "FILTERED", "LANE_MOUSE", "LANE_KEYBOARD",
                 "LANE_CONTROLLER", "KEY_PRESS", "KEY_RELEASE", "KEY_REPEAT", "BOOSTS", "CONTINUOUS_ON", "DEVICE_CACHE_MISS",
                 "DEVICE_CONNECTS", "DEVICE_DISCONNECTS", "DEVICE_UNCACHED", "DEVICE_GONE", "AUDIO_PERIODS", "RENDER_COMMITS",
-                "RENDER_FLIPS", "DROPPED", "RING_DROP_BASE", "COUNT"};
+                "RENDER_FLIPS", "FUTEX_WAKES", "DROPPED", "RING_DROP_BASE", "COUNT"};
         int[] statValues = {STAT_SEEN, STAT_FROM_HOOK, STAT_INJECTED, STAT_SUBMITTED, STAT_FILTERED, STAT_LANE_MOUSE,
                 STAT_LANE_KEYBOARD, STAT_LANE_CONTROLLER, STAT_KEY_PRESS, STAT_KEY_RELEASE, STAT_KEY_REPEAT, STAT_BOOSTS,
                 STAT_CONTINUOUS_ON, STAT_DEVICE_CACHE_MISS, STAT_DEVICE_CONNECTS, STAT_DEVICE_DISCONNECTS, STAT_DEVICE_UNCACHED,
-                STAT_DEVICE_GONE, STAT_AUDIO_PERIODS, STAT_RENDER_COMMITS, STAT_RENDER_FLIPS, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
+                STAT_DEVICE_GONE, STAT_AUDIO_PERIODS, STAT_RENDER_COMMITS, STAT_RENDER_FLIPS, STAT_FUTEX_WAKES, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
         for (int i = 0; i < statNames.length; i++) {
             stats.put("SCXG_STAT_" + statNames[i], (long) statValues[i]);
         }
@@ -112,7 +115,8 @@ class ContractDriftTest {
                 "BEHAVIOUR_CLASSIFIED", "WAKE_SAMPLES", "WAKE_SAMPLES_DROPPED", "WAKE_SAMPLES_THROTTLED", "READER_WAKEUPS",
                 "READER_WAKE_NS", "READER_WAKE_SLOW", "PREEMPT_LOWER", "AUDIO_CLASSIFIED", "AUDIO_BOOSTED",
                 "PREEMPT_LOCAL", "PREEMPT_NONE", "PREEMPT_NONE_YOUNG", "PREEMPT_BEHIND", "TOPO_IDLE_CORE", "TOPO_IDLE_SIBLING", "TOPO_LLC_LOCAL", "TOPO_LLC_REMOTE", "TOPO_PREFERRED", "TOPO_STEALS",
-                "RENDER_CLASSIFIED", "RENDER_BOOSTED", "STAT_COUNT"};
+                "RENDER_CLASSIFIED", "RENDER_BOOSTED", "AUDIO_WAKEUPS", "FUTEX_HANDOFFS",
+                "FUTEX_BOOSTED", "STAT_COUNT"};
         int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
                 SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
                 SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_WAKE_SAMPLES_THROTTLED, SCHED_STAT_READER_WAKEUPS,
@@ -120,7 +124,8 @@ class ContractDriftTest {
                 SCHED_STAT_AUDIO_CLASSIFIED, SCHED_STAT_AUDIO_BOOSTED, SCHED_STAT_PREEMPT_LOCAL, SCHED_STAT_PREEMPT_NONE,
                 SCHED_STAT_PREEMPT_NONE_YOUNG, SCHED_STAT_PREEMPT_BEHIND, SCHED_STAT_TOPO_IDLE_CORE, SCHED_STAT_TOPO_IDLE_SIBLING,
                 SCHED_STAT_TOPO_LLC_LOCAL, SCHED_STAT_TOPO_LLC_REMOTE, SCHED_STAT_TOPO_PREFERRED, SCHED_STAT_TOPO_STEALS,
-                SCHED_STAT_RENDER_CLASSIFIED, SCHED_STAT_RENDER_BOOSTED, SCHED_STAT_COUNT};
+                SCHED_STAT_RENDER_CLASSIFIED, SCHED_STAT_RENDER_BOOSTED, SCHED_STAT_AUDIO_WAKEUPS,
+                SCHED_STAT_FUTEX_HANDOFFS, SCHED_STAT_FUTEX_BOOSTED, SCHED_STAT_COUNT};
         for (int i = 0; i < schedNames.length; i++) {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }
@@ -137,7 +142,7 @@ class ContractDriftTest {
 
     private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP, DEVICE_HISTORY_MAP,
             INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP,
-            AUDIO_STATE_MAP, TOPOLOGY_MAP, CPU_TOPO_MAP, RENDER_TASKS_MAP);
+            TOPOLOGY_MAP, CPU_TOPO_MAP, RENDER_TASKS_MAP, WAKER_STATE_MAP);
 
     private static Btf btf(String object) throws IOException {
         byte[] bytes = LibbpfKernel.bundledObject(object);
@@ -184,6 +189,15 @@ class ContractDriftTest {
         }
         assertThat(rings).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(maps).containsAll(SHARED_MAPS);
+    }
+
+    /** A map the loader does not share is created again by every object: the hooks and the scheduler would not meet. */
+    @Test
+    void theLoaderSharesEveryMapOfTheEventsObject() throws IOException {
+        List<String> maps = btf(Contract.EVENTS_OBJECT).datasecs.get(".maps");
+        assertThat(maps).as(".maps of %s", Contract.EVENTS_OBJECT).isNotEmpty();
+        assertThat(maps).as("maps of scxgamer_maps.bpf.h that BpfObjects does not reuse across objects")
+                .filteredOn(m -> !BpfObjects.isShared(m)).isEmpty();
     }
 
     /** @param complete every contract type must be present (the object that owns the shared maps) */

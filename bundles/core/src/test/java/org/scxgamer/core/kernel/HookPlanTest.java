@@ -81,6 +81,29 @@ class HookPlanTest {
     }
 
     @Test
+    void aKernelWithoutTheFutexWakeCallsLosesTheFutexHookOnly() {
+        HookPlan plan = new HookPlan();
+        assertThat(plan.withoutMissing(missing("futex_wake_op"))).isTrue();
+        assertThat(plan.futex).isFalse();
+        assertThat(plan.futexLostState).isEqualTo(PartState.UNAVAILABLE);
+        assertThat(plan.futexLost).isEqualTo("kernel has no traceable futex_wake or futex_wake_op: futex hand-offs are not boosted");
+        assertThat(plan.withoutMissing(missing("futex_wake"))).as("already left out: something else is wrong").isFalse();
+        assertThat(plan.audio).isTrue();
+        assertThat(plan.lost).isEmpty();
+    }
+
+    @Test
+    void aRefusedFutexProgramIsLeftOutAndTheRestLoads() {
+        HookPlan plan = new HookPlan();
+        assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EACCES,
+                List.of("libbpf: prog 'on_futex_wake_op_exit': BPF program load failed: Permission denied")))).isTrue();
+        assertThat(plan.futex).isFalse();
+        assertThat(plan.futexLostState).isEqualTo(PartState.FAILED);
+        assertThat(plan.futexLost).startsWith("the kernel refused the futex hook (");
+        assertThat(plan.audio).isTrue();
+    }
+
+    @Test
     void otherFailuresAreNotMissingFunctions() {
         HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EPERM,
@@ -88,6 +111,7 @@ class HookPlanTest {
         assertThat(plan.withoutMissing(missing("some_other_function"))).isFalse();
         assertThat(plan.lost).isEmpty();
         assertThat(plan.audio).isTrue();
+        assertThat(plan.futex).isTrue();
         assertThat(plan.register).isTrue();
         assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
     }

@@ -69,4 +69,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(required = false, description = "ms, 10 .. 60000")
     long render_hold_ms();
+
+    @AttributeDefinition(required = false, description = "0 or 1")
+    long boost_futex();
+
+    @AttributeDefinition(required = false, description = "shift, 0 .. 16")
+    long boost_futex_shift();
 }
