@@ -28,6 +28,7 @@ import org.scxgamer.core.events.EventService;
 import org.scxgamer.core.events.RingPump;
 import org.scxgamer.core.kernel.Contract;
 import org.scxgamer.core.kernel.Kernel;
+import org.scxgamer.core.kernel.LibbpfKernel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +175,7 @@ final class CoreRuntime implements ScxControl {
         try {
             k = opener.open(s);
         } catch (RuntimeException | LinkageError e) {
-            openFailure = "the BPF objects could not be opened: " + e.getMessage();
+            openFailure = "the BPF objects could not be opened: " + LibbpfKernel.causes(e);
             LOG.error("Kernel side unavailable, {}", openFailure, e);
             return;
         }

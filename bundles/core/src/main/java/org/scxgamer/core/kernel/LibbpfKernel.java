@@ -186,7 +186,7 @@ public final class LibbpfKernel implements Kernel {
      * What went wrong, down the cause chain: a failed class initializer (ExceptionInInitializerError) has
      * no message of its own, only its cause (e.g. JNA unable to unpack or load its native library).
      */
-    static String causes(Throwable e) {
+    public static String causes(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null && text.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() == null && t.getCause() != null) {
