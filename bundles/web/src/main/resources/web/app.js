@@ -24,6 +24,18 @@ function badge(td, state) {
   td.appendChild(s);
 }
 
+// Four horizontal grid lines with their values, from max at the top to 0.
+function drawGrid(ctx, w, h, pad, max) {
+  ctx.strokeStyle = '#2c3038';
+  ctx.fillStyle = '#8a93a0';
+  ctx.font = '11px sans-serif';
+  for (let i = 0; i <= 4; i++) {
+    const y = pad / 2 + (h - pad) * i / 4;
+    ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
+    ctx.fillText(String(Math.round(max * (4 - i) / 4)), 2, y + 4);
+  }
+}
+
 function drawPlot(rates) {
   const canvas = $('plot');
   const ctx = canvas.getContext('2d');
@@ -35,14 +47,7 @@ function drawPlot(rates) {
   // round the scale up to 1, 2 or 5 × 10^n (at least 10/s) so the grid labels stay whole numbers
   let max = 10;
   while (max < peak) max *= (String(max)[0] === '2' ? 2.5 : 2);
-  ctx.strokeStyle = '#2c3038';
-  ctx.fillStyle = '#8a93a0';
-  ctx.font = '11px sans-serif';
-  for (let i = 0; i <= 4; i++) {
-    const y = pad / 2 + (h - pad) * i / 4;
-    ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
-    ctx.fillText(Math.round(max * (4 - i) / 4), 2, y + 4);
-  }
+  drawGrid(ctx, w, h, pad, max);
   const x = (k) => pad + (w - pad) * (120 - n + k) / 119;
   const y = (v) => pad / 2 + (h - pad) * (1 - v / max);
   LANES.forEach(([lane, color]) => {
@@ -76,14 +81,7 @@ function drawFrames(frames) {
   let max = 1;
   frames.forEach((c) => { max = Math.max(max, 2 * c.p50ms); c.recentMs.forEach((v) => { if (v > max) max = v; }); });
   max = Math.ceil(max / 5) * 5;
-  ctx.strokeStyle = '#2c3038';
-  ctx.fillStyle = '#8a93a0';
-  ctx.font = '11px sans-serif';
-  for (let i = 0; i <= 4; i++) {
-    const y = pad / 2 + (h - pad) * i / 4;
-    ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
-    ctx.fillText(String(Math.round(max * (4 - i) / 4)), 2, y + 4);
-  }
+  drawGrid(ctx, w, h, pad, max);
   frames.forEach((c, i) => {
     const vals = c.recentMs;
     const x = (k) => pad + (w - pad) * (slots - vals.length + k) / (slots - 1);
