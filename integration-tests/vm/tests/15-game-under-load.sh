@@ -42,7 +42,14 @@ for s in eevdf scxgamer-c; do
   near $((secs * 1000000 / 5333)) "$(field audio_periods "$line")" 2 "$s: audio periods (ran + skipped)"
   near "$(field rt_expected "$line")" $(($(field rt_cycles "$line") + $(field rt_skipped "$line"))) 2 "$s: RT releases (ran + skipped)"
   assert_ge 1 "$(field input_n "$line")" "$s: mouse reports read by game-input"
-  near "$(field mouse_written "$line")" "$(field input_n "$line")" 3 "$s: reports read = reports written"
+  # Every report is read unless the evdev client buffer overflowed (SYN_DROPPED: the kernel dropped reports the
+  # reader never sees, under EEVDF too when the host is loaded); then fewer were read, and the drop is reported.
+  if [ "$(field input_syn_dropped "$line")" = 0 ]; then
+    near "$(field mouse_written "$line")" "$(field input_n "$line")" 3 "$s: reports read = reports written"
+  else
+    assert_ge "$(field input_n "$line")" "$(field mouse_written "$line")" "$s: reports written >= read after the evdev buffer overflowed"
+    echo "$s: the evdev buffer overflowed $(field input_syn_dropped "$line") times (SYN_DROPPED)"
+  fi
   assert_ge 0 "$(field load_compile_jobs "$line")" "$s: compile storm jobs counted"
 done
 assert_eq enabled "$(cat "$SCXG_TMP/state-at-end")" "scxgamer still enabled at the end of its run"
