@@ -330,12 +330,12 @@ class PluginsTest {
             deploy(bsn);
         }
         // A bundle is ACTIVE before Declarative Services has registered all of its command components.
-        Set<String> commands = await("23 commands registered", 10_000, () -> {
+        Set<String> commands = await("25 commands registered", 10_000, () -> {
             Set<String> found = commands();
-            return found.size() >= 23 ? found : null;
+            return found.size() >= 25 ? found : null;
         });
         assertThat(commands).contains("scx:status", "stats:show", "rec:start", "rec:stop", "policy:foreground", "policy:profile")
-                .hasSize(23);
+                .hasSize(25);
         for (String cmd : commands) {
             String help = sh("help " + cmd);
             String fn = cmd.substring(cmd.indexOf(':') + 1);
