@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.scxgamer.core.kernel.RingReader;
 import org.scxgamer.core.kernel.ThreadPriority;
@@ -14,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The reader thread: drains the 16 rings into the hub, then waits with epoll (blocking mode, no CPU
  * at idle) or spins (busy-poll mode, lowest latency, one core busy).
+ *
+ * <p>Batching (blocking mode): after a drain that found records the thread sleeps {@link #batchMicros}
+ * before draining again, and goes back to epoll only once a drain finds nothing. A steady stream then
+ * wakes it once per period rather than once per record (the kernel wakes an epoll waiter for each record
+ * it writes to a ring the reader has caught up with); a burst waits at most one period in the rings.
  *
  * <p>One thread for the life of the core, whatever kernel objects it reads: the hub's shared rings have
  * a single writer, which must always be the same thread. A kernel reload
@@ -38,6 +44,8 @@ public final class RingPump implements Runnable {
     /** What the thread should read (null: nothing); changed under lock. */
     private volatile RingReader wanted;
     private volatile boolean busyPoll;
+    /** Sleep after a drain that found records, blocking mode only; 0: none (the value a new pump starts with). */
+    private volatile long batchNanos;
     /** What the thread reads now; written by the thread under lock. */
     private RingReader current;
     private boolean stopped;
@@ -76,6 +84,7 @@ public final class RingPump implements Runnable {
             return true;
         }
         old.wakeup();
+        LockSupport.unpark(thread);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOVER_MILLIS);
         synchronized (lock) {
             while (current == old) {
@@ -112,6 +121,20 @@ public final class RingPump implements Runnable {
     /** Whether the reader busy-polls (true) or waits with epoll (false). */
     public boolean busyPoll() {
         return busyPoll;
+    }
+
+    /** Sets the batching period of blocking mode (0: drain as soon as a record arrives); takes effect at once. */
+    public void batchMicros(long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("reader batching " + micros + " us: must be 0 or more");
+        }
+        batchNanos = TimeUnit.MICROSECONDS.toNanos(micros);
+        LockSupport.unpark(thread);
+    }
+
+    /** The batching period of blocking mode, in microseconds. */
+    public long batchMicros() {
+        return TimeUnit.NANOSECONDS.toMicros(batchNanos);
     }
 
     /** Switches the wait mode of the running reader. */
@@ -196,12 +219,14 @@ public final class RingPump implements Runnable {
             try {
                 int n = rings.drain(hub);
                 hub.flush();
-                if (n == 0) {
-                    if (busyPoll) {
+                if (busyPoll) {
+                    if (n == 0) {
                         Thread.onSpinWait();
-                    } else {
-                        rings.await(AWAIT_MILLIS);
                     }
+                } else if (n == 0) {
+                    rings.await(AWAIT_MILLIS);
+                } else if (batchNanos > 0) {
+                    LockSupport.parkNanos(batchNanos);
                 }
             } catch (RuntimeException e) {
                 // A reader that dies silently loses every later event: log (at most once a second), back off, go on.

@@ -29,6 +29,13 @@ import org.osgi.service.metatype.annotations.Option;
             @Option(value = "busy-poll", label = "busy-poll: lowest latency, one core stays busy")})
     String reader_wait() default "blocking";
 
+    @AttributeDefinition(name = "Reader batching (us)", min = "0", max = "100000",
+            description = "In blocking mode, after a drain that found events the reader waits this long before the next, so a "
+                    + "stream of input wakes it at most 1000000 / N times a second (4000: 250) instead of once per event; "
+                    + "subscribers see events up to this much later. 0: wake for every event (lowest delivery latency). "
+                    + "The kernel's input boost does not wait for the reader. Applied live.")
+    int reader_batch_us() default 4_000;
+
     @AttributeDefinition(name = "Device whitelist", cardinality = 1000,
             description = "Rules bus:vendor:product=action (hex ids or *, bus also usb, bluetooth, i8042, virtual; "
                     + "action mouse, keyboard, controller, auto, ignore). Unlisted devices are filtered. Applied live.")

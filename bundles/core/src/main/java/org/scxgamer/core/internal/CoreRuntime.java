@@ -160,6 +160,10 @@ final class CoreRuntime implements ScxControl {
                 LOG.info("Configuration from {}: reader wait mode now {}", source, next.busyPoll() ? "busy-poll" : "blocking");
                 pump.busyPoll(next.busyPoll());
             }
+            if (prev.readerBatchUs() != next.readerBatchUs()) {
+                LOG.info("Configuration from {}: reader batching now {} us", source, next.readerBatchUs());
+                pump.batchMicros(next.readerBatchUs());
+            }
         } finally {
             lock.unlock();
         }
@@ -228,6 +232,7 @@ final class CoreRuntime implements ScxControl {
         if (k == null || pump.reading()) {
             return;
         }
+        pump.batchMicros(settings.readerBatchUs());
         pump.attach(k.rings(), settings.busyPoll());
         publisher.eventService(true);
         favourReader(k);
@@ -350,6 +355,7 @@ final class CoreRuntime implements ScxControl {
         if (s != null) {
             facts.put(CoreSettings.RING_SIZE_KIB, Integer.toString(s.ringSizeKiB()));
             facts.put(CoreSettings.READER_WAIT, s.busyPoll() ? "busy-poll" : "blocking");
+            facts.put(CoreSettings.READER_BATCH_US, Integer.toString(s.readerBatchUs()));
         }
         return facts;
     }

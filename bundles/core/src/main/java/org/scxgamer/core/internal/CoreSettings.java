@@ -20,12 +20,14 @@ import org.scxgamer.common.config.ConfigReader.InvalidConfigException;
  * {@link #parse} gives either every value valid or an {@link InvalidConfigException} listing every
  * bad key with its value and the accepted range, so nothing is applied partially.
  */
-record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List<WhitelistRule> whitelist, Map<Tunable, Long> tunables,
+record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, int readerBatchUs, List<WhitelistRule> whitelist, Map<Tunable, Long> tunables,
                     boolean hookEnabled, boolean schedulerEnabled, boolean injectorEnabled,
                     RestartPolicy restartPolicy, int restartMaxAttempts, long restartBackoffMs, Set<Integer> cacheCpus, Set<Integer> fastCpus) {
     static final String RING_SIZE_KIB = "ring.size.kib";
     static final String DEVICE_CACHE_SIZE = "device.cache.size";
     static final String READER_WAIT = "reader.wait";
+    static final String READER_BATCH_US = "reader.batch.us";
+    static final int READER_BATCH_MAX_US = 100_000;
     static final String WHITELIST = "whitelist";
     static final String HOOK_ENABLED = "hook.enabled";
     static final String SCHEDULER_ENABLED = "scheduler.enabled";
@@ -103,6 +105,7 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
         int deviceCache = (int) c.number(DEVICE_CACHE_SIZE, LibbpfKernel.Options.DEFAULT_DEVICE_CACHE, 1,
                 LibbpfKernel.Options.MAX_DEVICE_CACHE, "devices");
         boolean busyPoll = c.oneOf(READER_WAIT, "blocking", "blocking", "busy-poll").equals("busy-poll");
+        int readerBatch = (int) c.number(READER_BATCH_US, 4_000, 0, READER_BATCH_MAX_US, "us");
         List<String> ruleTexts = c.list(WHITELIST, DEFAULT_WHITELIST);
         List<WhitelistRule> rules = whitelist(c, ruleTexts);
         if (c.has(WHITELIST) && ruleTexts.isEmpty()) {
@@ -131,14 +134,14 @@ record CoreSettings(int ringSizeKiB, int deviceCacheSize, boolean busyPoll, List
                     + ": continuous-input mode would turn off above the rate that turns it on; accepted: off <= on");
         }
         c.check();
-        return new Parsed(new CoreSettings(ring, deviceCache, busyPoll, rules, tunables, hook, sched, injector, policy, attempts, backoff,
+        return new Parsed(new CoreSettings(ring, deviceCache, busyPoll, readerBatch, rules, tunables, hook, sched, injector, policy, attempts, backoff,
                 cacheCpus, fastCpus),
                 explicit, warnings);
     }
 
     /** Every key the core accepts, sorted. */
     static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>(List.of(RING_SIZE_KIB, DEVICE_CACHE_SIZE, READER_WAIT, WHITELIST, HOOK_ENABLED, SCHEDULER_ENABLED,
+        List<String> keys = new ArrayList<>(List.of(RING_SIZE_KIB, DEVICE_CACHE_SIZE, READER_WAIT, READER_BATCH_US, WHITELIST, HOOK_ENABLED, SCHEDULER_ENABLED,
                 INJECTOR_ENABLED, SCHEDULER_RESTART, RESTART_MAX_ATTEMPTS, RESTART_BACKOFF_MS, TOPOLOGY_CACHE_CPUS, TOPOLOGY_FAST_CPUS));
         for (Tunable t : Tunable.values()) {
             keys.add(t.key());

@@ -28,6 +28,7 @@ class CoreSettingsTest {
         CoreSettings s = r.settings();
         assertThat(s.ringSizeKiB()).isEqualTo(256);
         assertThat(s.busyPoll()).isFalse();
+        assertThat(s.readerBatchUs()).isEqualTo(4_000);
         assertThat(s.whitelist()).extracting(WhitelistRule::toString)
                 .containsExactly("0003:*:*=auto", "0005:*:*=auto", "0011:*:*=auto", "0006:*:*=ignore");
         assertThat(s.hookEnabled() && s.schedulerEnabled() && s.injectorEnabled()).isTrue();
@@ -50,6 +51,7 @@ class CoreSettingsTest {
         CoreSettings s = r.settings();
         assertThat(s.ringSizeKiB()).isEqualTo(1024);
         assertThat(s.busyPoll()).isTrue();
+        assertThat(CoreSettings.parse(Map.of(CoreSettings.READER_BATCH_US, "0")).settings().readerBatchUs()).isZero();
         assertThat(s.whitelist()).hasSize(2);
         assertThat(s.hookEnabled()).isFalse();
         assertThat(s.restartPolicy()).isEqualTo(RestartPolicy.ALWAYS);
@@ -74,6 +76,8 @@ class CoreSettingsTest {
             "ring.size.kib | abc | not a whole number; accepted: 4 .. 16384 KiB",
             "ring.size.kib | 2 | out of range; accepted: 4 .. 16384 KiB",
             "ring.size.kib | 32768 | out of range; accepted: 4 .. 16384 KiB",
+            "reader.batch.us | -1 | out of range; accepted: 0 .. 100000 us",
+            "reader.batch.us | 200000 | out of range; accepted: 0 .. 100000 us",
             "ring.size.kib | 100 | not a power of two",
             "reader.wait | sometimes | accepted: blocking, busy-poll",
             "hook.enabled | yes | accepted: true, false",

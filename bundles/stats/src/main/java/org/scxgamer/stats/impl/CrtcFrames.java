@@ -9,7 +9,7 @@ import org.scxgamer.api.stats.FramePacing;
 
 /**
  * One CRTC's flips (records of type FRAME): the intervals between them in a histogram, the last
- * {@link FramePacing#RECENT} in a ring for the page's plot. Written by the listener's delivery thread only.
+ * {@link FramePacing#RECENT} in a ring for the page's plot. Written by one thread at a time (the ring reader, or a delivery thread if the core moved the listener there).
  */
 final class CrtcFrames {
     private final int id;

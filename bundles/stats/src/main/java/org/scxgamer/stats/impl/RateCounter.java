@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Event counts per second in a ring of 64 one-second buckets, for rates over the last 1, 10 and 60
- * complete seconds, plus a total. One thread writes (the listener's delivery thread); readers on other
+ * complete seconds, plus a total. One thread writes (the ring reader, or the listener's delivery thread); readers on other
  * threads see opaque (relaxed) values, which is enough for statistics.
  */
 final class RateCounter {
