@@ -39,9 +39,13 @@ static struct bpf_object *load_object(const char *dir, const char *file, struct 
 			goto fail;
 		}
 	}
-	/* The audio hook traces the sound core, a module: left out where it is not loaded (as the Java loader does). */
+	/*
+	 * The audio and ntsync hooks trace modules (the sound core, ntsync): left out where their module is not
+	 * loaded (as the Java loader does).
+	 */
 	bpf_object__for_each_program(prog, obj) {
-		if (!strncmp(bpf_program__name(prog), "on_pcm_period", 13) && access("/sys/kernel/btf/snd_pcm", F_OK))
+		if ((!strncmp(bpf_program__name(prog), "on_pcm_period", 13) && access("/sys/kernel/btf/snd_pcm", F_OK)) ||
+		    (!strncmp(bpf_program__name(prog), "on_ntsync_ioctl", 15) && access("/sys/kernel/btf/ntsync", F_OK)))
 			bpf_program__set_autoload(prog, false);
 	}
 	err = bpf_object__load(obj);

@@ -151,6 +151,7 @@ enum scxg_stat {
 	SCXG_STAT_RENDER_COMMITS,    /* KMS page flips and atomic commits (not test-only) requested, seen by the render hook */
 	SCXG_STAT_RENDER_FLIPS,      /* flips completed (DRM_EVENT_FLIP_COMPLETE sent), seen by the render hook: one SCXG_TYPE_FRAME record each */
 	SCXG_STAT_FUTEX_WAKES,       /* futex wake calls seen by the futex hook (futex_wake, futex_wake_op); not an input event */
+	SCXG_STAT_NTSYNC_WAKES,      /* ntsync signalling ioctls seen by the ntsync hook (semaphore release, mutex unlock/kill, event set/pulse) */
 	SCXG_STAT_DROPPED,           /* ring full (any record): sum of the per-ring counters below */
 	SCXG_STAT_RING_DROP_BASE,    /* SCXG_RING_COUNT counters: drops per ring */
 	SCXG_STAT_COUNT = SCXG_STAT_RING_DROP_BASE + SCXG_RING_COUNT,
@@ -201,6 +202,7 @@ _Static_assert(SCXG_CLASS_COUNT <= SCXG_CLASS_SLOTS, "class_boost_shift needs a 
 #define SCXG_DEFAULT_SHIFT_RENDER         3
 #define SCXG_DEFAULT_RENDER_HOLD_MS       1000           /* a KMS commit keeps its thread classed render this long */
 #define SCXG_DEFAULT_SHIFT_FUTEX          3
+#define SCXG_DEFAULT_SHIFT_NTSYNC         3
 /* Bounds BPF clamps slices to, whatever a slot says. */
 #define SCXG_MIN_SLICE_NS                 50000ULL       /* 50 us */
 #define SCXG_MAX_SLICE_NS                 100000000ULL   /* 100 ms */
@@ -230,6 +232,8 @@ struct scxg_tunables {
 	u32 render_hold_ms;          /* how long a KMS commit keeps its thread classed render */
 	u32 futex_boost;             /* 1: a thread woken by a futex wake (a lock or event handed over) runs boosted */
 	u32 futex_boost_shift;       /* its deadline = vtime + (slice >> shift) */
+	u32 ntsync_boost;            /* 1: a thread woken by an ntsync object's signal (a Wine/Proton lock or event handed over) runs boosted */
+	u32 ntsync_boost_shift;      /* its deadline = vtime + (slice >> shift) */
 	u32 debug_error;             /* DEBUG ONLY (tests), 0 in production: 1 = call scx_bpf_error(), 2 = never run background-class tasks (watchdog stall) */
 	u64 seq_end;
 };
@@ -275,6 +279,8 @@ enum scxg_sched_stat {
 	SCXG_SCHED_AUDIO_WAKEUPS,        /* wakeups made by the sound core inside a period callback (waker_state.pcm_task) */
 	SCXG_SCHED_FUTEX_HANDOFFS,       /* wakeups made inside a futex wake call (waker_state.futex_task): a waiter handed a lock or event */
 	SCXG_SCHED_FUTEX_BOOSTED,        /* enqueues boosted as a futex hand-off (futex_boost; not in SCXG_SCHED_BOOSTED) */
+	SCXG_SCHED_NTSYNC_HANDOFFS,      /* wakeups made inside an ntsync object ioctl (waker_state.ntsync_task): a waiter handed a semaphore count, mutex or event */
+	SCXG_SCHED_NTSYNC_BOOSTED,       /* enqueues boosted as an ntsync hand-off (ntsync_boost; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_STAT_COUNT,
 };
 
@@ -333,6 +339,7 @@ struct scxg_waker_state {
 	u64 pcm_task;                /* task on this CPU inside snd_pcm_period_elapsed() (the interrupted one, when
 	                              * the sound driver calls it from an interrupt or timer); 0: none */
 	u64 futex_task;              /* task on this CPU inside futex_wake() or futex_wake_op(); 0: none */
+	u64 ntsync_task;             /* task on this CPU inside a signalling ntsync_obj_ioctl(); 0: none */
 };
 
 /* KMS commits of one thread (task storage map render_tasks): written by the render hook, read by the scheduler. */

@@ -78,6 +78,8 @@ static __always_inline void scxg_tunables_defaults(struct scxg_tunables *t)
 	t->render_hold_ms = SCXG_DEFAULT_RENDER_HOLD_MS;
 	t->futex_boost = 1;
 	t->futex_boost_shift = SCXG_DEFAULT_SHIFT_FUTEX;
+	t->ntsync_boost = 1;
+	t->ntsync_boost_shift = SCXG_DEFAULT_SHIFT_NTSYNC;
 }
 
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scxgamer_hook.bpf.o: the input hook, device lifetimes, the audio hook and the futex hook (at the end). fentry on
+ * scxgamer_hook.bpf.o: the input hook, device lifetimes, the audio, futex and ntsync hooks (at the end). fentry on
  * input_handle_event() sees every event a driver reports (input_event() calls it for each supported
  * event), before the input core hands it to evdev; the shared handling code classifies it and writes
  * it to this CPU's ring. It must never block: it runs in the driver's (often interrupt) context.
@@ -198,5 +198,60 @@ SEC("fexit/futex_wake_op")
 int BPF_PROG(on_futex_wake_op_exit)
 {
 	scxg_futex_exit();
+	return 0;
+}
+
+/*
+ * ntsync object signals (part NTSYNC_HOOK). Wine/Proton on a kernel with /dev/ntsync (module ntsync) makes
+ * each NT semaphore, mutex and event an ntsync object (a file) and signals it with an ioctl on that file:
+ * NTSYNC_IOC_SEM_RELEASE, _MUTEX_UNLOCK, _MUTEX_KILL, _EVENT_SET and _EVENT_PULSE hand the object to its
+ * waiters, and the driver wakes them (wake_up_process) inside ntsync_obj_ioctl(), in the caller's process
+ * context. The pair of programs marks the caller of a signalling ioctl on this CPU
+ * (waker_state.ntsync_task), and the scheduler boosts a wakeup made under the mark (ntsync_boost), as for a
+ * futex wake. ntsync_obj_ioctl() is the objects' file_operations.unlocked_ioctl, so it is never inlined; the
+ * wake helpers beneath it are. A waiter that satisfies others while queuing itself (NTSYNC_IOC_WAIT_ANY or
+ * _ALL on /dev/ntsync) is not seen. The module's BTF exists only while it is loaded: without it the loader
+ * leaves both programs out and says so in the part's reason. The same preemptibility caveat as the futex hook.
+ */
+#define NTSYNC_IOC_TYPE 'N'
+#define NTSYNC_NR_SEM_RELEASE 0x81
+#define NTSYNC_NR_MUTEX_UNLOCK 0x85
+#define NTSYNC_NR_MUTEX_KILL 0x86
+#define NTSYNC_NR_EVENT_SET 0x88
+#define NTSYNC_NR_EVENT_PULSE 0x8a
+
+static __always_inline bool ntsync_signals(unsigned int cmd)
+{
+	u32 nr = cmd & 0xff;
+
+	return ((cmd >> 8) & 0xff) == NTSYNC_IOC_TYPE &&
+	       (nr == NTSYNC_NR_SEM_RELEASE || nr == NTSYNC_NR_MUTEX_UNLOCK || nr == NTSYNC_NR_MUTEX_KILL ||
+		nr == NTSYNC_NR_EVENT_SET || nr == NTSYNC_NR_EVENT_PULSE);
+}
+
+SEC("fentry/ntsync_obj_ioctl")
+int BPF_PROG(on_ntsync_ioctl, struct file *file, unsigned int cmd, unsigned long parm)
+{
+	struct scxg_waker_state *w;
+	u64 *counters;
+
+	if (!ntsync_signals(cmd))
+		return 0;
+	w = scxg_waker_state();
+	counters = scxg_input_counters();
+	if (w)
+		WRITE_ONCE(w->ntsync_task, bpf_get_current_task());
+	if (counters)
+		scxg_count(counters, SCXG_STAT_NTSYNC_WAKES);
+	return 0;
+}
+
+SEC("fexit/ntsync_obj_ioctl")
+int BPF_PROG(on_ntsync_ioctl_exit, struct file *file, unsigned int cmd, unsigned long parm, long ret)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	if (w && ntsync_signals(cmd))
+		WRITE_ONCE(w->ntsync_task, 0);
 	return 0;
 }

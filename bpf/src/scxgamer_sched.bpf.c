@@ -19,8 +19,9 @@
  * (SCXG_CLASS_RENDER: compositors, whatever flips frames onto the display) are boosted on every
  * wakeup too; they come from policies, or from the render hook, which marks a thread when it asks the
  * kernel for a page flip or atomic commit (render_tasks): it is classed render while that was less
- * than render_hold_ms ago. A wakeup made inside a futex wake call (the futex hook) is a lock or event
- * handed over: it is boosted once (futex_boost). All knobs are live in the tunables map.
+ * than render_hold_ms ago. A wakeup made inside a futex wake call (the futex hook) or an ntsync object's
+ * signalling ioctl (the ntsync hook) is a lock or event handed over: it is boosted once (futex_boost,
+ * ntsync_boost). All knobs are live in the tunables map.
  */
 #include "scxgamer_common.bpf.h"
 #include "scxgamer_compat.bpf.h"
@@ -59,6 +60,13 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define S32_MAX 0x7fffffff
 
+/* What a boosted hand-off was handed through (task_ctx.handoff). */
+enum handoff {
+	HANDOFF_NONE = 0,
+	HANDOFF_FUTEX = 1,
+	HANDOFF_NTSYNC = 2,
+};
+
 struct task_ctx {
 	u64 vruntime;        /* weighted CPU time, the fairness clock */
 	u64 run_start_ns;    /* when it last started running */
@@ -73,7 +81,7 @@ struct task_ctx {
 	u8 behaviour_input;  /* classified as an input handler by behaviour */
 	u8 behaviour_audio;  /* classified as an audio thread by behaviour */
 	u8 render;           /* classed render by its own recent KMS commits, as of the last classification */
-	u8 handoff;          /* the last enqueue was boosted as a futex hand-off */
+	u8 handoff;          /* enum handoff: the last enqueue was boosted as a futex or ntsync hand-off */
 	u8 reader;           /* the core's ring reader (sched_hints.reader_tid), as of the last enqueue */
 	u8 sampled;          /* classed SCXG_CLASS_INPUT in task_classes: its wake-to-run goes to the rings */
 };
@@ -218,6 +226,24 @@ static __always_inline bool woken_by_futex(void)
 	return w && READ_ONCE(w->futex_task) == bpf_get_current_task();
 }
 
+/* The same for a signalling ntsync object ioctl (the ntsync hook's mark). */
+static __always_inline bool woken_by_ntsync(void)
+{
+	struct scxg_waker_state *w = scxg_waker_state();
+
+	return w && READ_ONCE(w->ntsync_task) == bpf_get_current_task();
+}
+
+/* The hand-off this wakeup is, among those whose boost is on. */
+static __always_inline u8 handoff_of_wakeup(const struct scxg_tunables *t)
+{
+	if (t->futex_boost && woken_by_futex())
+		return HANDOFF_FUTEX;
+	if (t->ntsync_boost && woken_by_ntsync())
+		return HANDOFF_NTSYNC;
+	return HANDOFF_NONE;
+}
+
 /* True while the input window or any lane's boost is open. */
 static __always_inline bool input_active(u64 now)
 {
@@ -233,13 +259,15 @@ static __always_inline bool input_active(u64 now)
 
 /*
  * Classifies p, decides whether it runs boosted now (audio and render: always; input and foreground:
- * while input is active; any class but background when this wakeup is a futex hand-off, futex_boost)
+ * while input is active; any class but background when this wakeup is a futex or ntsync hand-off whose
+ * boost is on)
  * and returns its slice. The slice shrinks as the queues fill (slice * cpus / (cpus + queued)) so
  * waiting tasks get a turn sooner.
  *
- * A futex hand-off boosts this one enqueue: the waiter runs its boosted slice soon and, boosted, is not
+ * A hand-off boosts this one enqueue: the waiter runs its boosted slice soon and, boosted, is not
  * preempted in it, so a lock just handed over is not held by a thread waiting for a CPU. Only a wakeup
- * counts: a task preempted inside futex_wake() is re-enqueued in its own context, under its own mark.
+ * counts: a task preempted inside futex_wake() or ntsync_obj_ioctl() is re-enqueued in its own context,
+ * under its own mark.
  */
 static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t,
 					bool wakeup)
@@ -260,11 +288,10 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 		if (tctx->boosted)
 			sched_count(SCXG_SCHED_BOOSTED);
 	}
-	tctx->handoff = !tctx->boosted && wakeup && t->futex_boost && tctx->cls != SCXG_CLASS_BACKGROUND &&
-			woken_by_futex();
-	if (tctx->handoff) {
+	tctx->handoff = !tctx->boosted && wakeup && tctx->cls != SCXG_CLASS_BACKGROUND ? handoff_of_wakeup(t) : HANDOFF_NONE;
+	if (tctx->handoff != HANDOFF_NONE) {
 		tctx->boosted = 1;
-		sched_count(SCXG_SCHED_FUTEX_BOOSTED);
+		sched_count(tctx->handoff == HANDOFF_FUTEX ? SCXG_SCHED_FUTEX_BOOSTED : SCXG_SCHED_NTSYNC_BOOSTED);
 	}
 	slice = tctx->boosted ? t->boosted_slice_ns : t->slice_ns;
 	if (queued > 0 && nr_cpus)
@@ -287,6 +314,16 @@ static __always_inline u64 vtime_lead(struct task_struct *p, const struct scxg_t
 	return t->lag_cap_ns * scxg_min(scxg_max(caps, 1), LOW_WEIGHT_LEAD_CAPS);
 }
 
+/* The deadline shortening of a boosted enqueue: the hand-off's, or the class's. */
+static __always_inline u32 boost_shift(const struct task_ctx *tctx, const struct scxg_tunables *t)
+{
+	if (tctx->handoff == HANDOFF_FUTEX)
+		return t->futex_boost_shift;
+	if (tctx->handoff == HANDOFF_NTSYNC)
+		return t->ntsync_boost_shift;
+	return t->class_boost_shift[tctx->cls & (SCXG_CLASS_SLOTS - 1)];
+}
+
 /*
  * Deadline in the shared DSQs: vruntime plus an offset; boosting shrinks the offset. The vruntime is
  * kept near the clock on both sides: at most lag_cap behind, so sleepers cannot hoard credit; at most
@@ -307,7 +344,7 @@ static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx 
 	} else if (!tctx->boosted) {
 		tctx->deadline = vtime + t->slice_ns;
 	} else {
-		shift = tctx->handoff ? t->futex_boost_shift : t->class_boost_shift[tctx->cls & (SCXG_CLASS_SLOTS - 1)];
+		shift = boost_shift(tctx, t);
 		tctx->deadline = vtime + (t->slice_ns >> (shift < 32 ? shift : 31));
 	}
 	return tctx->deadline;
@@ -572,6 +609,8 @@ void BPF_PROG(scxgamer_runnable, struct task_struct *p, u64 enq_flags)
 		sched_count(SCXG_SCHED_AUDIO_WAKEUPS);
 	if (woken_by_futex())
 		sched_count(SCXG_SCHED_FUTEX_HANDOFFS);
+	if (woken_by_ntsync())
+		sched_count(SCXG_SCHED_NTSYNC_HANDOFFS);
 	scxg_tunables_read(&t);
 	if (t.behaviour_classify || t.audio_classify)
 		behaviour_wakeup(tctx, now, by_sound, &t);

@@ -39,6 +39,9 @@ rt_cfg scxgamer.core "scheduler.enabled=false"
 rt_start
 status=$(rt_wait scx:status '^futex_hook +ACTIVE' 400 "the futex hook is ACTIVE")
 assert_contains "$status" "futex_wake and futex_wake_op" "part futex_hook's reason"
+# Without the ntsync module (22-ntsync loads it, later in the boot) only the ntsync hook is lost, with the reason.
+[ -e /sys/module/ntsync ] || assert_contains "$(grep '^ntsync_hook ' <<< "$status")" \
+  "UNAVAILABLE kernel has no traceable ntsync_obj_ioctl (module ntsync was not loaded" "part ntsync_hook without the module"
 rt_wait scx:status '^scheduler +DISABLED' 30 "the scheduler part is disabled by configuration" > /dev/null
 
 handoff eevdf

@@ -112,7 +112,9 @@ function render(d) {
     ['render commits', n('render.commits')], ['render flips', n('render.flips')],
     ['render classed', n('sched.render.classified')], ['render boosted', n('sched.render.boosted')],
     ['audio wakeups', n('sched.audio.wakeups')], ['futex wakes', n('futex.wakes')],
-    ['futex hand-offs', n('sched.futex.handoffs')], ['futex boosted', n('sched.futex.boosted')]]
+    ['futex hand-offs', n('sched.futex.handoffs')], ['futex boosted', n('sched.futex.boosted')],
+    ['ntsync signals', n('ntsync.wakes')], ['ntsync hand-offs', n('sched.ntsync.handoffs')],
+    ['ntsync boosted', n('sched.ntsync.boosted')]]
     : [['state', 'unknown (core not running)']];
   facts.forEach(([k, v]) => {
     const dt = document.createElement('dt'); dt.textContent = k;

@@ -29,6 +29,12 @@ public enum Part {
      * lock or an event and runs boosted (tunable boost.futex).
      */
     FUTEX_HOOK,
+    /**
+     * fentry/fexit on ntsync's object ioctl (ntsync_obj_ioctl, module ntsync): a thread woken by a semaphore release,
+     * mutex unlock or event set there (Wine/Proton's NT synchronisation) was handed it and runs boosted (tunable
+     * boost.ntsync). Needs the ntsync module loaded when the kernel objects load.
+     */
+    NTSYNC_HOOK,
     /** The sched_ext scheduler (struct_ops "scxgamer"). */
     SCHEDULER
 }

@@ -34,6 +34,8 @@ public enum Tunable {
     RENDER_HOLD_MS("render.hold.ms", 1_000, 10, 60_000, "ms", "How long a page flip or atomic commit keeps its thread classed render"),
     FUTEX_BOOST("boost.futex", 1, 0, 1, "bool", "Boost a thread woken by a futex wake (a lock or event handed over; the futex hook)"),
     FUTEX_BOOST_SHIFT("boost.futex.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of a futex hand-off's wakeup"),
+    NTSYNC_BOOST("boost.ntsync", 1, 0, 1, "bool", "Boost a thread woken by an ntsync object's signal (a Wine/Proton semaphore, mutex or event handed over; the ntsync hook)"),
+    NTSYNC_BOOST_SHIFT("boost.ntsync.shift", 3, 0, 16, "shift", "Deadline shortening (slice >> shift) of an ntsync hand-off's wakeup"),
     // ---- debug-only knobs (tests make the scheduler fail on purpose; never set in production) ----
     /** Debug only: 1 makes the scheduler call scx_bpf_error(), 2 parks background-class threads until the watchdog ejects it. */
     DEBUG_ERROR("debug.error", 0, 0, 2, "mode", "Debug only (tests): 1 = the scheduler exits with scx_bpf_error(); 2 = threads classed background never run (watchdog stall)");

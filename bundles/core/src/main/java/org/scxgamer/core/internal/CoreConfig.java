@@ -145,6 +145,14 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Deadline shortening (slice >> shift) of a futex hand-off's wakeup")
     long boost_futex_shift() default 3;
 
+    @AttributeDefinition(name = "ntsync hand-off boost (0/1)", min = "0", max = "1",
+            description = "Boost a thread woken by an ntsync object's signal: a Wine/Proton semaphore, mutex or event handed over (part NTSYNC_HOOK)")
+    long boost_ntsync() default 1;
+
+    @AttributeDefinition(name = "ntsync hand-off boost shift", min = "0", max = "16",
+            description = "Deadline shortening (slice >> shift) of an ntsync hand-off's wakeup")
+    long boost_ntsync_shift() default 3;
+
     // ---- debug only: not a product tunable; tests use it to make the scheduler fail on purpose ----
 
     @AttributeDefinition(name = "Debug only (tests): forced scheduler fault", min = "0", max = "2",

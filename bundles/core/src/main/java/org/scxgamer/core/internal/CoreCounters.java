@@ -75,6 +75,7 @@ final class CoreCounters {
         c.put("render.commits", st[Contract.STAT_RENDER_COMMITS]);
         c.put("render.flips", st[Contract.STAT_RENDER_FLIPS]);
         c.put("futex.wakes", st[Contract.STAT_FUTEX_WAKES]);
+        c.put("ntsync.wakes", st[Contract.STAT_NTSYNC_WAKES]);
         for (int r = 0; r < Contract.RING_COUNT; r++) {
             c.put("ring." + r + ".dropped", st[Contract.STAT_RING_DROP_BASE + r]);
         }
@@ -110,6 +111,8 @@ final class CoreCounters {
             c.put("sched.audio.wakeups", sched[Contract.SCHED_STAT_AUDIO_WAKEUPS]);
             c.put("sched.futex.handoffs", sched[Contract.SCHED_STAT_FUTEX_HANDOFFS]);
             c.put("sched.futex.boosted", sched[Contract.SCHED_STAT_FUTEX_BOOSTED]);
+            c.put("sched.ntsync.handoffs", sched[Contract.SCHED_STAT_NTSYNC_HANDOFFS]);
+            c.put("sched.ntsync.boosted", sched[Contract.SCHED_STAT_NTSYNC_BOOSTED]);
         }
         return c;
     }

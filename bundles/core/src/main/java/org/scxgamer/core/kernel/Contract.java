@@ -109,8 +109,9 @@ public final class Contract {
     public static final int STAT_RENDER_COMMITS = 19;
     public static final int STAT_RENDER_FLIPS = 20;
     public static final int STAT_FUTEX_WAKES = 21;
-    public static final int STAT_DROPPED = 22;
-    public static final int STAT_RING_DROP_BASE = 23;
+    public static final int STAT_NTSYNC_WAKES = 22;
+    public static final int STAT_DROPPED = 23;
+    public static final int STAT_RING_DROP_BASE = 24;
     public static final int STAT_COUNT = STAT_RING_DROP_BASE + RING_COUNT;
 
     // struct scxg_input_state
@@ -137,7 +138,7 @@ public final class Contract {
     public static final int CLASS_SLOTS = 8;
 
     // struct scxg_tunables
-    public static final int TUNABLES_SIZE = 168;
+    public static final int TUNABLES_SIZE = 176;
     public static final int TUNABLES_SEQ = 0;
     public static final int TUNABLES_INPUT_WINDOW_NS = 8;
     public static final int TUNABLES_LANE_BOOST_NS = 16;
@@ -155,8 +156,10 @@ public final class Contract {
     public static final int TUNABLES_RENDER_HOLD_MS = 140;
     public static final int TUNABLES_FUTEX_BOOST = 144;
     public static final int TUNABLES_FUTEX_BOOST_SHIFT = 148;
-    public static final int TUNABLES_DEBUG_ERROR = 152;
-    public static final int TUNABLES_SEQ_END = 160;
+    public static final int TUNABLES_NTSYNC_BOOST = 152;
+    public static final int TUNABLES_NTSYNC_BOOST_SHIFT = 156;
+    public static final int TUNABLES_DEBUG_ERROR = 160;
+    public static final int TUNABLES_SEQ_END = 168;
     /** Entries of the tunables map (double buffer). */
     public static final int TUNABLES_SLOTS = 2;
 
@@ -240,7 +243,9 @@ public final class Contract {
     public static final int SCHED_STAT_AUDIO_WAKEUPS = 27;
     public static final int SCHED_STAT_FUTEX_HANDOFFS = 28;
     public static final int SCHED_STAT_FUTEX_BOOSTED = 29;
-    public static final int SCHED_STAT_COUNT = 30;
+    public static final int SCHED_STAT_NTSYNC_HANDOFFS = 30;
+    public static final int SCHED_STAT_NTSYNC_BOOSTED = 31;
+    public static final int SCHED_STAT_COUNT = 32;
 
     // struct scxg_topology, enum scxg_topo_flags
     public static final int TOPO_MAX_CPUS = 1024;
@@ -264,9 +269,10 @@ public final class Contract {
     public static final int CPU_FAST = 2;
 
     // struct scxg_waker_state (map waker_state: per CPU)
-    public static final int WAKER_STATE_SIZE = 16;
+    public static final int WAKER_STATE_SIZE = 24;
     public static final int WAKER_STATE_PCM_TASK = 0;
     public static final int WAKER_STATE_FUTEX_TASK = 8;
+    public static final int WAKER_STATE_NTSYNC_TASK = 16;
 
     // struct scxg_render_task (task storage map render_tasks)
     public static final int RENDER_TASK_SIZE = 16;
@@ -296,6 +302,9 @@ public final class Contract {
     public static final String FUTEX_WAKE_EXIT_PROGRAM = "on_futex_wake_exit";
     public static final String FUTEX_WAKE_OP_PROGRAM = "on_futex_wake_op";
     public static final String FUTEX_WAKE_OP_EXIT_PROGRAM = "on_futex_wake_op_exit";
+    /** The ntsync hook's programs (part NTSYNC_HOOK): entry and exit of ntsync_obj_ioctl, in module ntsync. */
+    public static final String NTSYNC_PROGRAM = "on_ntsync_ioctl";
+    public static final String NTSYNC_EXIT_PROGRAM = "on_ntsync_ioctl_exit";
     public static final String SCHED_OPS_MAP = "scxgamer_ops";
     public static final String SCHED_OPS_NAME = "scxgamer";
     public static final String RING_MAP_PREFIX = "ring_";

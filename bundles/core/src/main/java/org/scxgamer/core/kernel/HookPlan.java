@@ -12,8 +12,8 @@ import com.sun.jna.Pointer;
 /**
  * The hook object's attach targets, adjusted one missing kernel function at a time (libbpf resolves
  * every target before it loads, so one missing function fails the whole object). What a missing
- * function costs is said in {@link #lost}, for part DEVICES, in {@link #audioLost}, for part AUDIO_HOOK, and in
- * {@link #futexLost}, for part FUTEX_HOOK.
+ * function costs is said in {@link #lost}, for part DEVICES, in {@link #audioLost}, for part AUDIO_HOOK, in
+ * {@link #futexLost}, for part FUTEX_HOOK, and in {@link #ntsyncLost}, for part NTSYNC_HOOK.
  */
 final class HookPlan {
     private static final Logger LOG = LoggerFactory.getLogger(HookPlan.class);
@@ -37,6 +37,9 @@ final class HookPlan {
     static final List<String> FUTEX_TARGETS = List.of("futex_wake", "futex_wake_op");
     static final List<String> FUTEX_PROGRAMS = List.of(Contract.FUTEX_WAKE_PROGRAM, Contract.FUTEX_WAKE_EXIT_PROGRAM,
             Contract.FUTEX_WAKE_OP_PROGRAM, Contract.FUTEX_WAKE_OP_EXIT_PROGRAM);
+    /** ntsync's object ioctl (part NTSYNC_HOOK), in module ntsync: semaphore release, mutex unlock, event set wake there. */
+    static final String NTSYNC_TARGET = "ntsync_obj_ioctl";
+    static final List<String> NTSYNC_PROGRAMS = List.of(Contract.NTSYNC_PROGRAM, Contract.NTSYNC_EXIT_PROGRAM);
 
     String eventTarget = HOOK_TARGET;
     boolean register = true;
@@ -51,6 +54,10 @@ final class HookPlan {
     /** Why the futex hook was left out, and the state that means for part FUTEX_HOOK; null while it is planned. */
     String futexLost;
     PartState futexLostState;
+    boolean ntsync = true;
+    /** Why the ntsync hook was left out, and the state that means for part NTSYNC_HOOK; null while it is planned. */
+    String ntsyncLost;
+    PartState ntsyncLostState;
 
     void apply(Pointer obj) {
         if (!HOOK_TARGET.equals(eventTarget)) {
@@ -68,6 +75,9 @@ final class HookPlan {
         if (!futex) {
             FUTEX_PROGRAMS.forEach(p -> Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, p), (byte) 0));
         }
+        if (!ntsync) {
+            NTSYNC_PROGRAMS.forEach(p -> Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, p), (byte) 0));
+        }
         if (unregisterTarget == null) {
             Libbpf.bpf_program__set_autoload(BpfObjects.program(obj, Contract.UNREGISTER_PROGRAM), (byte) 0);
         } else if (!UNREGISTER_TARGET.equals(unregisterTarget)) {
@@ -77,8 +87,8 @@ final class HookPlan {
     }
 
     /**
-     * Retargets or leaves out the program whose function libbpf did not find, or the audio program when the
-     * kernel refused to load it; false when the failure is something else, or the event hook has no target left.
+     * Retargets or leaves out the program whose function libbpf did not find, or an optional hook's programs
+     * (audio, futex, ntsync) when the kernel refused to load them; false when the failure is something else, or the event hook has no target left.
      */
     boolean withoutMissing(LibbpfException e) {
         if (HOOK_TARGET.equals(eventTarget) && missingFunction(e, HOOK_TARGET)) {
@@ -103,6 +113,14 @@ final class HookPlan {
         if (futex && FUTEX_PROGRAMS.stream().anyMatch(p -> e.libbpfSays().contains("prog '" + p + "'"))) {
             return loseFutex(PartStates.failureState(e), "the kernel refused the futex hook (" + PartStates.failureReason(e)
                     + "): futex hand-offs are not boosted");
+        }
+        if (ntsync && missingFunction(e, NTSYNC_TARGET)) {
+            return loseNtsync(PartState.UNAVAILABLE, "kernel has no traceable " + NTSYNC_TARGET + " (module ntsync was not"
+                    + " loaded when the kernel objects loaded): ntsync hand-offs are not boosted");
+        }
+        if (ntsync && NTSYNC_PROGRAMS.stream().anyMatch(p -> e.libbpfSays().contains("prog '" + p + "'"))) {
+            return loseNtsync(PartStates.failureState(e), "the kernel refused the ntsync hook (" + PartStates.failureReason(e)
+                    + "): ntsync hand-offs are not boosted");
         }
         if (register && missingFunction(e, REGISTER_TARGET)) {
             register = false;
@@ -137,6 +155,14 @@ final class HookPlan {
         futex = false;
         futexLostState = state;
         futexLost = why;
+        return true;
+    }
+
+    private boolean loseNtsync(PartState state, String why) {
+        LOG.warn("ntsync hook: {}", why);
+        ntsync = false;
+        ntsyncLostState = state;
+        ntsyncLost = why;
         return true;
     }
 

@@ -14,7 +14,8 @@ import com.sun.jna.Pointer;
 /**
  * The hook object: the fentry input hook on the input core (part INPUT_HOOK), the device lifetime
  * programs on device (un)registration (part DEVICES) and the audio hook on the sound core's period
- * callback (part AUDIO_HOOK) and the futex hook on the futex wake calls (part FUTEX_HOOK), attached where
+ * callback (part AUDIO_HOOK), the futex hook on the futex wake calls (part FUTEX_HOOK) and the ntsync hook on
+ * ntsync's object ioctl (part NTSYNC_HOOK), attached where
  * the kernel lets us ({@link HookPlan}); one refused attach costs its own part only. Not thread-safe: used under {@link LibbpfKernel}'s lock.
  */
 final class InputHook {
@@ -25,9 +26,10 @@ final class InputHook {
     private int hookFd = -1;
     /** The device lifetime programs' links (part DEVICES). */
     private final List<Pointer> deviceLinks = new ArrayList<>();
-    /** The audio hook's links (part AUDIO_HOOK) and the futex hook's (part FUTEX_HOOK). */
+    /** The audio hook's links (part AUDIO_HOOK), the futex hook's (part FUTEX_HOOK) and the ntsync hook's (part NTSYNC_HOOK). */
     private final List<Pointer> audioLinks = new ArrayList<>();
     private final List<Pointer> futexLinks = new ArrayList<>();
+    private final List<Pointer> ntsyncLinks = new ArrayList<>();
 
     InputHook(BpfObjects objects, PartStates parts) {
         this.objects = objects;
@@ -40,6 +42,7 @@ final class InputHook {
             parts.set(Part.DEVICES, PartState.DISABLED, "the input hook is disabled by configuration");
             parts.set(Part.AUDIO_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
             parts.set(Part.FUTEX_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
+            parts.set(Part.NTSYNC_HOOK, PartState.DISABLED, "the hook object is disabled by configuration (hook.enabled)");
             return;
         }
         if (!Files.exists(LibbpfKernel.VMLINUX_BTF)) {
@@ -48,6 +51,7 @@ final class InputHook {
             parts.set(Part.DEVICES, PartState.UNAVAILABLE, "needs the input hook");
             parts.set(Part.AUDIO_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry audio hook needs CONFIG_DEBUG_INFO_BTF");
             parts.set(Part.FUTEX_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry futex hook needs CONFIG_DEBUG_INFO_BTF");
+            parts.set(Part.NTSYNC_HOOK, PartState.UNAVAILABLE, "kernel has no BTF: the fentry ntsync hook needs CONFIG_DEBUG_INFO_BTF");
             return;
         }
         HookPlan plan = new HookPlan();
@@ -67,6 +71,7 @@ final class InputHook {
             parts.set(Part.DEVICES, PartStates.failureState(e), "needs the input hook");
             parts.set(Part.AUDIO_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
             parts.set(Part.FUTEX_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
+            parts.set(Part.NTSYNC_HOOK, PartStates.failureState(e), "the hook object did not load: " + reason(e));
             return;
         }
         if (plan.audio) {
@@ -80,6 +85,11 @@ final class InputHook {
                     + " (entry and exit)");
         } else {
             parts.set(Part.FUTEX_HOOK, plan.futexLostState, plan.futexLost);
+        }
+        if (plan.ntsync) {
+            attachOptional(Part.NTSYNC_HOOK, HookPlan.NTSYNC_PROGRAMS, ntsyncLinks, HookPlan.NTSYNC_TARGET + " (entry and exit)");
+        } else {
+            parts.set(Part.NTSYNC_HOOK, plan.ntsyncLostState, plan.ntsyncLost);
         }
         try {
             LibbpfLog.begin();
@@ -182,6 +192,8 @@ final class InputHook {
         audioLinks.clear();
         futexLinks.forEach(Libbpf::bpf_link__destroy);
         futexLinks.clear();
+        ntsyncLinks.forEach(Libbpf::bpf_link__destroy);
+        ntsyncLinks.clear();
         if (hook != null) {
             hook.close();
             hook = null;

@@ -120,6 +120,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case RENDER_HOLD_MS -> slot.setInt(Contract.TUNABLES_RENDER_HOLD_MS, (int) value);
             case FUTEX_BOOST -> slot.setInt(Contract.TUNABLES_FUTEX_BOOST, (int) value);
             case FUTEX_BOOST_SHIFT -> slot.setInt(Contract.TUNABLES_FUTEX_BOOST_SHIFT, (int) value);
+            case NTSYNC_BOOST -> slot.setInt(Contract.TUNABLES_NTSYNC_BOOST, (int) value);
+            case NTSYNC_BOOST_SHIFT -> slot.setInt(Contract.TUNABLES_NTSYNC_BOOST_SHIFT, (int) value);
             case DEBUG_ERROR -> slot.setInt(Contract.TUNABLES_DEBUG_ERROR, (int) value);
         }
     }
@@ -147,6 +149,8 @@ final class LibbpfTunableSlots implements TunableSlots {
             case RENDER_HOLD_MS -> slot.getInt(Contract.TUNABLES_RENDER_HOLD_MS) & 0xffffffffL;
             case FUTEX_BOOST -> slot.getInt(Contract.TUNABLES_FUTEX_BOOST) & 0xffffffffL;
             case FUTEX_BOOST_SHIFT -> slot.getInt(Contract.TUNABLES_FUTEX_BOOST_SHIFT) & 0xffffffffL;
+            case NTSYNC_BOOST -> slot.getInt(Contract.TUNABLES_NTSYNC_BOOST) & 0xffffffffL;
+            case NTSYNC_BOOST_SHIFT -> slot.getInt(Contract.TUNABLES_NTSYNC_BOOST_SHIFT) & 0xffffffffL;
             case DEBUG_ERROR -> slot.getInt(Contract.TUNABLES_DEBUG_ERROR) & 0xffffffffL;
         };
     }

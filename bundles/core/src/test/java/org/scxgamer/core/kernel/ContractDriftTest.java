@@ -61,7 +61,8 @@ class ContractDriftTest {
                     m("topo_prefer", TUNABLES_TOPO_PREFER, 4),
                     m("render_classify", TUNABLES_RENDER_CLASSIFY, 4), m("render_hold_ms", TUNABLES_RENDER_HOLD_MS, 4),
                     m("futex_boost", TUNABLES_FUTEX_BOOST, 4),
-                    m("futex_boost_shift", TUNABLES_FUTEX_BOOST_SHIFT, 4), m("debug_error", TUNABLES_DEBUG_ERROR, 4),
+                    m("futex_boost_shift", TUNABLES_FUTEX_BOOST_SHIFT, 4), m("ntsync_boost", TUNABLES_NTSYNC_BOOST, 4),
+                    m("ntsync_boost_shift", TUNABLES_NTSYNC_BOOST_SHIFT, 4), m("debug_error", TUNABLES_DEBUG_ERROR, 4),
                     m("seq_end", TUNABLES_SEQ_END, 8)),
             s("scxg_exit_info", EXIT_INFO_SIZE, m("seq", EXIT_INFO_SEQ, 8), m("exit_code", EXIT_INFO_EXIT_CODE, 8),
                     m("kind", EXIT_INFO_KIND, 4), m("reserved", EXIT_INFO_RESERVED, 4), m("reason", EXIT_INFO_REASON, EXIT_REASON_LEN),
@@ -83,7 +84,7 @@ class ContractDriftTest {
                     m("commits", RENDER_TASK_COMMITS, 8)),
 
             s("scxg_waker_state", WAKER_STATE_SIZE, m("pcm_task", WAKER_STATE_PCM_TASK, 8),
-                    m("futex_task", WAKER_STATE_FUTEX_TASK, 8)));
+                    m("futex_task", WAKER_STATE_FUTEX_TASK, 8), m("ntsync_task", WAKER_STATE_NTSYNC_TASK, 8)));
 
     private static final Map<String, Map<String, Long>> ENUMS = new LinkedHashMap<>();
 
@@ -98,11 +99,11 @@ class ContractDriftTest {
         String[] statNames = {"SEEN", "FROM_HOOK", "INJECTED", "SUBMITTED", "FILTERED", "LANE_MOUSE", "LANE_KEYBOARD",
                 "LANE_CONTROLLER", "KEY_PRESS", "KEY_RELEASE", "KEY_REPEAT", "BOOSTS", "CONTINUOUS_ON", "DEVICE_CACHE_MISS",
                 "DEVICE_CONNECTS", "DEVICE_DISCONNECTS", "DEVICE_UNCACHED", "DEVICE_GONE", "AUDIO_PERIODS", "RENDER_COMMITS",
-                "RENDER_FLIPS", "FUTEX_WAKES", "DROPPED", "RING_DROP_BASE", "COUNT"};
+                "RENDER_FLIPS", "FUTEX_WAKES", "NTSYNC_WAKES", "DROPPED", "RING_DROP_BASE", "COUNT"};
         int[] statValues = {STAT_SEEN, STAT_FROM_HOOK, STAT_INJECTED, STAT_SUBMITTED, STAT_FILTERED, STAT_LANE_MOUSE,
                 STAT_LANE_KEYBOARD, STAT_LANE_CONTROLLER, STAT_KEY_PRESS, STAT_KEY_RELEASE, STAT_KEY_REPEAT, STAT_BOOSTS,
                 STAT_CONTINUOUS_ON, STAT_DEVICE_CACHE_MISS, STAT_DEVICE_CONNECTS, STAT_DEVICE_DISCONNECTS, STAT_DEVICE_UNCACHED,
-                STAT_DEVICE_GONE, STAT_AUDIO_PERIODS, STAT_RENDER_COMMITS, STAT_RENDER_FLIPS, STAT_FUTEX_WAKES, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
+                STAT_DEVICE_GONE, STAT_AUDIO_PERIODS, STAT_RENDER_COMMITS, STAT_RENDER_FLIPS, STAT_FUTEX_WAKES, STAT_NTSYNC_WAKES, STAT_DROPPED, STAT_RING_DROP_BASE, STAT_COUNT};
         for (int i = 0; i < statNames.length; i++) {
             stats.put("SCXG_STAT_" + statNames[i], (long) statValues[i]);
         }
@@ -116,7 +117,7 @@ class ContractDriftTest {
                 "READER_WAKE_NS", "READER_WAKE_SLOW", "PREEMPT_LOWER", "AUDIO_CLASSIFIED", "AUDIO_BOOSTED",
                 "PREEMPT_LOCAL", "PREEMPT_NONE", "PREEMPT_NONE_YOUNG", "PREEMPT_BEHIND", "TOPO_IDLE_CORE", "TOPO_IDLE_SIBLING", "TOPO_LLC_LOCAL", "TOPO_LLC_REMOTE", "TOPO_PREFERRED", "TOPO_STEALS",
                 "RENDER_CLASSIFIED", "RENDER_BOOSTED", "AUDIO_WAKEUPS", "FUTEX_HANDOFFS",
-                "FUTEX_BOOSTED", "STAT_COUNT"};
+                "FUTEX_BOOSTED", "NTSYNC_HANDOFFS", "NTSYNC_BOOSTED", "STAT_COUNT"};
         int[] schedValues = {SCHED_STAT_ENQUEUED, SCHED_STAT_DIRECT_DISPATCHED, SCHED_STAT_SHARED_DISPATCHED, SCHED_STAT_BOOSTED,
                 SCHED_STAT_PREEMPT_KICKS, SCHED_STAT_BEHAVIOUR_CLASSIFIED, SCHED_STAT_WAKE_SAMPLES,
                 SCHED_STAT_WAKE_SAMPLES_DROPPED, SCHED_STAT_WAKE_SAMPLES_THROTTLED, SCHED_STAT_READER_WAKEUPS,
@@ -125,7 +126,8 @@ class ContractDriftTest {
                 SCHED_STAT_PREEMPT_NONE_YOUNG, SCHED_STAT_PREEMPT_BEHIND, SCHED_STAT_TOPO_IDLE_CORE, SCHED_STAT_TOPO_IDLE_SIBLING,
                 SCHED_STAT_TOPO_LLC_LOCAL, SCHED_STAT_TOPO_LLC_REMOTE, SCHED_STAT_TOPO_PREFERRED, SCHED_STAT_TOPO_STEALS,
                 SCHED_STAT_RENDER_CLASSIFIED, SCHED_STAT_RENDER_BOOSTED, SCHED_STAT_AUDIO_WAKEUPS,
-                SCHED_STAT_FUTEX_HANDOFFS, SCHED_STAT_FUTEX_BOOSTED, SCHED_STAT_COUNT};
+                SCHED_STAT_FUTEX_HANDOFFS, SCHED_STAT_FUTEX_BOOSTED, SCHED_STAT_NTSYNC_HANDOFFS,
+                SCHED_STAT_NTSYNC_BOOSTED, SCHED_STAT_COUNT};
         for (int i = 0; i < schedNames.length; i++) {
             sched.put("SCXG_SCHED_" + schedNames[i], (long) schedValues[i]);
         }

@@ -104,6 +104,32 @@ class HookPlanTest {
     }
 
     @Test
+    void aKernelWithoutTheNtsyncModuleLosesTheNtsyncHookOnly() {
+        HookPlan plan = new HookPlan();
+        assertThat(plan.withoutMissing(missing("ntsync_obj_ioctl"))).isTrue();
+        assertThat(plan.ntsync).isFalse();
+        assertThat(plan.ntsyncLostState).isEqualTo(PartState.UNAVAILABLE);
+        assertThat(plan.ntsyncLost).startsWith("kernel has no traceable ntsync_obj_ioctl").contains("module ntsync")
+                .endsWith(": ntsync hand-offs are not boosted");
+        assertThat(plan.withoutMissing(missing("ntsync_obj_ioctl"))).as("already left out: something else is wrong").isFalse();
+        assertThat(plan.futex).isTrue();
+        assertThat(plan.audio).isTrue();
+        assertThat(plan.lost).isEmpty();
+    }
+
+    @Test
+    void aRefusedNtsyncProgramIsLeftOutAndTheRestLoads() {
+        HookPlan plan = new HookPlan();
+        assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EACCES,
+                List.of("libbpf: prog 'on_ntsync_ioctl_exit': BPF program load failed: Permission denied")))).isTrue();
+        assertThat(plan.ntsync).isFalse();
+        assertThat(plan.ntsyncLostState).isEqualTo(PartState.FAILED);
+        assertThat(plan.ntsyncLost).startsWith("the kernel refused the ntsync hook (");
+        assertThat(plan.futex).isTrue();
+        assertThat(plan.audio).isTrue();
+    }
+
+    @Test
     void otherFailuresAreNotMissingFunctions() {
         HookPlan plan = new HookPlan();
         assertThat(plan.withoutMissing(new LibbpfException("loading " + Contract.HOOK_OBJECT, Errno.EPERM,
@@ -112,6 +138,7 @@ class HookPlanTest {
         assertThat(plan.lost).isEmpty();
         assertThat(plan.audio).isTrue();
         assertThat(plan.futex).isTrue();
+        assertThat(plan.ntsync).isTrue();
         assertThat(plan.register).isTrue();
         assertThat(plan.unregisterTarget).isEqualTo("__input_unregister_device");
     }

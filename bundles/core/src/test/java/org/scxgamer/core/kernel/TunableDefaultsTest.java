@@ -44,7 +44,8 @@ class TunableDefaultsTest {
                 Map.entry("SCXG_DEFAULT_TOPO_PREFER", Tunable.TOPOLOGY_PREFER),
                 Map.entry("SCXG_DEFAULT_SHIFT_RENDER", Tunable.RENDER_BOOST_SHIFT),
                 Map.entry("SCXG_DEFAULT_RENDER_HOLD_MS", Tunable.RENDER_HOLD_MS),
-                Map.entry("SCXG_DEFAULT_SHIFT_FUTEX", Tunable.FUTEX_BOOST_SHIFT));
+                Map.entry("SCXG_DEFAULT_SHIFT_FUTEX", Tunable.FUTEX_BOOST_SHIFT),
+                Map.entry("SCXG_DEFAULT_SHIFT_NTSYNC", Tunable.NTSYNC_BOOST_SHIFT));
         assertThat(defines.keySet()).as("SCXG_DEFAULT_* in the header").containsExactlyInAnyOrderElementsOf(mirror.keySet());
         mirror.forEach((define, tunable) -> {
             long expected = define.endsWith("_NS") ? tunable.defaultValue() * 1_000 : tunable.defaultValue();

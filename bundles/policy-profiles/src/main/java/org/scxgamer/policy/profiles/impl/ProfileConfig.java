@@ -75,4 +75,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(required = false, description = "shift, 0 .. 16")
     long boost_futex_shift();
+
+    @AttributeDefinition(required = false, description = "0 or 1")
+    long boost_ntsync();
+
+    @AttributeDefinition(required = false, description = "shift, 0 .. 16")
+    long boost_ntsync_shift();
 }
