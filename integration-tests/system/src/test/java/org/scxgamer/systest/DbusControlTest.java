@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,12 @@ class DbusControlTest {
             daemon.waitFor(10, TimeUnit.SECONDS);
             Files.copy(dir.resolve("daemon.log"), RuntimeProcess.ARTIFACTS.resolve("dbus-daemon.log"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (dir != null) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            assertThat(dir).as("the bus's temporary folder after the test").doesNotExist();
         }
     }
 
