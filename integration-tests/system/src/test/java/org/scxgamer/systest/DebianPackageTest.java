@@ -66,6 +66,10 @@ class DebianPackageTest {
                 "/usr/share/man/man8/scxgamer.8.gz", "/usr/share/doc/scxgamer/copyright");
         assertThat(run("dpkg-query", "--root=" + root, "-W", "-f=${Conffiles}", "scxgamer").out())
                 .contains("/etc/scxgamer/scxgamer.dbus.cfg");
+        // Debian has no group wheel: the bus policy and the bundle's own check name sudo, its administrators' group
+        assertThat(Files.readString(root.resolve("usr/share/dbus-1/system.d/org.scxgamer.conf")))
+                .contains("<policy group=\"sudo\">").doesNotContain("wheel");
+        assertThat(Files.readString(root.resolve("etc/scxgamer/scxgamer.dbus.cfg"))).containsPattern("(?m)^control\\.groups = sudo$");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/scxgamer"))))
                 .as("the state folder made by postinst").isEqualTo("rwx------");
         assertThat(root.resolve("var/log/scxgamer")).isDirectory();
