@@ -33,6 +33,7 @@ class DebianPackageTest {
     @BeforeAll
     static void scratchRoot() throws Exception {
         assertThat(DEB).as("the package (built by packaging/deb)").exists();
+        Files.createDirectories(RuntimeProcess.ARTIFACTS); // also when this class runs alone (-Dtest=)
         root = Files.createTempDirectory("scxgamer-dpkg-root-");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(root.resolve("var/lib/dpkg/info"));
