@@ -4,8 +4,9 @@
 # attaches the scheduler; the service's capability bounding set is exactly the unit's (what the container
 # has beyond it is gone) and enough (attached, no privilege warning, the ring reader at its nice value);
 # `kill -9` of the service is restarted by Restart=on-failure and attaches again; `systemctl stop` detaches
-# within the unit's TimeoutStopSec.
-# timeout: 600
+# within the unit's TimeoutStopSec; the container booted again into multi-user.target starts the enabled
+# unit, which attaches.
+# timeout: 720
 . "$SCXG_VM/lib/guest.sh"
 
 # The unit's CapabilityBoundingSet= (packaging/deb/src/debian/scxgamer.service), as names.
@@ -41,15 +42,19 @@ mkdir -p "$rw" "$root"
 mount -t tmpfs -o mode=0755 scxg-ctr "$rw"
 mkdir "$rw/upper" "$rw/work"
 mount -t overlay -o "lowerdir=/,upperdir=$rw/upper,workdir=$rw/work,xino=off" scxg-ctr "$root"
+# power_off NAME: SIGTERM makes nspawn ask the container's systemd to power off; waits for it to end.
+power_off() {
+  [ -n "${_BG_PID[$1]:-}" ] || return 0
+  kill -TERM "${_BG_PID[$1]}" 2> /dev/null || true
+  bg_stop "$1" 60
+}
+cgs=()
 teardown() {
-  if [ -n "${_BG_PID[ctr]:-}" ]; then
-    # SIGTERM: nspawn asks the container's systemd to power off.
-    kill -TERM "${_BG_PID[ctr]}" 2> /dev/null || true
-    bg_stop ctr 60 || true
-  fi
+  power_off "${booted:-}" || true
   umount "$root" 2> /dev/null || umount -l "$root" 2> /dev/null || true
   umount "$rw" 2> /dev/null || umount -l "$rw" 2> /dev/null || true
-  [ -z "${cg:-}" ] || find "$cg" -depth -type d -exec rmdir {} + 2> /dev/null || true
+  local cg
+  for cg in "${cgs[@]}"; do find "$cg" -depth -type d -exec rmdir {} + 2> /dev/null || true; done
 }
 trap 'teardown; _cleanup' EXIT
 cp "$deb" "$root/root/scxgamer.deb"
@@ -78,26 +83,34 @@ diagnose() {
   ctr systemctl --failed --no-pager 2>&1
 }
 
-# Boot: systemd as the container's PID 1, to basic.target (the host's enabled services, e.g. a database,
-# stay off). The container gets the capabilities BPF needs beyond nspawn's default set, with bpf(2), and two
-# the unit does not grant (CAP_SYS_RESOURCE, CAP_NET_ADMIN: nspawn drops them by default), whose absence in
-# the service then shows the unit's bound. No host systemd or bus: nspawn registers nothing and keeps the
-# cgroup it was started in, a fresh one, which the container's systemd then manages.
-cg=
-if [ -f /sys/fs/cgroup/cgroup.procs ]; then
-  cg=/sys/fs/cgroup/scxg-systemd
-  mkdir -p "$cg"
-fi
-t=$(now)
-bg_start ctr sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$cg" \
-  systemd-nspawn --quiet --register=no --keep-unit --machine=scxg-systemd --directory="$root" --boot \
-  --capability=CAP_BPF,CAP_PERFMON,CAP_SYS_RESOURCE,CAP_NET_ADMIN --system-call-filter='bpf perf_event_open' \
-  --link-journal=no --resolv-conf=off --timezone=off --console=read-only -- systemd.unit=basic.target
-wait_for find_leader 60 "the container's systemd started"
-assert_eq systemd "$(cat "/proc/$leader/comm")" "the container's PID 1"
-wait_for "ctr test -S /run/systemd/private" 60 "the container's systemd listens"
-state=$(ctr timeout 180 systemctl is-system-running --wait 2>&1) || true
-echo "container booted ($state) after $(since "$t") s"
+# boot NAME UNIT: systemd as the container's PID 1 (background process NAME), into UNIT. The container gets
+# the capabilities BPF needs beyond nspawn's default set, with bpf(2), and two the unit does not grant
+# (CAP_SYS_RESOURCE, CAP_NET_ADMIN: nspawn drops them by default), whose absence in the service then shows the
+# unit's bound. No host systemd or bus: nspawn registers nothing and keeps the cgroup it was started in, a
+# fresh one per boot, which the container's systemd then manages. Sets state: what is-system-running waited for.
+booted= state=
+boot() {
+  local name=$1 unit=$2 cg= t
+  if [ -f /sys/fs/cgroup/cgroup.procs ]; then
+    cg=/sys/fs/cgroup/scxg-$name
+    mkdir -p "$cg"
+    cgs+=("$cg")
+  fi
+  t=$(now)
+  bg_start "$name" sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$cg" \
+    systemd-nspawn --quiet --register=no --keep-unit --machine=scxg-systemd --directory="$root" --boot \
+    --capability=CAP_BPF,CAP_PERFMON,CAP_SYS_RESOURCE,CAP_NET_ADMIN --system-call-filter='bpf perf_event_open' \
+    --link-journal=no --resolv-conf=off --timezone=off --console=read-only -- "systemd.unit=$unit"
+  booted=$name leader=
+  wait_for find_leader 60 "the container's systemd started ($name)"
+  assert_eq systemd "$(cat "/proc/$leader/comm")" "the container's PID 1 ($name)"
+  wait_for "ctr test -S /run/systemd/private" 60 "the container's systemd listens ($name)"
+  state=$(ctr timeout 180 systemctl is-system-running --wait 2>&1) || true
+  echo "container booted into $unit ($state) after $(since "$t") s"
+}
+
+# First boot: to basic.target (the host's enabled services, e.g. a database, stay off).
+boot ctr basic.target
 [ "$state" = running ] || { ctr systemctl --failed --no-pager; fail "the container's systemd is '$state', not running"; }
 _passed "the container's systemd is running"
 
@@ -154,11 +167,31 @@ _passed "a new main process ($pid2, before $pid)"
 
 # A stop: the runtime detaches and exits by itself within TimeoutStopSec (no SIGKILL from systemd).
 t=$(now)
-ctr systemctl stop scxgamer
+ctr systemctl stop scxgamer &
+stopper=$!
+wait_for '! attached' "$STOP_LIMIT" "systemctl stop detached the scheduler"
+detached=$(since "$t")
+wait "$stopper" || fail "systemctl stop failed"
 secs=$(since "$t")
-echo "systemctl stop took $secs s"
-assert_eq disabled "$(cat /sys/kernel/sched_ext/state)" "sched_ext state after systemctl stop"
+echo "systemctl stop: detached after $detached s, returned after $secs s; the runtime's log:"
+ctr grep -hE 'shutdown requested|Core stopped|clean shutdown|did not stop' /var/log/scxgamer/scxgamer.log | tail -n 3 || true
 awk -v s="$secs" -v l="$STOP_LIMIT" 'BEGIN {exit !(s < l)}' || fail "systemctl stop took $secs s, the unit's bound is $STOP_LIMIT s"
 _passed "stopped in $secs s (bound $STOP_LIMIT s)"
+assert_eq disabled "$(cat /sys/kernel/sched_ext/state)" "sched_ext state after systemctl stop"
 assert_eq success "$(ctr systemctl show -p Result --value scxgamer)" "the service's Result after the stop"
 assert_contains "$(ctr journalctl --no-pager -u scxgamer)" "scxgamer stopped; sched_ext state: disabled" "the journal (ExecStopPost)"
+
+# At boot: the container powered off and booted again, now into multi-user.target, which the enabled unit is
+# wanted by. The host's own enabled services are masked in the container first (only scxgamer is under test).
+others=$(ctr sh -c 'cd /etc/systemd/system/multi-user.target.wants && ls *.service' | grep -vx scxgamer.service || true)
+[ -z "$others" ] || ctr systemctl mask --quiet $others
+t=$(now)
+power_off ctr
+echo "powered off after $(since "$t") s"
+t=$(now)
+boot ctr2 multi-user.target
+[ "$state" = running ] || ctr systemctl --failed --no-pager
+wait_for attached "$ATTACH_LIMIT" "the enabled unit attached the scheduler at boot"
+echo "attached $(since "$t") s after the second boot started"
+assert_eq active "$(ctr systemctl is-active scxgamer)" "scxgamer.service after the boot"
+assert_eq 0 "$(ctr systemctl show -p NRestarts --value scxgamer)" "restarts of scxgamer.service in this boot"
