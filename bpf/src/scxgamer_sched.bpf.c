@@ -4,7 +4,8 @@
  *
  * Every task accrues virtual time for the CPU it uses, scaled by its weight; the shared DSQs (one
  * per LLC, scxgamer_topology.bpf.h) are ordered by a deadline = vruntime + an offset derived from the
- * slice. Sleepers keep at most lag_cap of credit, so nothing can hoard CPU and nothing starves. A
+ * slice. Sleepers keep at most lag_cap of credit, so nothing can hoard CPU and nothing starves (two
+ * clocks, see vtime_fair and vtime_now). A
  * waking task goes straight to an idle CPU's local DSQ when there is one, chosen by the machine's
  * topology (idle whole cores, the task's or its waker's LLC, the preferred domain).
  *
@@ -53,7 +54,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
 #define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
-/* A low-weight task's vruntime may lead the clock by at most this many lag caps (vtime_lead()). */
+/* A low-weight task's vruntime may lead vtime_now by at most this many lag caps (vtime_lead()). */
 #define LOW_WEIGHT_LEAD_CAPS 4
 /* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
 #define PREEMPT_SCAN_CPUS 64
@@ -106,6 +107,17 @@ struct cpu_state {
 static struct cpu_state cpu_states[SCXG_MAX_CPUS];
 _Static_assert((SCXG_MAX_CPUS & (SCXG_MAX_CPUS - 1)) == 0, "the mask in cpu_state_of() needs a power of two");
 
+/*
+ * Two clocks. vtime_fair follows the running tasks of default weight or more: the vruntime a task
+ * getting its fair share is at. Sleepers are placed against it (at most lag_cap behind) and new tasks
+ * start on it. vtime_now follows every running task, low-weight ones included, which lead the clock by
+ * design (vtime_lead()): it bounds how far ahead a vruntime may be, and because a low-weight task that
+ * runs moves it on, low-weight tasks that wait for each other still progress when nothing of default
+ * weight runs. Placing sleepers against vtime_now let two nice 19 hogs drag every sleeper's floor to
+ * their lead: a nice 0 thread that woke (cyclictest under 2 nice 0 + 2 nice 19 hogs) tied with the
+ * running nice 0 hogs instead of preempting them, 1032-1169 of its wakeups found no CPU to take.
+ */
+static u64 vtime_fair;
 static u64 vtime_now;
 static u32 nr_cpus;
 
@@ -300,7 +312,7 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 }
 
 /*
- * How far ahead of the clock p's vruntime may be: lag_cap, times 100 / weight for a low-weight task, at
+ * How far ahead of vtime_now p's vruntime may be: lag_cap, times 100 / weight for a low-weight task, at
  * most LOW_WEIGHT_LEAD_CAPS times. A nice 19 task charges ~100x its runtime; with only one lag_cap of
  * lead it got a slice every 20 ms of clock: two nice 19 hogs beside two nice 0 ones did 28 % of their
  * work (EEVDF: under 1 %), and the nice 0 hogs 0.82x their EEVDF throughput. The bound keeps it from being starved into the watchdog: a task
@@ -326,12 +338,13 @@ static __always_inline u32 boost_shift(const struct task_ctx *tctx, const struct
 
 /*
  * Deadline in the shared DSQs: vruntime plus an offset; boosting shrinks the offset. The vruntime is
- * kept near the clock on both sides: at most lag_cap behind, so sleepers cannot hoard credit; at most
- * vtime_lead() ahead, so a low-weight task waits its share but is never starved into the watchdog.
+ * kept near the clocks on both sides: at most lag_cap behind vtime_fair, so sleepers cannot hoard
+ * credit; at most vtime_lead() ahead of vtime_now, so a low-weight task waits its share but is never
+ * starved into the watchdog.
  */
 static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
-	u64 vtime = tctx->vruntime, floor = vtime_now - t->lag_cap_ns, ceiling = vtime_now + vtime_lead(p, t);
+	u64 vtime = tctx->vruntime, floor = vtime_fair - t->lag_cap_ns, ceiling = vtime_now + vtime_lead(p, t);
 	u32 shift;
 
 	if (vtime_before(vtime, floor))
@@ -672,6 +685,8 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 	}
 	if (vtime_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
+	if (p->scx.weight >= SCXG_WEIGHT_DFL && vtime_before(vtime_fair, tctx->vruntime))
+		vtime_fair = tctx->vruntime;
 	if (cs) {
 		cs->deadline = tctx->deadline;
 		cs->started_ns = now;
@@ -706,12 +721,12 @@ s32 BPF_PROG(scxgamer_init_task, struct task_struct *p, struct scx_init_task_arg
 
 	if (!tctx)
 		return -12; /* -ENOMEM */
-	tctx->vruntime = vtime_now;
+	tctx->vruntime = vtime_fair;
 	return 0;
 }
 
 /*
- * A new task starts at the clock, with no credit (EEVDF places a new task at zero lag too). A
+ * A new task starts at vtime_fair, with no credit (EEVDF places a new task at zero lag too). A
  * sleeper's lag_cap of credit is earned by sleeping; handing it to every fork let a compile storm's
  * short-lived processes (gcc, cc1, as: each one new) queue ahead of the game and of every
  * interactive task that had actually waited.
@@ -722,7 +737,7 @@ void BPF_PROG(scxgamer_enable, struct task_struct *p)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (tctx)
-		tctx->vruntime = vtime_now;
+		tctx->vruntime = vtime_fair;
 }
 
 SEC("struct_ops.s/scxgamer_init")
