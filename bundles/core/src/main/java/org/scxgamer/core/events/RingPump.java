@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RingPump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RingPump.class);
-    /** Upper bound of one epoll wait; {@link RingReader#wakeup()} ends it earlier. */
-    static final long AWAIT_MILLIS = 1_000;
+    /**
+     * One epoll wait has no timeout: the kernel's wakeup (epoll is level-triggered on the rings' unread data)
+     * or {@link RingReader#wakeup()} (detach, wait mode switch, stop) ends it, so an idle reader never wakes.
+     */
+    static final long AWAIT_MILLIS = -1;
     static final long HANDOVER_MILLIS = 5_000;
     /**
      * The reader's nice value in blocking mode: weight ~9x a default thread's. It must keep up with input

@@ -159,7 +159,8 @@ final class MappedRings implements RingReader, AutoCloseable {
     public boolean await(long timeoutMillis) {
         enter();
         try {
-            int n = LibC.epoll_wait(epollFd, epollEvents, Contract.RING_COUNT + 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+            int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
+            int n = LibC.epoll_wait(epollFd, epollEvents, Contract.RING_COUNT + 1, timeout);
             if (n < 0) {
                 int errno = Native.getLastError();
                 if (errno == Errno.EINTR) {

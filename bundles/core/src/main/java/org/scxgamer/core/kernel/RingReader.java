@@ -24,6 +24,7 @@ public interface RingReader {
 
     /**
      * Waits with epoll until a ring has data, {@link #wakeup()} is called, or the timeout passes.
+     * @param timeoutMillis negative: no timeout
      * @return true if data may be available
      */
     boolean await(long timeoutMillis);

@@ -20,7 +20,7 @@ class RingPumpTest {
         pump.stop();
     }
 
-    /** One ring that a test thread writes records into; await blocks until there is one, like epoll. */
+    /** One ring that a test thread writes records into; await blocks until there is one, like epoll (negative timeout: none). */
     static final class FakeRings implements RingReader {
         private final UnsafeBuffer record = Records.buffer(1);
         private final Object lock = new Object();
@@ -60,11 +60,11 @@ class RingPumpTest {
                 long end = System.nanoTime() + Duration.ofMillis(timeoutMillis).toNanos();
                 while (pending == 0 && !woken) {
                     long left = end - System.nanoTime();
-                    if (left <= 0) {
+                    if (timeoutMillis >= 0 && left <= 0) {
                         return false;
                     }
                     try {
-                        lock.wait(Math.max(1, left / 1_000_000));
+                        lock.wait(timeoutMillis < 0 ? 0 : Math.max(1, left / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return false;
@@ -143,10 +143,26 @@ class RingPumpTest {
         int awaits = rings.awaits.get();
         Thread.sleep(100);
         assertThat(rings.drainsWithData.get()).isPositive();
-        // Idle: blocked in await (at most one return per AWAIT_MILLIS), not waking every batch period.
+        // Idle: blocked in await, not waking every batch period.
         assertThat(rings.awaits.get() - awaits).as("awaits while idle for 100 ms").isLessThanOrEqualTo(1);
         rings.write();
         awaitRead(written + 1);
+    }
+
+    @Test
+    void anIdleReaderWaitsOnceWithoutTimeoutAndStillStopsAtOnce() throws Exception {
+        FakeRings rings = new FakeRings();
+        pump.attach(rings, false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (rings.awaits.get() == 0) {
+            assertThat(System.nanoTime()).as("the reader waits on the rings").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        Thread.sleep(2_500);
+        assertThat(rings.awaits.get()).as("waits of the idle reader in 2.5 s (a timed wait would return each timeout)").isEqualTo(1);
+        long t0 = System.nanoTime();
+        assertThat(pump.detach()).as("the reader let go of the rings").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1_000));
     }
 
     @Test

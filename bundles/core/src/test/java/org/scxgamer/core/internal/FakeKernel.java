@@ -119,6 +119,10 @@ final class FakeKernel implements Kernel {
             @Override
             public boolean await(long timeoutMillis) {
                 try {
+                    if (timeoutMillis < 0) {
+                        dataOrWakeup.acquire();
+                        return true;
+                    }
                     return dataOrWakeup.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
