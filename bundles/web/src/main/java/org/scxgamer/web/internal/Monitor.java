@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,8 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What the page and the metrics show, gathered through the public API only: the control service
  * (parts, counters, scheduler), the event service (subscribers) and, as a subscriber itself, the
- * kernel→plugin latency of every input event (HdrHistogram). Lane rates are sampled once a second
- * from the kernel's per-lane counters. Frame pacing per CRTC comes from the stats plugin, when it runs.
+ * kernel→plugin latency of every input event (HdrHistogram). While the page is open (it asks for its data
+ * twice a second) the lane rates are sampled once a second from the kernel's per-lane counters, and the latency
+ * of the last seconds is kept; {@link #SAMPLE_IDLE_SECONDS} after its last request the sampling stops, so an
+ * idle runtime without a page open has no sampler waking. The latency since start counts every event whether
+ * or not anyone sampled (it is brought up to date when read). Frame pacing per CRTC comes from the stats plugin,
+ * when it runs.
  */
 @Component(service = {Monitor.class, InputEventListener.class, EventHandler.class},
         property = {InputEventListener.QUEUE_CAPACITY + ":Integer=65536",
@@ -62,6 +67,8 @@ public class Monitor implements InputEventListener, EventHandler {
     static final Lane[] INPUT_LANES = {Lane.MOUSE, Lane.KEYBOARD, Lane.CONTROLLER};
     static final int HISTORY = 120;
     static final int WINDOW_SECONDS = 10;
+    /** Sampling stops this long after the page's last request (it asks every 0.5 s while open). */
+    static final long SAMPLE_IDLE_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -83,6 +90,7 @@ public class Monitor implements InputEventListener, EventHandler {
     private final BundleContext context;
     private final List<Path> deployDirs = new ArrayList<>();
     private final ScheduledExecutorService sampler;
+    private final long sampleIdleNanos;
 
     // Written only by the thread that delivers to this listener; read with plain gets by the sampler/metrics.
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(3);
@@ -90,8 +98,12 @@ public class Monitor implements InputEventListener, EventHandler {
 
     // Guarded by this (sampler thread and HTTP threads; never the event path).
     private final Histogram total = new Histogram(3);
+    /** What the recorder handed over since the last sample, for the window; null while not sampling. */
+    private Histogram sinceSample;
+    private Histogram interval;
     private final ArrayDeque<Histogram> window = new ArrayDeque<>();
-    private Histogram recycled;
+    private ScheduledFuture<?> sampling;
+    private long lastAskedNanos;
     private final double[][] rates = new double[INPUT_LANES.length][HISTORY];
     private final long[] rateTimes = new long[HISTORY];
     private int rateHead;
@@ -102,7 +114,12 @@ public class Monitor implements InputEventListener, EventHandler {
 
     @Activate
     public Monitor(BundleContext context) {
+        this(context, TimeUnit.SECONDS.toNanos(SAMPLE_IDLE_SECONDS));
+    }
+
+    Monitor(BundleContext context, long sampleIdleNanos) {
         this.context = context;
+        this.sampleIdleNanos = sampleIdleNanos;
         String dirs = context.getProperty("felix.fileinstall.dir");
         if (dirs != null) {
             for (String d : dirs.split(",")) {
@@ -116,7 +133,28 @@ public class Monitor implements InputEventListener, EventHandler {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The page asked for its data: sampling runs (from now, if it had stopped: the rate history and the
+     * latency window start afresh) until {@link #SAMPLE_IDLE_SECONDS} after the last call.
+     */
+    synchronized void pageAsked() {
+        lastAskedNanos = System.nanoTime();
+        if (sampling == null && !sampler.isShutdown()) {
+            fold();
+            window.clear();
+            sinceSample = new Histogram(3);
+            rateHead = 0;
+            rateCount = 0;
+            lastLaneCounts = null;
+            sampling = sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Whether the page's sampling runs. */
+    synchronized boolean sampling() {
+        return sampling != null;
     }
 
     @Deactivate
@@ -131,13 +169,31 @@ public class Monitor implements InputEventListener, EventHandler {
         latencySumNanos.lazySet(latencySumNanos.get() + latency);
     }
 
+    /** Moves what the recorder holds into the total (and, while sampling, into the next window slice). */
+    private void fold() {
+        interval = recorder.getIntervalHistogram(interval);
+        total.add(interval);
+        if (sinceSample != null) {
+            sinceSample.add(interval);
+        }
+    }
+
     private void sample() {
         try {
             synchronized (this) {
-                Histogram interval = recorder.getIntervalHistogram(recycled);
-                total.add(interval);
-                window.addLast(interval);
-                recycled = window.size() > WINDOW_SECONDS ? window.removeFirst() : null;
+                if (System.nanoTime() - lastAskedNanos > sampleIdleNanos) {
+                    sampling.cancel(false);
+                    sampling = null;
+                    sinceSample = null;
+                    return;
+                }
+                fold();
+                window.addLast(sinceSample);
+                Histogram next = window.size() > WINDOW_SECONDS ? window.removeFirst() : null;
+                if (next != null) {
+                    next.reset();
+                }
+                sinceSample = next != null ? next : new Histogram(3);
                 sampleRates();
             }
         } catch (RuntimeException e) {
@@ -173,8 +229,9 @@ public class Monitor implements InputEventListener, EventHandler {
         return lane.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Cumulative latency histogram (ns) since start, and the exact sum of all recorded latencies. */
+    /** Cumulative latency histogram (ns) since start, up to this call. */
     synchronized Histogram latencyTotal() {
+        fold();
         return total.copy();
     }
 
@@ -182,7 +239,7 @@ public class Monitor implements InputEventListener, EventHandler {
         return latencySumNanos.get();
     }
 
-    /** Latency histogram (ns) of the last {@link #WINDOW_SECONDS} seconds. */
+    /** Latency histogram (ns) of the last {@link #WINDOW_SECONDS} seconds sampled (empty while not sampling). */
     synchronized Histogram latencyWindow() {
         Histogram h = new Histogram(3);
         for (Histogram part : window) {

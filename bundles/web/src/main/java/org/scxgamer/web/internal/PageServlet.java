@@ -48,6 +48,7 @@ final class PageServlet extends HttpServlet {
                 } else {
                     resp.setContentType("application/json");
                     resp.setCharacterEncoding("UTF-8");
+                    monitor.pageAsked();
                     resp.getWriter().write(StatusDocument.build(monitor));
                 }
             }
