@@ -41,7 +41,7 @@ class CoreStartTest {
     }
 
     /**
-     * A configuration delivered after activation would show within FileInstall's poll interval (2 s)
+     * A configuration delivered after activation would show within FileInstall's poll interval (250 ms)
      * plus ConfigAdmin's asynchronous delivery: a later file is the marker that this time has passed.
      */
     private static void settle(RuntimeProcess rt) throws Exception {
