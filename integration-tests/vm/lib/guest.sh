@@ -262,6 +262,19 @@ rt_cmd() {
     | awk -v b="SCXG-BEGIN-$id" -v e="SCXG-END-$id" 'done {next} $0 == e {done = 1; next} on {print} $0 == b {on = 1}'
 }
 
+# bpf_prog_costs PROG...: prints each BPF program's calls and mean run time per call, from the kernel's BPF
+# run-time statistics (run_time_ns / run_cnt; counted only while kernel.bpf_stats_enabled is 1).
+bpf_prog_costs() {
+  local prog info
+  for prog in "$@"; do
+    info=$(bpftool -j prog show name "$prog" 2> /dev/null) || fail "bpftool prog show name $prog failed"
+    python3 -c 'import json, sys
+p = json.loads(sys.argv[1]); p = p[0] if isinstance(p, list) else p
+n = p.get("run_cnt", 0)
+print("%s: %d calls, %.0f ns per call (TCG)" % (sys.argv[2], n, p.get("run_time_ns", 0) / n if n else 0))' "$info" "$prog"
+  done
+}
+
 # rt_stop [GRACE_SEC]: ends the runtime (stdin EOF makes Gogo stop the framework), TERM/KILL after GRACE.
 rt_stop() { bg_stop rt "${1:-30}"; }
 

@@ -57,13 +57,7 @@ flip() {
 # The hooks' cost: the kernel's BPF run-time statistics (run_time_ns / run_cnt per program) over the phase.
 sysctl -q kernel.bpf_stats_enabled=1 || fail "cannot enable kernel.bpf_stats_enabled"
 flip "classify.render-1" 12
-for prog in on_drm_ioctl on_drm_event; do
-  info=$(bpftool -j prog show name "$prog" 2> /dev/null) || fail "bpftool prog show name $prog failed"
-  python3 -c 'import json, sys
-p = json.loads(sys.argv[1]); p = p[0] if isinstance(p, list) else p
-n = p.get("run_cnt", 0)
-print("%s: %d calls, %.0f ns per call (TCG)" % (sys.argv[2], n, p.get("run_time_ns", 0) / n if n else 0))' "$info" "$prog"
-done
+bpf_prog_costs on_drm_ioctl on_drm_event
 sysctl -q kernel.bpf_stats_enabled=0
 assert_ge 100 "$flips" "flips completed (render.flips) while modetest flipped"
 assert_ge "$flips" "$commits" "flips asked for (render.commits) at least the completed ones"
