@@ -4,8 +4,8 @@
  *
  * Every task accrues virtual time for the CPU it uses, scaled by its weight; the shared DSQs (one
  * per LLC, scxgamer_topology.bpf.h) are ordered by a deadline = vruntime + an offset derived from the
- * slice. Sleepers keep at most lag_cap of credit, so nothing can hoard CPU and nothing starves (two
- * clocks, see vtime_fair and vtime_now). A
+ * slice. Sleepers keep at most lag_cap of credit, so nothing can hoard CPU, and low-weight tasks lead the
+ * clock (vtime_fair) by a bounded amount, so nothing starves. A
  * waking task goes straight to an idle CPU's local DSQ when there is one, chosen by the machine's
  * topology (idle whole cores, the task's or its waker's LLC, the preferred domain).
  *
@@ -54,7 +54,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
 #define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
-/* A low-weight task's vruntime may lead vtime_now by at most this many lag caps (vtime_lead()). */
+/* A low-weight task's vruntime may lead vtime_fair by at most this many lag caps (vtime_lead()). */
 #define LOW_WEIGHT_LEAD_CAPS 4
 /* Preemption looks at no more CPUs than this per enqueue: a bounded cost on big machines. */
 #define PREEMPT_SCAN_CPUS 64
@@ -108,17 +108,16 @@ static struct cpu_state cpu_states[SCXG_MAX_CPUS];
 _Static_assert((SCXG_MAX_CPUS & (SCXG_MAX_CPUS - 1)) == 0, "the mask in cpu_state_of() needs a power of two");
 
 /*
- * Two clocks. vtime_fair follows the running tasks of default weight or more: the vruntime a task
- * getting its fair share is at. Sleepers are placed against it (at most lag_cap behind) and new tasks
- * start on it. vtime_now follows every running task, low-weight ones included, which lead the clock by
- * design (vtime_lead()): it bounds how far ahead a vruntime may be, and because a low-weight task that
- * runs moves it on, low-weight tasks that wait for each other still progress when nothing of default
- * weight runs. Placing sleepers against vtime_now let two nice 19 hogs drag every sleeper's floor to
- * their lead: a nice 0 thread that woke (cyclictest under 2 nice 0 + 2 nice 19 hogs) tied with the
- * running nice 0 hogs instead of preempting them, 1032-1169 of its wakeups found no CPU to take.
+ * The clock: the latest vruntime of a running task of default weight or more, where a task getting its
+ * fair share is. Sleepers are placed against it (at most lag_cap behind), new tasks start on it, and a
+ * vruntime may lead it by at most vtime_lead(). Low-weight tasks do not move it: their vruntime leads by
+ * design, and a clock that followed them was ratcheted forward by each of their runs (a nice 19 task
+ * placed at its ceiling, clock + lead, moved the clock there when it ran). Beside the game, two nice 19
+ * hogs pushed that clock 7 s past the nice 0 tasks' vruntime, a nice 19 task queued at its ceiling
+ * waited until the watchdog ejected the scheduler ('stress-ng failed to run for 6.0 s'), and sleepers
+ * placed against it tied with the running nice 0 hogs instead of preempting them (cyclictest).
  */
 static u64 vtime_fair;
-static u64 vtime_now;
 static u32 nr_cpus;
 
 static __always_inline void sched_add(u32 idx, u64 v)
@@ -312,18 +311,17 @@ static __always_inline u64 task_prepare(struct task_struct *p, struct task_ctx *
 }
 
 /*
- * How far ahead of vtime_now p's vruntime may be: lag_cap, times 100 / weight for a low-weight task, at
- * most LOW_WEIGHT_LEAD_CAPS times. A nice 19 task charges ~100x its runtime; with only one lag_cap of
- * lead it got a slice every 20 ms of clock: two nice 19 hogs beside two nice 0 ones did 28 % of their
- * work (EEVDF: under 1 %), and the nice 0 hogs 0.82x their EEVDF throughput. The bound keeps it from being starved into the watchdog: a task
- * at the ceiling waits for the clock to advance by the lead, about lead x runnable tasks / CPUs of wall
- * time (80 ms x 60 tasks per CPU = 5 s, the watchdog's timeout).
+ * How far ahead of vtime_fair p's vruntime may be: lag_cap for a task of default weight or more,
+ * LOW_WEIGHT_LEAD_CAPS lag caps for any lower weight. A nice 19 task (weight 1 on sched_ext's scale)
+ * charges 100x its runtime: at its ceiling it waits for the clock to catch up, about lead x runnable
+ * tasks / CPUs of wall time (80 ms x 60 tasks per CPU = 5 s, the watchdog's timeout), and gets a slice.
+ * One lead for every low weight: when only low-weight tasks run the clock stands still, they all reach
+ * the same ceiling and take turns (equal deadlines are served in order); with leads by weight a nice 5
+ * hog, always ahead of a nice 19 one, would starve it.
  */
 static __always_inline u64 vtime_lead(struct task_struct *p, const struct scxg_tunables *t)
 {
-	u32 weight = p->scx.weight, caps = weight ? SCXG_WEIGHT_DFL / weight : LOW_WEIGHT_LEAD_CAPS;
-
-	return t->lag_cap_ns * scxg_min(scxg_max(caps, 1), LOW_WEIGHT_LEAD_CAPS);
+	return p->scx.weight >= SCXG_WEIGHT_DFL ? t->lag_cap_ns : t->lag_cap_ns * LOW_WEIGHT_LEAD_CAPS;
 }
 
 /* The deadline shortening of a boosted enqueue: the hand-off's, or the class's. */
@@ -338,13 +336,13 @@ static __always_inline u32 boost_shift(const struct task_ctx *tctx, const struct
 
 /*
  * Deadline in the shared DSQs: vruntime plus an offset; boosting shrinks the offset. The vruntime is
- * kept near the clocks on both sides: at most lag_cap behind vtime_fair, so sleepers cannot hoard
- * credit; at most vtime_lead() ahead of vtime_now, so a low-weight task waits its share but is never
- * starved into the watchdog.
+ * kept near the clock on both sides: at most lag_cap behind vtime_fair, so sleepers cannot hoard
+ * credit; at most vtime_lead() ahead of it, so a low-weight task waits its share but is never starved
+ * into the watchdog.
  */
 static __always_inline u64 task_deadline(struct task_struct *p, struct task_ctx *tctx, const struct scxg_tunables *t)
 {
-	u64 vtime = tctx->vruntime, floor = vtime_fair - t->lag_cap_ns, ceiling = vtime_now + vtime_lead(p, t);
+	u64 vtime = tctx->vruntime, floor = vtime_fair - t->lag_cap_ns, ceiling = vtime_fair + vtime_lead(p, t);
 	u32 shift;
 
 	if (vtime_before(vtime, floor))
@@ -521,7 +519,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	/* The shared DSQs are vtime-ordered: the kernel rejects FIFO inserts into them, even for this. */
 	if (!tctx) {
-		scxg_dsq_insert_vtime(p, topo_enqueue_dsq(p), t.slice_ns, vtime_now, enq_flags);
+		scxg_dsq_insert_vtime(p, topo_enqueue_dsq(p), t.slice_ns, vtime_fair, enq_flags);
 		sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 		return;
 	}
@@ -683,8 +681,6 @@ void BPF_PROG(scxgamer_running, struct task_struct *p)
 		}
 		tctx->wake_ns = 0;
 	}
-	if (vtime_before(vtime_now, tctx->vruntime))
-		vtime_now = tctx->vruntime;
 	if (p->scx.weight >= SCXG_WEIGHT_DFL && vtime_before(vtime_fair, tctx->vruntime))
 		vtime_fair = tctx->vruntime;
 	if (cs) {
