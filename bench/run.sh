@@ -66,6 +66,9 @@ prepare_part9() {
   cc -O2 -g -Wall -Wextra -Werror bench/vm/game/game.c -o "$bin/scxg-game" -lpthread
   cc -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Ibpf/include bench/vm/scxg_attach.c \
     -o "$bin/scxg_attach" -lbpf -lelf -lz
+  for t in futex-handoff ntsync-handoff; do
+    cc -O2 -g -Wall -Wextra -Werror integration-tests/vm/tools/$t.c -o "$bin/$t" -lpthread
+  done
   bench/peers/build-peers.sh "$bin/peers" > /dev/null
   {
     echo "REPS=${SCXG_BENCH_REPS:-$reps}"

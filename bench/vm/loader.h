@@ -2,7 +2,8 @@
 /*
  * For the guest programs that attach scxgamer without the JVM (scxg_attach.c, wake_latency.c): loads
  * scxgamer_events.bpf.o, then the hook and sched objects whose shared maps reuse the events object's map
- * fds (the same protocol as the Java loader), attaches them, and reads counters.
+ * fds (the same protocol as the Java loader), attaches them, and reads counters. attach_hooks() attaches the
+ * other kernel hooks too (device lifetimes, audio, futex, ntsync, and the render object's), as the Java loader does.
  */
 #ifndef SCXGAMER_BENCH_LOADER_H
 #define SCXGAMER_BENCH_LOADER_H
@@ -96,9 +97,13 @@ static int wait_state(const char *want)
 	return 0;
 }
 
+#define SCXG_MAX_HOOK_LINKS 32
+
 struct scxg_objects {
-	struct bpf_object *events, *hook, *sched;
+	struct bpf_object *events, *hook, *render, *sched;
 	struct bpf_link *hook_link;
+	struct bpf_link *links[SCXG_MAX_HOOK_LINKS]; /* attach_hooks() */
+	int nr_links;
 };
 
 /* Loads the three objects from dir, attaches the input hook and sets every device AUTO; 0 or -1. */
@@ -107,6 +112,7 @@ static int load_scxgamer(const char *dir, struct scxg_objects *o)
 	struct scxg_device_key any = { SCXG_ANY, SCXG_ANY, SCXG_ANY, 0 };
 	unsigned char auto_rule = SCXG_RULE_AUTO;
 
+	memset(o, 0, sizeof(*o));
 	o->events = load_object(dir, "scxgamer_events.bpf.o", NULL);
 	o->hook = o->events ? load_object(dir, "scxgamer_hook.bpf.o", o->events) : NULL;
 	o->sched = o->events ? load_object(dir, "scxgamer_sched.bpf.o", o->events) : NULL;
@@ -116,6 +122,36 @@ static int load_scxgamer(const char *dir, struct scxg_objects *o)
 		return -1;
 	}
 	return bpf_map_update_elem(map_fd(o->events, "device_rules"), &any, &auto_rule, BPF_ANY);
+}
+
+/*
+ * After load_scxgamer(): attaches every other program the hook object loaded (load_object() left out those whose
+ * module is not loaded) and, where the DRM core (module drm) is loaded, loads the render object and attaches its
+ * programs; the links go to o->links. 0, or -1 with the reason on stderr.
+ */
+static inline int attach_hooks(const char *dir, struct scxg_objects *o)
+{
+	struct bpf_program *prog;
+
+	if (!access("/sys/kernel/btf/drm", F_OK) && !(o->render = load_object(dir, "scxgamer_render.bpf.o", o->events)))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		struct bpf_object *obj = i ? o->render : o->hook;
+
+		if (!obj)
+			continue;
+		bpf_object__for_each_program(prog, obj) {
+			if (!bpf_program__autoload(prog) || !strcmp(bpf_program__name(prog), "on_input_event"))
+				continue;
+			if (o->nr_links == SCXG_MAX_HOOK_LINKS ||
+			    !(o->links[o->nr_links] = bpf_program__attach(prog))) {
+				fprintf(stderr, "cannot attach %s: %s\n", bpf_program__name(prog), strerror(errno));
+				return -1;
+			}
+			o->nr_links++;
+		}
+	}
+	return 0;
 }
 
 /* Attaches scxgamer_ops and waits until the kernel runs it; NULL (and why, on stderr) if it does not. */

@@ -14,7 +14,9 @@
 #                plugin dropped in, which finds the game (process.patterns) and classes its input thread
 # Needs: GAME (bench/vm/game/game.c binary, named scxg-game), ATTACH (scxg_attach), OBJ_DIR (the BPF objects),
 # PEERS (folder of the scx_* binaries), ITERS (the game's --iters-per-us, from game_calibrate), stress-ng,
-# cyclictest, perf, gcc.
+# cyclictest, perf, gcc. FLIP_CARD (optional): a KMS display the game shows its frames on (game-flip).
+# hook_costs also needs FUTEX_TOOL and NTSYNC_TOOL (integration-tests/vm/tools' futex-handoff, ntsync-handoff),
+# aplay, bpftool, and the modules snd-aloop and ntsync.
 
 NCPU=$(nproc)
 # A fifo nobody writes, held open read-write: 'read -t -u $NEVER_FD' on it is a sleep without a fork.
@@ -123,7 +125,8 @@ sched_start() {
       [ $(((b - a) * 100 / 2)) -lt $((10 * $(getconf CLK_TCK))) ] && break
     done
     echo "settle sched=scxgamer seconds=$((SECONDS - t0)) jvm_cpu_pct_last_2s=$(((b - a) * 100 / 2 / $(getconf CLK_TCK)))"
-    "$GAME" --iters-per-us "$ITERS" --hz 144 --seconds 12 --warmup 1 > /dev/null 2>&1 || fail "the warm-up game run failed"
+    "$GAME" --iters-per-us "$ITERS" --hz 144 --seconds 12 --warmup 1 ${FLIP_CARD:+--flip "$FLIP_CARD"} > /dev/null 2>&1 ||
+      fail "the warm-up game run failed"
   fi
 }
 
@@ -287,7 +290,7 @@ game_run() {
   sleep 1
   rt0=$(rt_ticks) t0=$EPOCHREALTIME
   rt_threads > "$SCXG_TMP/rt-threads.0"
-  "$GAME" --iters-per-us "$ITERS" --hz "$hz" --seconds "$secs" --warmup "$warm" > "$out" 2>&1 &
+  "$GAME" --iters-per-us "$ITERS" --hz "$hz" --seconds "$secs" --warmup "$warm" ${FLIP_CARD:+--flip "$FLIP_CARD"} > "$out" 2>&1 &
   pid=$!
   hints=
   if [ "$SCHED" = scxgamer-c ] || [ "$SCHED" = scxgamer ]; then
@@ -300,7 +303,7 @@ game_run() {
   sleep 1
   local loadw
   loadw=$(load_result)
-  echo "result sched=$SCHED rep=$rep workload=$workload load=$load attached=$(sched_attached)$hints$loadw $(sed -n 's/^game //p' "$out") rt_cpu_pct=$(awk -v a="$rt0" -v b="$rt1" -v s="$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / s * 100}')"
+  echo "result sched=$SCHED rep=$rep workload=$workload load=$load attached=$(sched_attached)$hints$loadw $(sed -n 's/^game //p' "$out")$(sed -n 's/^flip / /p' "$out") rt_cpu_pct=$(awk -v a="$rt0" -v b="$rt1" -v s="$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / s * 100}')"
   echo "cdf sched=$SCHED rep=$rep workload=$workload $(sed -n 's/^cdf //p' "$out")"
   [ -z "${RT_JVM:-}" ] || echo "rtthreads sched=$SCHED rep=$rep workload=$workload $(rt_top "$SCXG_TMP/rt-threads.0" "$SCXG_TMP/rt-threads.1" "$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')")"
 }
@@ -331,6 +334,44 @@ perf_run() {
       echo "result sched=$SCHED rep=$rep workload=pipe load=none attached=$(sched_attached) $(
         awk '/Total time:/ {t = $3} /ops\/sec/ {o = $1} END {printf "seconds=%s ops_s=%s", t, o}' "$out")" ;;
   esac
+}
+
+# hook_costs: each kernel hook the runtime attaches, driven by a workload of its own with scxgamer attached by the C
+# loader and every hook attached (scxg_attach), timed by the kernel's BPF run-time statistics (bpf_stats:
+# run_time_ns / run_cnt per program): futex-handoff and ntsync-handoff (1000 hand-offs each), aplay to snd-aloop at a
+# 5 ms period for 3 s, the game's flips for 3 s (with FLIP_CARD; its mouse drives the input hook). Loads snd-aloop and
+# ntsync first (their hooks need their BTF when the objects load): after the comparison, which they do not touch.
+# Prints 'hookcost prog=NAME calls=N ns_per_call=X' per program. bpf_stats times every BPF program while on, so it is
+# on only here.
+hook_costs() {
+  local prog info
+  modprobe snd-aloop || fail "modprobe snd-aloop failed"
+  modprobe ntsync || fail "modprobe ntsync failed"
+  wait_for '[ -e /sys/kernel/btf/snd_pcm ] && [ -e /sys/kernel/btf/ntsync ] && [ -c /dev/ntsync ]' 10 \
+    "snd-pcm and ntsync are loaded with their BTF" > /dev/null
+  [ "$(sched_state)" = disabled ] || fail "a sched_ext scheduler is still attached: $(sched_ops)"
+  rm -f "$SCXG_TMP/hooks.in"
+  bg_start hooks "$ATTACH" "$OBJ_DIR"
+  bg_wait_line hooks '^attached$' 120 > /dev/null
+  sysctl -q kernel.bpf_stats_enabled=1 || fail "cannot enable kernel.bpf_stats_enabled"
+  "$FUTEX_TOOL" --rounds 1000 --work-us 200 > /dev/null || fail "futex-handoff failed"
+  "$NTSYNC_TOOL" --rounds 1000 --work-us 200 > /dev/null || fail "ntsync-handoff failed"
+  aplay -q -D hw:Loopback,0,0 -t raw -f S16_LE -r 48000 -c 2 --period-size=240 --buffer-size=960 -d 3 /dev/zero ||
+    fail "aplay to the loopback failed"
+  if [ -n "${FLIP_CARD:-}" ]; then
+    "$GAME" --iters-per-us "$ITERS" --hz 60 --seconds 3 --warmup 0 --flip "$FLIP_CARD" > /dev/null || fail "the game's flips failed"
+  fi
+  for prog in on_input_event on_pcm_period on_pcm_period_exit on_futex_wake on_futex_wake_exit on_futex_wake_op \
+      on_futex_wake_op_exit on_ntsync_ioctl on_ntsync_ioctl_exit on_drm_ioctl on_drm_event; do
+    info=$(bpftool -j prog show name "$prog" 2> /dev/null) || { echo "hookcost prog=$prog attached=0"; continue; }
+    python3 -c 'import json, sys
+p = json.loads(sys.argv[1]); p = p[0] if isinstance(p, list) else p
+n = p.get("run_cnt", 0)
+print("hookcost prog=%s calls=%d ns_per_call=%.0f" % (sys.argv[2], n, p.get("run_time_ns", 0) / n if n else 0))' "$info" "$prog"
+  done
+  sysctl -q kernel.bpf_stats_enabled=0
+  bg_stop hooks 30 > /dev/null
+  wait_for '[ "$(sched_state)" = disabled ]' 30 "the hooks' scxgamer detached" > /dev/null
 }
 
 # workload REP NAME SECONDS WARMUP

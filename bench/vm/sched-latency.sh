@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark part 8, run in the guest by bench/run.sh through the VM harness: wake_latency phases.
+# Benchmark part 8, run in the guest by bench/run.sh through the VM harness: wake_latency phases. The same
+# machine as part 9's (bochs display, unused here), so both run in one boot.
+# vm-qemu-opts: -device bochs-display
 # timeout: 240
 . "$SCXG_VM/lib/guest.sh"
 modprobe uinput || fail "modprobe uinput failed"

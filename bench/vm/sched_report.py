@@ -72,6 +72,7 @@ settles = re.findall(r"^settle (.*)$", text, re.M)
 orders = re.findall(r"^order rep=(\d+) (.*)$", text, re.M)
 sched_lines = re.findall(r"^sched (\S+) (.*)$", text, re.M)
 peer_checks = [parse_words(m) for m in re.findall(r"^peer (.*)$", text, re.M)]
+hook_costs = [parse_words(m) for m in re.findall(r"^hookcost (.*)$", text, re.M)]
 rt_threads = {}  # workload -> thread name -> [% of one CPU per run]
 for m in re.finditer(r"^rtthreads sched=\S+ rep=\d+ workload=(\S+) ?(.*)$", text, re.M):
     for name, pct in re.findall(r"(\S+)=([\d.]+)", m.group(2)):
@@ -164,6 +165,14 @@ if peer_checks:
     p("")
 
 # ---- game tables ----
+flipping = any(isinstance(r.get("flips"), float) for r in results)  # the game showed its frames on a display
+if flipping:
+    hz = sorted({r["refresh_hz"] for r in results if isinstance(r.get("refresh_hz"), float)})
+    p(f"The game showed its frames on the guest's display ({', '.join(fmt(h, digits=0) for h in hz)} Hz, QEMU's bochs) "
+      "from its `game-flip` thread: page flips with vsync, each after 1.5 ms of work; a missed vblank is one that passed "
+      "without a new frame (from the vblank sequence numbers of the flip events), so flips + missed = the vblanks of "
+      "the measured window.")
+    p("")
 for w in [w for w in workloads if w.startswith("game")]:
     loadkeys = GAME_LOADS.get(w, [])
     p(f"**{WORKLOAD_TITLES.get(w, w)}**")
@@ -171,6 +180,9 @@ for w in [w for w in workloads if w.startswith("game")]:
     head = ("| scheduler | runs | frames / slots | missed | frame p50 / p99 / p99.9, ms | 1 % low FPS | input p99, ms "
             "| audio periods late | RT cycles done / expected | SCHED_FIFO mouse reports / expected |")
     sep = "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    if flipping:
+        head += " display flips / missed vblanks | flip interval p99, ms |"
+        sep += " --- | --- |"
     if loadkeys:
         head += " background load (" + ", ".join(k.replace("load_", "").replace("_s", "/s") for k in loadkeys) + ") |"
         sep += " --- |"
@@ -187,6 +199,9 @@ for w in [w for w in workloads if w.startswith("game")]:
                f"{cell(s, w, 'audio_late', digits=0)} / {fmt(med(s, w, 'audio_periods'), digits=0)} | "
                f"{cell(s, w, 'rt_cycles', digits=0)} / {fmt(med(s, w, 'rt_expected'), digits=0)} | "
                f"{cell(s, w, 'mouse_written', digits=0)} / {fmt(med(s, w, 'mouse_expected'), digits=0)} |")
+        if flipping:
+            row += (f" {cell(s, w, 'flips', digits=0)} / {cell(s, w, 'flip_missed', digits=0)} |"
+                    f" {cell(s, w, 'flip_p99_us', 1e-3)} |")
         if loadkeys:
             row += " " + " / ".join(cell(s, w, k) for k in loadkeys) + " |"
         row += f" {cell(s, w, 'rt_cpu_pct') if s == 'scxgamer' else '–'} |"
@@ -324,6 +339,30 @@ if peer_ejections:
 for name, line in sched_lines:
     p(f"- {NAMES.get(name, name)}: `{line}`")
 if sched_lines:
+    p("")
+
+# ---- the kernel hooks' cost ----
+HOOK_EVENTS = {
+    "on_input_event": "input event (the game's mouse)",
+    "on_pcm_period": "sound period callback, entry (aplay to snd-aloop, 5 ms periods)", "on_pcm_period_exit": "its exit",
+    "on_futex_wake": "futex_wake call, entry (futex-handoff and everything else)", "on_futex_wake_exit": "its exit",
+    "on_futex_wake_op": "futex_wake_op call, entry", "on_futex_wake_op_exit": "its exit",
+    "on_ntsync_ioctl": "ntsync object ioctl, entry (ntsync-handoff)", "on_ntsync_ioctl_exit": "its exit",
+    "on_drm_ioctl": "DRM ioctl (every one; the game's page flips among them)", "on_drm_event": "vblank event sent (flip completions)",
+}
+if hook_costs:
+    p("**The kernel hooks' cost** (after the comparison: scxgamer attached by the C loader with every hook, each driven "
+      "by its own workload; the kernel's BPF run-time statistics, `run_time_ns / run_cnt`, on only for this step; "
+      "QEMU TCG multiplies every instruction, so read them against each other, not as hardware numbers):")
+    p("")
+    p("| program | runs on | calls | ns per call |")
+    p("| --- | --- | --- | --- |")
+    for h in hook_costs:
+        if h.get("attached") == 0.0:
+            p(f"| {h['prog']} | {HOOK_EVENTS.get(h['prog'], '')} | not attached | – |")
+        else:
+            p(f"| {h['prog']} | {HOOK_EVENTS.get(h['prog'], '')} | {fmt(h.get('calls'), digits=0)} | "
+              f"{fmt(h.get('ns_per_call'), digits=0)} |")
     p("")
 
 

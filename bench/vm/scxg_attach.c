@@ -2,7 +2,9 @@
 /*
  * The scxgamer scheduler without the platform (benchmark part 9's "scxgamer-c" phase): loads the events,
  * hook and sched objects the way the Java loader does (shared maps, bench/vm/loader.h), sets every
- * input device AUTO, attaches the input hook and scxgamer_ops, and prints "attached". It then reads
+ * input device AUTO, attaches the input hook, the other kernel hooks the runtime attaches (device lifetimes; audio,
+ * ntsync and the render object where their modules are loaded; futex) and scxgamer_ops, prints "hooks N" (the
+ * programs attached beside the input hook) and "attached". It then reads
  * commands from stdin, the hints the foreground policy would give:
  *   foreground TGID     the game process (sched_hints.foreground_tgid; 0 clears it)
  *   classify TID CLASS  task_classes[TID] = CLASS (0 default, 1 input, 2 foreground, 3 background)
@@ -35,11 +37,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OBJ_DIR\n", argv[0]);
 		return 2;
 	}
-	if (load_scxgamer(argv[1], &o) || !(link = attach_scxgamer(&o)))
+	if (load_scxgamer(argv[1], &o) || attach_hooks(argv[1], &o) || !(link = attach_scxgamer(&o)))
 		return 1;
 	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
 	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
-	printf("attached\n");
+	printf("hooks %d\nattached\n", o.nr_links);
 	fflush(stdout);
 
 	while (fgets(line, sizeof(line), stdin)) {
@@ -85,5 +87,7 @@ int main(int argc, char **argv)
 	bpf_link__destroy(link);
 	wait_state("disabled");
 	bpf_link__destroy(o.hook_link);
+	for (int i = 0; i < o.nr_links; i++)
+		bpf_link__destroy(o.links[i]);
 	return 0;
 }

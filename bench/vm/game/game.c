@@ -14,6 +14,10 @@
  *   game-audio   SCHED_OTHER; a period of --audio-period-us with --audio-us of work; a period whose work ends
  *                after the next period starts is late (an audible underrun)
  *   rt-periodic  SCHED_FIFO 80; --rt-period-us period with --rt-us of work: cycles done vs expected
+ *   game-flip    only with --flip CARD (a KMS display, e.g. QEMU's bochs): SCHED_OTHER; shows the frames on the
+ *                display with vsync, like a game's present thread: on each flip completion it does --flip-us of
+ *                work and asks for the next page flip; a vblank that passes without a new frame is a missed
+ *                flip (from the vblank sequence numbers the kernel reports)
  * Work is a fixed number of loop iterations per microsecond (--iters-per-us, from --calibrate), so every
  * run does the same work per frame whatever the scheduler; the totals are printed so unequal work shows.
  * Metrics cover the --seconds after --warmup seconds. Output (one line each, key=value):
@@ -21,16 +25,18 @@
  *   cdf ...    frame-time quantiles (us) at q = 0.01 .. 0.99, 0.995, 0.999, 1 (for the distribution charts)
  * Usage: game --calibrate | game --iters-per-us N [--hz 144] [--seconds 10] [--warmup 1] [--logic-us 1000]
  *        [--render-us 1500] [--audio-period-us 5333] [--audio-us 500] [--rt-period-us 1000] [--rt-us 50]
- *        [--mouse-hz 1000]     (root for SCHED_FIFO and /dev/uinput)
+ *        [--mouse-hz 1000] [--flip /dev/dri/card0 [--flip-us 1500]]     (root for SCHED_FIFO, /dev/uinput, KMS)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +47,8 @@
 #include <sys/syscall.h>
 #include <linux/input.h>
 #include <linux/uinput.h>
+#include <drm/drm.h>
+#include <drm/drm_mode.h>
 #include "../vmdev.h"
 
 #define MOUSE_NAME "scxgamer game mouse"
@@ -49,9 +57,10 @@
 #define NSEC 1000000000ULL
 
 static struct {
-	int hz, seconds, warmup, logic_us, render_us, audio_period_us, audio_us, rt_period_us, rt_us, mouse_hz;
+	int hz, seconds, warmup, logic_us, render_us, audio_period_us, audio_us, rt_period_us, rt_us, mouse_hz, flip_us;
 	double iters_per_us;
-} cfg = { 144, 10, 1, 1000, 1500, 5333, 500, 1000, 50, 1000, 0 };
+	const char *flip_card;
+} cfg = { 144, 10, 1, 1000, 1500, 5333, 500, 1000, 50, 1000, 1500, 0, NULL };
 
 static unsigned long long t_start, t_end; /* the measured window (after warm-up), CLOCK_MONOTONIC ns */
 static _Atomic int stop;
@@ -325,6 +334,152 @@ static void *rt_thread(void *arg)
 	return NULL;
 }
 
+/* ---- game-flip: page flips with vsync on a KMS display (raw DRM ioctls, no libdrm) ---- */
+static struct {
+	int fd;
+	unsigned int crtc, fb[2], handle[2], vrefresh;
+	unsigned long long flips, missed;  /* flips completed inside the window; vblanks without a new frame there */
+	unsigned int interval_us[MAX_FRAMES];
+	unsigned long nr_intervals;
+} flip = { .fd = -1 };
+
+static int drm(unsigned long req, void *arg)
+{
+	int r;
+
+	while ((r = ioctl(flip.fd, req, arg)) < 0 && (errno == EINTR || errno == EAGAIN))
+		;
+	return r;
+}
+
+/* Sets the first connected connector's preferred mode on the first CRTC with one of two black frame buffers. */
+static int flip_setup(const char *card)
+{
+	struct drm_mode_card_res res = { 0 };
+	struct drm_mode_get_connector conn = { 0 };
+	struct drm_mode_modeinfo mode;
+	struct drm_mode_crtc set = { 0 };
+	unsigned int crtcs[16], conns[16], connector = 0;
+
+	flip.fd = open(card, O_RDWR | O_CLOEXEC);
+	if (flip.fd < 0 || drm(DRM_IOCTL_MODE_GETRESOURCES, &res))
+		return -1;
+	if (!res.count_crtcs || res.count_crtcs > 16 || !res.count_connectors || res.count_connectors > 16) {
+		errno = ENODEV;
+		return -1;
+	}
+	res.crtc_id_ptr = (uintptr_t)crtcs;
+	res.connector_id_ptr = (uintptr_t)conns;
+	res.count_fbs = res.count_encoders = 0;
+	if (drm(DRM_IOCTL_MODE_GETRESOURCES, &res))
+		return -1;
+	for (unsigned int i = 0; i < res.count_connectors && !connector; i++) {
+		memset(&conn, 0, sizeof(conn));
+		conn.connector_id = conns[i];
+		/* The first call probes the modes and counts them; the second fetches the first (preferred) one. */
+		if (drm(DRM_IOCTL_MODE_GETCONNECTOR, &conn))
+			return -1;
+		if (conn.connection != 1 || !conn.count_modes)
+			continue;
+		conn.count_modes = 1;
+		conn.modes_ptr = (uintptr_t)&mode;
+		conn.count_props = conn.count_encoders = 0;
+		if (drm(DRM_IOCTL_MODE_GETCONNECTOR, &conn))
+			return -1;
+		connector = conns[i];
+	}
+	if (!connector) {
+		errno = ENODEV;
+		return -1;
+	}
+	flip.crtc = crtcs[0];
+	flip.vrefresh = mode.vrefresh;
+	for (int i = 0; i < 2; i++) {
+		struct drm_mode_create_dumb dumb = { .width = mode.hdisplay, .height = mode.vdisplay, .bpp = 32 };
+		struct drm_mode_fb_cmd fb = { .width = mode.hdisplay, .height = mode.vdisplay, .bpp = 32, .depth = 24 };
+
+		if (drm(DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
+			return -1;
+		flip.handle[i] = fb.handle = dumb.handle;
+		fb.pitch = dumb.pitch;
+		if (drm(DRM_IOCTL_MODE_ADDFB, &fb))
+			return -1;
+		flip.fb[i] = fb.fb_id;
+	}
+	set.crtc_id = flip.crtc;
+	set.fb_id = flip.fb[0];
+	set.set_connectors_ptr = (uintptr_t)&connector;
+	set.count_connectors = 1;
+	set.mode = mode;
+	set.mode_valid = 1;
+	return drm(DRM_IOCTL_MODE_SETCRTC, &set);
+}
+
+static void flip_teardown(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct drm_mode_destroy_dumb dumb = { .handle = flip.handle[i] };
+
+		if (flip.fb[i])
+			drm(DRM_IOCTL_MODE_RMFB, &flip.fb[i]);
+		if (flip.handle[i])
+			drm(DRM_IOCTL_MODE_DESTROY_DUMB, &dumb);
+	}
+	close(flip.fd);
+}
+
+/*
+ * Asks for a flip to the other buffer, waits for its completion event, does the next frame's work, and again.
+ * The completion's vblank sequence says how many vblanks passed since the previous one: each beyond the first
+ * showed the old frame again (a missed flip). Counts completions inside the measured window.
+ */
+static void *flip_thread(void *arg)
+{
+	unsigned long long last_ts = 0;
+	unsigned int last_seq = 0, cur = 0;
+	char buf[1024];
+
+	(void)arg;
+	name_thread("game-flip");
+	while (!stop) {
+		struct drm_mode_crtc_page_flip pf = { .crtc_id = flip.crtc, .fb_id = flip.fb[cur ^= 1],
+						      .flags = DRM_MODE_PAGE_FLIP_EVENT };
+		struct pollfd pfd = { .fd = flip.fd, .events = POLLIN };
+		struct drm_event_vblank ev = { 0 };
+		unsigned long long ts;
+		ssize_t n = 0;
+
+		if (drm(DRM_IOCTL_MODE_PAGE_FLIP, &pf)) {
+			fprintf(stderr, "game-flip: DRM_IOCTL_MODE_PAGE_FLIP: %s\n", strerror(errno));
+			break;
+		}
+		/* The flip completes at a vblank (poll's timeout only lets a stalled display end the run). */
+		while (!ev.base.type) {
+			if (poll(&pfd, 1, 100) > 0 && (n = read(flip.fd, buf, sizeof(buf))) >= (ssize_t)sizeof(ev))
+				for (ssize_t off = 0; off + (ssize_t)sizeof(ev) <= n; off += ((struct drm_event *)(buf + off))->length)
+					if (((struct drm_event *)(buf + off))->type == DRM_EVENT_FLIP_COMPLETE)
+						memcpy(&ev, buf + off, sizeof(ev));
+			if (!ev.base.type && now_ns() > t_end + NSEC)
+				return NULL;
+		}
+		ts = ev.tv_sec * NSEC + ev.tv_usec * 1000ULL;
+		if (in_window(ts)) {
+			flip.flips++;
+			if (last_seq) {
+				flip.missed += ev.sequence - last_seq - 1;
+				if (flip.nr_intervals < MAX_FRAMES)
+					flip.interval_us[flip.nr_intervals++] = (unsigned int)((ts - last_ts) / 1000);
+			}
+		}
+		last_ts = ts;
+		last_seq = ev.sequence;
+		if (ts >= t_end)
+			break;
+		work_us(cfg.flip_us);
+	}
+	return NULL;
+}
+
 static double calibrate(void)
 {
 	double best = 0;
@@ -349,7 +504,8 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s --calibrate | --iters-per-us N [--hz 144] [--seconds 10] [--warmup 1] [--logic-us 1000]\n"
-		"  [--render-us 1500] [--audio-period-us 5333] [--audio-us 500] [--rt-period-us 1000] [--rt-us 50] [--mouse-hz 1000]\n",
+		"  [--render-us 1500] [--audio-period-us 5333] [--audio-us 500] [--rt-period-us 1000] [--rt-us 50] [--mouse-hz 1000]\n"
+		"  [--flip /dev/dri/cardN [--flip-us 1500]]\n",
 		argv0);
 	exit(2);
 }
@@ -362,9 +518,10 @@ int main(int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' }, { "logic-us", required_argument, NULL, 'l' },
 		{ "render-us", required_argument, NULL, 'r' }, { "audio-period-us", required_argument, NULL, 'A' },
 		{ "audio-us", required_argument, NULL, 'a' }, { "rt-period-us", required_argument, NULL, 'P' },
-		{ "rt-us", required_argument, NULL, 'R' }, { "mouse-hz", required_argument, NULL, 'm' }, { 0 }
+		{ "rt-us", required_argument, NULL, 'R' }, { "mouse-hz", required_argument, NULL, 'm' },
+		{ "flip", required_argument, NULL, 'f' }, { "flip-us", required_argument, NULL, 'F' }, { 0 }
 	};
-	pthread_t th_render, th_logic, th_input, th_mouse, th_audio, th_rt;
+	pthread_t th_render, th_logic, th_input, th_mouse, th_audio, th_rt, th_flip;
 	unsigned long long ft_sum = 0, low_sum = 0;
 	unsigned long low_n;
 	int mouse_fd, evdev_fd, opt;
@@ -383,17 +540,23 @@ int main(int argc, char **argv)
 		case 'P': cfg.rt_period_us = atoi(optarg); break;
 		case 'R': cfg.rt_us = atoi(optarg); break;
 		case 'm': cfg.mouse_hz = atoi(optarg); break;
+		case 'f': cfg.flip_card = optarg; break;
+		case 'F': cfg.flip_us = atoi(optarg); break;
 		default: usage(argv[0]);
 		}
 	}
 	if (optind != argc || cfg.iters_per_us <= 0 || cfg.hz <= 0 || cfg.seconds <= 0 || cfg.warmup < 0 ||
-	    cfg.audio_period_us <= 0 || cfg.rt_period_us <= 0 || cfg.mouse_hz <= 0)
+	    cfg.audio_period_us <= 0 || cfg.rt_period_us <= 0 || cfg.mouse_hz <= 0 || cfg.flip_us < 0)
 		usage(argv[0]);
 	mouse_fd = uinput_mouse(MOUSE_NAME);
 	evdev_fd = mouse_fd < 0 ? -1 : open_evdev(MOUSE_NAME);
 	if (evdev_fd < 0) {
 		fprintf(stderr, "game: cannot create the uinput mouse or open its evdev node: %s (modprobe uinput?)\n",
 			strerror(errno));
+		return 1;
+	}
+	if (cfg.flip_card && flip_setup(cfg.flip_card)) {
+		fprintf(stderr, "game: cannot show frames on %s: %s\n", cfg.flip_card, strerror(errno));
 		return 1;
 	}
 	t_start = now_ns() + (cfg.warmup + 0ULL) * NSEC;
@@ -404,12 +567,18 @@ int main(int argc, char **argv)
 	pthread_create(&th_audio, NULL, audio_thread, NULL);
 	pthread_create(&th_rt, NULL, rt_thread, NULL);
 	pthread_create(&th_render, NULL, render_thread, NULL);
+	if (cfg.flip_card)
+		pthread_create(&th_flip, NULL, flip_thread, NULL);
 	printf("started pid=%d\n", getpid());
 	fflush(stdout);
 	pthread_join(th_render, NULL);
 	pthread_join(th_audio, NULL);
 	pthread_join(th_rt, NULL);
 	pthread_join(th_mouse, NULL);
+	if (cfg.flip_card) {
+		pthread_join(th_flip, NULL);
+		flip_teardown();
+	}
 	usleep(20000); /* the last reports reach the reader */
 	stop = 1;
 	pthread_mutex_lock(&lock);
@@ -441,6 +610,13 @@ int main(int argc, char **argv)
 	       mouse_written, (unsigned long long)cfg.seconds * cfg.mouse_hz, audio.ran + audio.skipped,
 	       audio.late + audio.skipped, audio.skipped, rt.ran, (unsigned long long)cfg.seconds * 1000000ULL / cfg.rt_period_us,
 	       rt.late, rt.skipped, rt.ran ? rt.wake_sum_us / rt.ran : 0, rt.wake_max_us, cfg.iters_per_us);
+	if (cfg.flip_card) {
+		qsort(flip.interval_us, flip.nr_intervals, sizeof(flip.interval_us[0]), cmp_u32);
+		printf("flip refresh_hz=%u flips=%llu flip_missed=%llu flip_p50_us=%u flip_p99_us=%u flip_max_us=%u\n",
+		       flip.vrefresh, flip.flips, flip.missed, pct(flip.interval_us, flip.nr_intervals, 0.5),
+		       pct(flip.interval_us, flip.nr_intervals, 0.99),
+		       flip.nr_intervals ? flip.interval_us[flip.nr_intervals - 1] : 0);
+	}
 	printf("cdf hz=%d", cfg.hz);
 	for (int q = 1; q <= 99; q++)
 		printf(" %u", pct(frame_us, nr_frames, q / 100.0));
