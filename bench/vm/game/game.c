@@ -466,7 +466,7 @@ static void *flip_thread(void *arg)
 		if (in_window(ts)) {
 			flip.flips++;
 			if (last_seq) {
-				flip.missed += ev.sequence - last_seq - 1;
+				flip.missed += ev.sequence > last_seq ? ev.sequence - last_seq - 1 : 0;
 				if (flip.nr_intervals < MAX_FRAMES)
 					flip.interval_us[flip.nr_intervals++] = (unsigned int)((ts - last_ts) / 1000);
 			}
