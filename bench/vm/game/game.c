@@ -352,17 +352,26 @@ static int drm(unsigned long req, void *arg)
 	return r;
 }
 
-/* Sets the first connected connector's preferred mode on the first CRTC with one of two black frame buffers. */
+/* The step of flip_setup() that failed, for its caller's message. */
+static const char *flip_step = "open";
+
+/*
+ * Sets the first connected connector's first (preferred) mode on the first CRTC with one of two black frame buffers.
+ * The kernel copies a connector's modes only into an array that holds them all.
+ */
 static int flip_setup(const char *card)
 {
 	struct drm_mode_card_res res = { 0 };
 	struct drm_mode_get_connector conn = { 0 };
-	struct drm_mode_modeinfo mode;
+	struct drm_mode_modeinfo modes[64], mode;
 	struct drm_mode_crtc set = { 0 };
 	unsigned int crtcs[16], conns[16], connector = 0;
 
 	flip.fd = open(card, O_RDWR | O_CLOEXEC);
-	if (flip.fd < 0 || drm(DRM_IOCTL_MODE_GETRESOURCES, &res))
+	if (flip.fd < 0)
+		return -1;
+	flip_step = "DRM_IOCTL_MODE_GETRESOURCES";
+	if (drm(DRM_IOCTL_MODE_GETRESOURCES, &res))
 		return -1;
 	if (!res.count_crtcs || res.count_crtcs > 16 || !res.count_connectors || res.count_connectors > 16) {
 		errno = ENODEV;
@@ -373,19 +382,23 @@ static int flip_setup(const char *card)
 	res.count_fbs = res.count_encoders = 0;
 	if (drm(DRM_IOCTL_MODE_GETRESOURCES, &res))
 		return -1;
+	flip_step = "DRM_IOCTL_MODE_GETCONNECTOR";
 	for (unsigned int i = 0; i < res.count_connectors && !connector; i++) {
 		memset(&conn, 0, sizeof(conn));
 		conn.connector_id = conns[i];
-		/* The first call probes the modes and counts them; the second fetches the first (preferred) one. */
+		/* The first call probes the modes and counts them; the second fetches them (if they still fit). */
 		if (drm(DRM_IOCTL_MODE_GETCONNECTOR, &conn))
 			return -1;
 		if (conn.connection != 1 || !conn.count_modes)
 			continue;
-		conn.count_modes = 1;
-		conn.modes_ptr = (uintptr_t)&mode;
+		conn.count_modes = 64;
+		conn.modes_ptr = (uintptr_t)modes;
 		conn.count_props = conn.count_encoders = 0;
 		if (drm(DRM_IOCTL_MODE_GETCONNECTOR, &conn))
 			return -1;
+		if (!conn.count_modes || conn.count_modes > 64)
+			continue;
+		mode = modes[0];
 		connector = conns[i];
 	}
 	if (!connector) {
@@ -398,10 +411,12 @@ static int flip_setup(const char *card)
 		struct drm_mode_create_dumb dumb = { .width = mode.hdisplay, .height = mode.vdisplay, .bpp = 32 };
 		struct drm_mode_fb_cmd fb = { .width = mode.hdisplay, .height = mode.vdisplay, .bpp = 32, .depth = 24 };
 
+		flip_step = "DRM_IOCTL_MODE_CREATE_DUMB";
 		if (drm(DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
 			return -1;
 		flip.handle[i] = fb.handle = dumb.handle;
 		fb.pitch = dumb.pitch;
+		flip_step = "DRM_IOCTL_MODE_ADDFB";
 		if (drm(DRM_IOCTL_MODE_ADDFB, &fb))
 			return -1;
 		flip.fb[i] = fb.fb_id;
@@ -412,6 +427,7 @@ static int flip_setup(const char *card)
 	set.count_connectors = 1;
 	set.mode = mode;
 	set.mode_valid = 1;
+	flip_step = "DRM_IOCTL_MODE_SETCRTC";
 	return drm(DRM_IOCTL_MODE_SETCRTC, &set);
 }
 
@@ -556,7 +572,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (cfg.flip_card && flip_setup(cfg.flip_card)) {
-		fprintf(stderr, "game: cannot show frames on %s: %s\n", cfg.flip_card, strerror(errno));
+		fprintf(stderr, "game: cannot show frames on %s: %s: %s\n", cfg.flip_card, flip_step, strerror(errno));
 		return 1;
 	}
 	t_start = now_ns() + (cfg.warmup + 0ULL) * NSEC;
