@@ -193,7 +193,8 @@ for w in [w for w in workloads if w.startswith("game")]:
     for s in scheds:
         if not runs(s, w):
             continue
-        row = (f"| {NAMES[s]} | {len(runs(s, w))} | {cell(s, w, 'frames', digits=0)} / {fmt(med(s, w, 'slots'), digits=0)} | "
+        gone = len([r for r in runs(s, w) if r.get("attached") != 1.0])
+        row = (f"| {NAMES[s]} | {len(runs(s, w))}{f' ({gone} detached)' if gone else ''} | {cell(s, w, 'frames', digits=0)} / {fmt(med(s, w, 'slots'), digits=0)} | "
                f"{cell(s, w, 'missed', digits=0)} | {fmt(med(s, w, 'ft_p50_us'), 1e-3)} / {cell(s, w, 'ft_p99_us', 1e-3)} / "
                f"{fmt(med(s, w, 'ft_p999_us'), 1e-3)} | {cell(s, w, 'low1_fps')} | {cell(s, w, 'input_p99_us', 1e-3)} | "
                f"{cell(s, w, 'audio_late', digits=0)} / {fmt(med(s, w, 'audio_periods'), digits=0)} | "
@@ -267,18 +268,26 @@ if game_ws:
 
 # ---- targets ----
 p("**Targets** (issue 15; ratios of medians from this boot; a target is judged 'met' only when the phases did "
-  "equal work — bench/vm/verdict.py):")
+  "equal work and the scheduler stayed attached — bench/vm/verdict.py):")
 p("")
 p("| scheduler | target | value | reference | ratio | verdict |")
 p("| --- | --- | --- | --- | --- | --- |")
 
 
-def target_row(s, what, value, ref_label, ref, ok, unequal, ratio=True, unit=""):
+def detached_runs(s, ws):
+    """A phrase for verdict(): s's runs of workloads ws that ended with the scheduler detached, or None."""
+    gone = len([r for w in ws for r in runs(s, w) if r.get("attached") != 1.0])
+    return f"scheduler detached in {gone} of {sum(len(runs(s, w)) for w in ws)} runs" if gone else None
+
+
+def target_row(s, what, value, ref_label, ref, ok, unequal, ws, ratio=True, unit=""):
+    """ws: the workloads whose runs of s gave value (none for the ejection count itself)."""
     if value is None or ref is None:
         p(f"| {NAMES[s]} | {what} | {fmt(value)} | {ref_label} {fmt(ref)} | – | **not measured** |")
         return
     r = f"{value / ref:.2f}×" if ratio and ref else "–"
-    p(f"| {NAMES[s]} | {what} | {fmt(value)}{unit} | {ref_label} {fmt(ref)}{unit} | {r} | {verdict(ok, unequal)} |")
+    p(f"| {NAMES[s]} | {what} | {fmt(value)}{unit} | {ref_label} {fmt(ref)}{unit} | {r} | "
+      f"{verdict(ok, unequal, detached_runs(s, ws))} |")
 
 
 for s in [x for x in OURS if x in scheds]:
@@ -288,48 +297,48 @@ for s in [x for x in OURS if x in scheds]:
         lr = geo_ratio(s, w, keys)
         uneq = [] if lr is None or abs(lr - 1) <= 0.1 else [f"background load {lr:.2f}× EEVDF's"]
         target_row(s, f"{w}: frame p99 ≤ 0.7× EEVDF", v and v / 1e3, "EEVDF", ref and ref / 1e3,
-                   v is not None and ref is not None and v <= 0.7 * ref, uneq, unit=" ms")
+                   v is not None and ref is not None and v <= 0.7 * ref, uneq, [w], unit=" ms")
         peers = [(med(x, w, "ft_p99_us"), x) for x in PEERS if med(x, w, "ft_p99_us") is not None]
         if peers:
             best, bx = min(peers)
             lr = geo_ratio(s, w, keys, ref=bx)
             uneq = [] if lr is None or abs(lr - 1) <= 0.1 else [f"background load {lr:.2f}× {NAMES[bx]}'s"]
             target_row(s, f"{w}: frame p99 ≤ best peer", v and v / 1e3, NAMES[bx], best / 1e3,
-                       v is not None and v <= best, uneq, unit=" ms")
+                       v is not None and v <= best, uneq, [w], unit=" ms")
         v, ref = med(s, w, "low1_fps"), med("eevdf", w, "low1_fps")
         lr = geo_ratio(s, w, keys)
         uneq = [] if lr is None or abs(lr - 1) <= 0.1 else [f"background load {lr:.2f}× EEVDF's"]
-        target_row(s, f"{w}: 1 % low FPS ≥ EEVDF", v, "EEVDF", ref, v is not None and ref is not None and v >= ref, uneq)
+        target_row(s, f"{w}: 1 % low FPS ≥ EEVDF", v, "EEVDF", ref, v is not None and ref is not None and v >= ref, uneq, [w])
         lr = geo_ratio(s, w, keys)
         d = work_differs("game frames", med(s, w, "frames"), med("eevdf", w, "frames"))
         target_row(s, f"{w}: background throughput ≥ 0.9× EEVDF ({', '.join(k.replace('load_', '') for k in keys)}"
                    f"{'; geometric mean' if len(keys) > 1 else ''})", lr, "EEVDF", 1.0 if lr is not None else None,
-                   lr is not None and lr >= 0.9, [d] if d else [], unit="×")
+                   lr is not None and lr >= 0.9, [d] if d else [], [w], unit="×")
     for w, key, label in (("messaging", "msgs_s", "messages/s"), ("pipe", "ops_s", "round trips/s")):
         if w in workloads:
             v, ref = med(s, w, key), med("eevdf", w, key)
             target_row(s, f"perf bench sched {w} ≥ 0.9× EEVDF ({label})", v, "EEVDF", ref,
-                       v is not None and ref is not None and v >= 0.9 * ref, [])
+                       v is not None and ref is not None and v >= 0.9 * ref, [], [w])
     if "cyclic-other" in workloads:
         v, ref = med(s, "cyclic-other", "lat_p99_us"), med("eevdf", "cyclic-other", "lat_p99_us")
         d = work_differs("hogs' nice-0 throughput", med(s, "cyclic-other", "load_nice0_cpu_ops_s"),
                          med("eevdf", "cyclic-other", "load_nice0_cpu_ops_s"))
         target_row(s, "cyclictest SCHED_OTHER p99 ≤ EEVDF", v, "EEVDF", ref,
-                   v is not None and ref is not None and v <= ref, [d] if d else [], unit=" µs")
+                   v is not None and ref is not None and v <= ref, [d] if d else [], ["cyclic-other"], unit=" µs")
     if "cyclic-fifo" in workloads:
         v, ref = med(s, "cyclic-fifo", "cycles"), med("eevdf", "cyclic-fifo", "cycles")
         target_row(s, "SCHED_FIFO rate (cyclictest cycles) ≥ 0.98× EEVDF", v, "EEVDF", ref,
-                   v is not None and ref is not None and v >= 0.98 * ref, [])
+                   v is not None and ref is not None and v >= 0.98 * ref, [], ["cyclic-fifo"])
     if game_ws:
         v = sum(sum(values(s, w, "rt_cycles")) for w in game_ws)
         ref = sum(sum(values("eevdf", w, "rt_cycles")) for w in game_ws)
         target_row(s, "SCHED_FIFO rate (game's rt-periodic cycles) ≥ 0.98× EEVDF", v, "EEVDF", ref or None,
-                   ref > 0 and v >= 0.98 * ref, [])
+                   ref > 0 and v >= 0.98 * ref, [], game_ws)
     ejected = [r for r in results if r["sched"] == s and r.get("attached") != 1.0]
     exits = [line for name, line in sched_lines if name == s and line.startswith("exit ")]
     target_row(s, "zero watchdog ejections (runs that ended with the scheduler detached or re-attached)",
                float(len(ejected) + len(exits)), "of runs", float(len([r for r in results if r["sched"] == s])),
-               not ejected and not exits, [], ratio=False)
+               not ejected and not exits, [], [], ratio=False)
 p("")
 peer_ejections = {s: len([r for r in results if r["sched"] == s and r.get("attached") != 1.0]) for s in PEERS if s in scheds}
 if peer_ejections:
