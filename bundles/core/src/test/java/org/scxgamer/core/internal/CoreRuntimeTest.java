@@ -188,8 +188,12 @@ class CoreRuntimeTest {
         start(Map.of(CoreSettings.RESTART_BACKOFF_MS, 100));
         FakeKernel k = kernel();
         assertThat(k.attached).isTrue();
+        AtomicLong reportedAtDetach = new AtomicLong(-1);
+        k.beforeDetach = () -> reportedAtDetach.compareAndSet(-1, postedOn(Topics.SCHEDULER_EXITED).size());
         k.eject(new ExitInfo(Instant.now(), 1025, RestartPolicy.ECODE_ACT_RESTART, "scx_bpf_error", "debug.error set"));
         rt.tick();
+        // Dropping the stale link waits for the kernel to finish disabling: the exit is reported first.
+        assertThat(reportedAtDetach.get()).as("exits reported when the stale link was dropped").isEqualTo(1);
         assertThat(postedOn(Topics.SCHEDULER_EXITED)).singleElement().satisfies(p -> assertThat(p)
                 .containsEntry(Topics.REASON, "scx_bpf_error").containsEntry(Topics.EXIT_KIND, 1025));
         assertThat(rt.scheduler().exits()).hasSize(1);

@@ -257,8 +257,12 @@ final class FakeKernel implements Kernel {
         attached = true;
     }
 
+    /** Runs at the start of each detachScheduler(): lets a test see what happened before the link was dropped. */
+    volatile Runnable beforeDetach = () -> { };
+
     @Override
     public void detachScheduler() {
+        beforeDetach.run();
         if (attached) {
             parts.put(Part.SCHEDULER, new PartStatus(Part.SCHEDULER, PartState.DISABLED, "detached"));
         }
