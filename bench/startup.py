@@ -2,10 +2,6 @@
 """Start-to-prompt benchmark: time from starting runtime/bin/scxgamer to the Gogo prompt, and to
 every bundle ACTIVE (the core's BPF objects loaded), repeated; prints median/min/max in ms.
 
-The start-ups share one copy of runtime/, as an installed runtime's do: the first one has no class data
-archive yet (the launcher's data/cds/, written when it stops) and is reported on its own line; the
-others map it.
-
 Usage: bench/startup.py [RUNS]   (needs the built runtime: ./dev build)
 """
 import os
@@ -20,19 +16,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 
-def make_home():
-    """A fresh copy of runtime/ (the jar linked, not copied); remove it with shutil.rmtree."""
+def start_runtime():
+    """Starts the runtime from a fresh copy of runtime/ (Gogo on a pipe) and waits until every bundle is ACTIVE.
+    Returns (process, home, ms to the Gogo prompt, ms to all ACTIVE); the caller stops it with stop_runtime()."""
     home = tempfile.mkdtemp(prefix="scxgamer-bench-")
     for d in ("bin", "conf", "etc"):
         shutil.copytree(os.path.join(ROOT, "runtime", d), os.path.join(home, d))
     os.makedirs(os.path.join(home, "target"))
     os.symlink(os.path.join(ROOT, "runtime", "target", "scxgamer.jar"), os.path.join(home, "target", "scxgamer.jar"))
-    return home
-
-
-def start_runtime(home):
-    """Starts the runtime from home (Gogo on a pipe) and waits until every bundle is ACTIVE.
-    Returns (process, ms to the Gogo prompt, ms to all ACTIVE); the caller stops it with stop_runtime()."""
     env = dict(os.environ, SCXGAMER_HOME=home)
     start = time.monotonic()
     p = subprocess.Popen([os.path.join(home, "bin", "scxgamer")], env=env, stdin=subprocess.PIPE,
@@ -63,9 +54,9 @@ def start_runtime(home):
                 raise RuntimeError("bundles not all ACTIVE after 30 s:\n" + out)
             else:
                 time.sleep(0.01)
-        return p, prompt * 1000, ready * 1000
+        return p, home, prompt * 1000, ready * 1000
     except BaseException:
-        stop_runtime(p)
+        stop_runtime(p, home)
         raise
 
 
@@ -82,30 +73,25 @@ def gogo(p, command):
     return out.split(b"g! ")[0].decode(errors="replace")
 
 
-def stop_runtime(p):
-    """Ends the runtime's input (the shell stops it) and waits for it to exit (a class data archive written)."""
+def stop_runtime(p, home):
     try:
         p.stdin.close()
-        p.wait(timeout=60)
+        p.wait(timeout=30)
     except Exception:
         p.kill()
         p.wait()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
-def one_run(home):
-    p, prompt, ready = start_runtime(home)
-    stop_runtime(p)
+def one_run():
+    p, home, prompt, ready = start_runtime()
+    stop_runtime(p, home)
     return prompt, ready
 
 
 def main():
-    home = make_home()
-    try:
-        first = one_run(home)
-        results = [one_run(home) for _ in range(RUNS)]
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-    print(f"first start (no class data archive yet): to Gogo prompt {first[0]:.0f} ms, to all bundles ACTIVE {first[1]:.0f} ms")
+    results = [one_run() for _ in range(RUNS)]
     for i, name in enumerate(("start to Gogo prompt", "start to all bundles ACTIVE")):
         xs = [r[i] for r in results]
         print(f"{name}: median {statistics.median(xs):.0f} ms, min {min(xs):.0f} ms, max {max(xs):.0f} ms ({RUNS} runs)")
