@@ -185,7 +185,12 @@ boot_group() {
     fi
     total_limit=$((total_limit + ${l:-${SCXG_VM_TEST_TIMEOUT:-120}} + extra + 15))
   done
-  guest_cmd=$(printf '%q ' bash "$vm/lib/guest-runner.sh" "$guest" "${group[@]}")
+  # The command goes into a file on the shared folder, not onto the kernel command line: that holds 2048
+  # bytes on x86 and vng passes its command there, so a long checkout path times 15 test paths overflowed
+  # it, and the kernel panics at boot (__fortify_panic in start_kernel) without saying why.
+  printf '%s\n' "$guest_env" "$(printf '%q ' exec bash "$vm/lib/guest-runner.sh" "$guest" "${group[@]}")" > "$guest/start.sh"
+  guest_cmd=$(printf '%q' "$guest/start.sh")
+  [ "${#guest_cmd}" -le 512 ] || boot_fail "the results folder's path is too long for the guest's kernel command line: $guest"
   [ -z "$tcg_single$qemu" ] || opts=("--qemu-opts=${tcg_single}${tcg_single:+${qemu:+ }}$qemu")
   rm -f "$guest/guest-info"
   say "booting $kernel under TCG ($cpus vCPUs${qemu:+, $qemu}, 2 GiB) to run ${#group[@]} test(s); limits: boot ${boot_limit} s, all ${total_limit} s"
@@ -199,7 +204,7 @@ boot_group() {
   # other from offset 0, into one pipe their lines arrive in order.
   (cd / && exec timeout -k 15 "$total_limit" vng -r "$kernel" --disable-kvm --cpus "$cpus" --memory 2G -v "${opts[@]}" \
     -a "loglevel=5 modprobe.blacklist=$noload" --rwdir "$guest" -- \
-    "$guest_env $guest_cmd") > >(exec cat >> "$log") 2>&1 < /dev/null &
+    "bash $guest_cmd") > >(exec cat >> "$log") 2>&1 < /dev/null &
   vng_pid=$!
   trap 'kill -TERM -- -$vng_pid 2> /dev/null' EXIT
   trap 'exit 130' INT TERM
