@@ -25,9 +25,8 @@ import com.lmax.disruptor.TimeoutException;
  *
  * <p>A listener that declared itself non-blocking starts on the reader thread instead: the hub hands it
  * each batch the reader collected ({@link #deliverOnReader}), with no ring, cursor or thread. If it throws, or
- * overruns its budget for a batch a {@link #STRIKES}th time within {@link #STRIKE_WINDOW} batches (fewer
- * are forgiven: the reader may run code being recompiled), it is demoted for good: it joins the ring (its events start at the reader's next
- * write) and its delivery thread starts. The budget is {@link #READER_BUDGET_NANOS}, and
+ * overruns its budget in most of its recent batches (below), it is demoted for good: it joins the ring (its events
+ * start at the reader's next write) and its delivery thread starts. The budget is {@link #READER_BUDGET_NANOS}, and
  * {@link #WARMUP_BUDGET_NANOS} for its first {@link #WARMUP_EVENTS} events, which run interpreted or in code still
  * being compiled (in one cold JVM, 32 events of a counting listener took 1.4 ms).
  *
@@ -36,9 +35,12 @@ import com.lmax.disruptor.TimeoutException;
  * while its listener is not; under emulation that demoted the page's counting listener, whose delivery
  * thread then cost more than the listener itself. The clock is read around every batch; once a batch
  * takes longer than the budget by the clock, the thread's CPU time is read around the next
- * {@link #STRIKE_WINDOW} batches as well, and a batch overruns when it used more CPU than the budget, or
- * held the reader longer than {@link #STALL_NANOS} by the clock whatever the cause (a listener that
- * blocks).
+ * {@link #STRIKE_WINDOW} batches as well. A listener is demoted when {@link #CPU_OVERRUNS} of the last
+ * {@link #CPU_JUDGED} batches so measured used more CPU than the budget (a slow listener is slow every time;
+ * a reader's CPU time inflated by chance is not: under single-threaded emulation a guest thread's CPU time
+ * also counts the time spent emulating the other vCPUs, which demoted the page's one-line counting listener
+ * after three such batches in 64), or when {@link #STALL_STRIKES} batches within {@link #STRIKE_WINDOW} held
+ * the reader longer than {@link #STALL_NANOS} by the clock whatever the cause (a listener that blocks).
  *
  * <p>Accounting, exact whenever the delivery thread is not inside a call:
  * matched = delivered + dropped + queued (the event a listener is stuck in counts as queued).
@@ -60,10 +62,14 @@ final class Subscriber implements Runnable {
      * 250 µs demoted a healthy counting listener under the benchmarks (reader preempted on a shared VM).
      */
     static final long READER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** Batches an overrun of the budget is remembered for. */
+    /** Batches a stall is remembered for, and batches measured by CPU time after one over budget by the clock. */
     static final int STRIKE_WINDOW = 64;
-    /** Overruns within {@link #STRIKE_WINDOW} batches that demote. */
-    static final int STRIKES = 3;
+    /** Stalls within {@link #STRIKE_WINDOW} batches that demote. */
+    static final int STALL_STRIKES = 3;
+    /** The last batches measured by CPU time that are judged together (at most 64: one bit each). */
+    static final int CPU_JUDGED = 8;
+    /** Batches of the last {@link #CPU_JUDGED} measured over the CPU budget that demote: a majority. */
+    static final int CPU_OVERRUNS = 5;
     /** Events a listener gets on the reader thread with the larger, warm-up budget. */
     static final long WARMUP_EVENTS = 20_000;
     static final long WARMUP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -88,8 +94,10 @@ final class Subscriber implements Runnable {
     private volatile boolean demoted;
     /** Events delivered on the reader thread before the demotion (matched = delivered there). */
     private volatile long deliveredOnReader;
-    /** Reader thread: STRIKE_WINDOW per overrun of the budget, less one per batch. */
+    /** Reader thread: STRIKE_WINDOW per stall, less one per batch. */
     private int strikes;
+    /** Reader thread: one bit per batch measured by CPU time, newest lowest, set when it was over the budget. */
+    private long cpuOverruns;
     /** Reader thread: batches left whose CPU time is measured (STRIKE_WINDOW after one over budget by the clock). */
     private int measured;
     // Written by the delivery thread only.
@@ -161,29 +169,34 @@ final class Subscriber implements Runnable {
         if (strikes > 0) {
             strikes--;
         }
-        if (measured > 0) {
-            measured--;
-        }
         if (thrown != null) {
             demote("threw " + thrown);
             return end;
         }
         long budget = d > WARMUP_EVENTS ? READER_BUDGET_NANOS : WARMUP_BUDGET_NANOS;
         long wall = end - start;
+        if (cpuStart >= 0) {
+            measured--;
+            cpuOverruns = cpuOverruns << 1 | (cpu > budget ? 1 : 0);
+        }
         if (wall <= budget) {
             return end;
         }
         if (cpuStart < 0 && wall <= STALL_NANOS) {
             // Over budget by the clock only: the CPU time of the next batches tells a slow listener from a preempted reader.
             measured = STRIKE_WINDOW;
+            cpuOverruns = 0;
             return end;
         }
         measured = STRIKE_WINDOW;
-        if ((cpu > budget || wall > STALL_NANOS) && (strikes += STRIKE_WINDOW) > (STRIKES - 1) * STRIKE_WINDOW) {
-            demote("took " + TimeUnit.NANOSECONDS.toMicros(wall) + " µs" + (cpu >= 0 ? " (" + TimeUnit.NANOSECONDS.toMicros(cpu)
-                    + " µs of CPU)" : "") + " for " + n + " events, the " + STRIKES + "rd time within " + STRIKE_WINDOW
-                    + " batches over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs of CPU or "
+        String took = "took " + TimeUnit.NANOSECONDS.toMicros(wall) + " µs" + (cpu >= 0 ? " (" + TimeUnit.NANOSECONDS.toMicros(cpu)
+                + " µs of CPU)" : "") + " for " + n + " events";
+        if (wall > STALL_NANOS && (strikes += STRIKE_WINDOW) > (STALL_STRIKES - 1) * STRIKE_WINDOW) {
+            demote(took + ", the " + STALL_STRIKES + "rd time within " + STRIKE_WINDOW + " batches that it held the reader over "
                     + TimeUnit.NANOSECONDS.toMillis(STALL_NANOS) + " ms");
+        } else if (Long.bitCount(cpuOverruns & ((1L << CPU_JUDGED) - 1)) >= CPU_OVERRUNS) {
+            demote(took + ", over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs of CPU in "
+                    + Long.bitCount(cpuOverruns & ((1L << CPU_JUDGED) - 1)) + " of its last " + CPU_JUDGED + " batches");
         }
         return end;
     }
