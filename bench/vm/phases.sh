@@ -163,7 +163,7 @@ load_warm_cache() {
 }
 
 # ---- background loads: load_start KIND SECONDS; load_result prints the load's throughput ----
-LOAD= LOAD_T0= LOAD_DIR=
+LOAD= LOAD_T0= LOAD_T1= LOAD_DIR=
 load_start() {
   LOAD=$1 LOAD_DIR=$SCXG_TMP/load
   local secs=$2 i
@@ -204,16 +204,25 @@ stress_rates() {
     END {for (i = 1; i <= n; i++) printf " %s%s_ops_s=%.1f", p, want[i], r[want[i]] + 0}' "$file"
 }
 
-# Ends the load (the stress-ng ones end by their own --timeout) and prints its throughput words. The load's
-# own output is kept in the test's folder (loads/SCHED-REP-WORKLOAD-*.out).
-load_result() {
-  local secs pid f jobs
+# Ends the load: stops the compile storm, waits for the stress-ng ones to end by their own --timeout (they
+# print their metrics then). In the test's shell, not in a $(...) subshell, where wait returns at once: the
+# load's metrics were read before stress-ng wrote them, and the hogs beside cyclictest read as 0 ops/s.
+load_stop() {
+  local pid
   [ "$LOAD" = none ] && return 0
   if [ "$LOAD" = compile ]; then
     while read -r pid; do kill -TERM -- -"$pid" 2> /dev/null || true; done < "$LOAD_DIR/pids"
   fi
   while read -r pid; do wait "$pid" 2> /dev/null || true; done < "$LOAD_DIR/pids"
-  secs=$(awk -v a="$LOAD_T0" -v b="$EPOCHREALTIME" 'BEGIN {print b - a}')
+  LOAD_T1=$EPOCHREALTIME
+}
+
+# Prints the throughput words of the load load_stop ended. The load's own output is kept in the test's
+# folder (loads/SCHED-REP-WORKLOAD-*.out).
+load_result() {
+  local secs f jobs
+  [ "$LOAD" = none ] && return 0
+  secs=$(awk -v a="$LOAD_T0" -v b="$LOAD_T1" 'BEGIN {print b - a}')
   mkdir -p "$SCXG_TEST_DIR/loads"
   for f in "$LOAD_DIR"/*.out; do cp "$f" "$SCXG_TEST_DIR/loads/$SCHED-$LOAD_TAG-${f##*/}"; done
   case $LOAD in
@@ -302,6 +311,7 @@ game_run() {
   rt_threads > "$SCXG_TMP/rt-threads.1"
   sleep 1
   local loadw
+  load_stop
   loadw=$(load_result)
   echo "result sched=$SCHED rep=$rep workload=$workload load=$load attached=$(sched_attached)$hints$loadw $(sed -n 's/^game //p' "$out")$(sed -n 's/^flip / /p' "$out") rt_cpu_pct=$(awk -v a="$rt0" -v b="$rt1" -v s="$(awk -v x="$t0" -v y="$t1" 'BEGIN {print y - x}')" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / s * 100}')"
   echo "cdf sched=$SCHED rep=$rep workload=$workload $(sed -n 's/^cdf //p' "$out")"
@@ -317,6 +327,7 @@ cyclic_run() {
   sleep 1
   cyclictest -q -m -t 1 -i 1000 -D "$secs" "${args[@]}" -v > "$out" 2>&1 || fail "cyclictest failed: $(tail -n 3 "$out")"
   local loadw
+  load_stop
   loadw=$(load_result)
   echo "result sched=$SCHED rep=$rep workload=cyclic-$policy load=hogs attached=$(sched_attached)$loadw $(
     awk '$1 ~ /^[0-9]+:$/ && $3 ~ /^[0-9]+$/ {print $3}' "$out" | sort -n | awk -v secs="$secs" '{v[++n] = $1; s += $1}

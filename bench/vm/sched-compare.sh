@@ -26,7 +26,7 @@ ITERS=$(game_calibrate)
 [ -n "$ITERS" ] || fail "the game's calibration printed nothing"
 read -r -a scheds <<< "$SCHEDULERS"
 read -r -a works <<< "$WORKLOADS"
-echo "config reps=$REPS seconds=$SECONDS_PER_RUN warmup=$WARMUP iters_per_us=$ITERS kernel=$(uname -r) schedulers='$SCHEDULERS' workloads='$WORKLOADS'"
+echo "config reps=$REPS seconds=$SECONDS_PER_RUN warmup=$WARMUP iters_per_us=$ITERS kernel=$(uname -r) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2> /dev/null) schedulers='$SCHEDULERS' workloads='$WORKLOADS'"
 guest_topology
 # Which upstream examples attach on these vCPUs (the benchmark phases use those in SCHEDULERS).
 for p in "$PEERS"/scx_*; do peer_check "${p##*/}"; done
