@@ -50,12 +50,8 @@ char LICENSE[] SEC("license") = "GPL";
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
 
-/*
- * A task runs at least this long before a deadline preemption: no preemption ping-pong. 500 us made a
- * sleeper wait out a hog's slice in 4 % of cyclictest's wakeups under CPU hogs (p99 1.3-1.4x EEVDF's);
- * 100 us left 1 % (p99 1.05-1.1x), with the hogs' CPU time unchanged.
- */
-#define PREEMPT_MIN_RUN_NS (100 * NSEC_PER_USEC)
+/* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
+#define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
 #define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
 /* A low-weight task's vruntime may lead vtime_fair by at most this many lag caps (vtime_lead()). */
