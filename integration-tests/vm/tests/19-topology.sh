@@ -52,7 +52,7 @@ wakes() { sed -n "s/.*cpu$1=\([0-9]*\).*/\1/p" <<< "$2"; }
 # ---- an idle whole core before the sibling of a busy one ----
 # busy_pct CPU...: the busiest of CPUs' share of one second spent not idle, in percent.
 busy_pct() {
-  local a b c
+  local a b
   a=$(grep -E "^cpu($(tr ' ' '|' <<< "$*")) " /proc/stat)
   sleep 1
   b=$(grep -E "^cpu($(tr ' ' '|' <<< "$*")) " /proc/stat)

@@ -194,9 +194,12 @@ final class Subscriber implements Runnable {
         if (wall > STALL_NANOS && (strikes += STRIKE_WINDOW) > (STALL_STRIKES - 1) * STRIKE_WINDOW) {
             demote(took + ", the " + STALL_STRIKES + "rd time within " + STRIKE_WINDOW + " batches that it held the reader over "
                     + TimeUnit.NANOSECONDS.toMillis(STALL_NANOS) + " ms");
-        } else if (Long.bitCount(cpuOverruns & ((1L << CPU_JUDGED) - 1)) >= CPU_OVERRUNS) {
-            demote(took + ", over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs of CPU in "
-                    + Long.bitCount(cpuOverruns & ((1L << CPU_JUDGED) - 1)) + " of its last " + CPU_JUDGED + " batches");
+        } else {
+            int over = Long.bitCount(cpuOverruns & ((1L << CPU_JUDGED) - 1));
+            if (over >= CPU_OVERRUNS) {
+                demote(took + ", over its budget of " + TimeUnit.NANOSECONDS.toMicros(budget) + " µs of CPU in " + over
+                        + " of its last " + CPU_JUDGED + " batches");
+            }
         }
         return end;
     }
