@@ -360,6 +360,16 @@ struct scxg_exit_info {
 	char msg[SCXG_EXIT_MSG_LEN];
 };
 
+/*
+ * The kernel's debug dump at an error exit (ops.exit's ei->dump: each CPU's runqueue, the runnable tasks, what
+ * they wait in; empty for an unregistration), as the upstream tools print it. Its own map: the exit info
+ * stays small to read, and this is read once per exit.
+ */
+#define SCXG_EXIT_DUMP_LEN 32768
+struct scxg_exit_dump {
+	char text[SCXG_EXIT_DUMP_LEN];
+};
+
 /* Injector program input (ctx of SEC("syscall") inject_events), results written back. */
 #define SCXG_INJECT_MAX 32
 #define SCXG_INJECT_MAX_REPEAT (1 << 23)  /* bpf_iter_num's limit; larger repeat -> -E2BIG */

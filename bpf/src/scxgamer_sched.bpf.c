@@ -747,15 +747,18 @@ s32 BPF_PROG(scxgamer_init)
 	return ret ? ret : scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
 }
 
-/* Copies the kernel's exit info for userspace; the seq bump comes last and announces it. */
+/* Copies the kernel's exit info and debug dump for userspace; the seq bump comes last and announces both. */
 SEC("struct_ops/scxgamer_exit")
 void BPF_PROG(scxgamer_exit, struct scx_exit_info *ei)
 {
 	u32 zero = 0;
 	struct scxg_exit_info *info = bpf_map_lookup_elem(&exit_info, &zero);
+	struct scxg_exit_dump *dump = bpf_map_lookup_elem(&exit_dump, &zero);
 
 	if (!info)
 		return;
+	if (dump && bpf_probe_read_kernel_str(dump->text, sizeof(dump->text), ei->dump) < 0)
+		dump->text[0] = 0;
 	info->kind = ei->kind;
 	info->exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(info->reason, sizeof(info->reason), ei->reason);
@@ -776,5 +779,6 @@ struct sched_ext_ops scxgamer_ops = {
 	.init = (void *)scxgamer_init,
 	.exit = (void *)scxgamer_exit,
 	.timeout_ms = 5000,
+	.exit_dump_len = SCXG_EXIT_DUMP_LEN,
 	.name = "scxgamer",
 };

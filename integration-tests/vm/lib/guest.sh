@@ -23,6 +23,22 @@ trap '' PIPE
 trap 'printf "line %s: command failed (status %s): %s\n" "$LINENO" "$?" "$BASH_COMMAND" | tee -a "$SCXG_TEST_DIR/fail" >&2' ERR
 
 SCXG_TMP=$(mktemp -d /tmp/scxg-test.XXXXXX)
+
+# The kernel writes its debug dump of a scheduler it ejects (each CPU's runqueue, the runnable tasks, what
+# they wait in) to the sched_ext_dump tracepoint: it is on for every test, and fail() prints what it caught,
+# so an unexpected ejection shows its cause in the log. Tests that eject on purpose leave dumps there too.
+_SCXG_TRACE=/sys/kernel/tracing
+[ -d "$_SCXG_TRACE/events" ] || mount -t tracefs nodev "$_SCXG_TRACE" 2> /dev/null || :
+if [ -w "$_SCXG_TRACE/events/sched_ext/sched_ext_dump/enable" ]; then
+  echo 4096 > "$_SCXG_TRACE/buffer_size_kb"
+  : > "$_SCXG_TRACE/trace"
+  echo 1 > "$_SCXG_TRACE/events/sched_ext/sched_ext_dump/enable"
+fi
+# The dump lines the tracepoint caught in this test, without the trace's header and per-line prefix.
+sched_ext_dumps() {
+  [ -r "$_SCXG_TRACE/trace" ] || return 0
+  grep -v '^#' "$_SCXG_TRACE/trace" | sed 's/^.*sched_ext_dump: //' || :
+}
 declare -A _BG_PID=() _BG_FD=()
 
 # fail REASON: the test fails with REASON (kept as the failure message in the JUnit report).
@@ -34,6 +50,12 @@ fail() {
     _diagnosed=1
     echo "--- diagnose (state at the failure)"
     diagnose 2>&1 || true
+  fi
+  local dumps
+  dumps=$(sched_ext_dumps)
+  if [ -n "$dumps" ]; then
+    echo "--- the kernel's sched_ext debug dumps in this test (first 400 lines)"
+    head -n 400 <<< "$dumps"
   fi
   exit 1
 }

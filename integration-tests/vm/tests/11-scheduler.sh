@@ -248,6 +248,15 @@ sched=$(rt_cmd scx:sched)
 echo "$sched"
 assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "kind 1026" "scx:sched: the last exit is a watchdog stall (SCX_EXIT_ERROR_STALL)"
 assert_contains "$(grep '^exit: ' <<< "$sched" | tail -1)" "stall" "scx:sched: the stall's reason"
+# The kernel's debug dump of that ejection reached the tracepoint that fail() prints (lib/guest.sh), in
+# every test: what an unexpected ejection elsewhere would show.
+stall_dump=$(sched_ext_dumps | grep -A3 'triggered exit kind 1026' | head -n 4)
+echo "$stall_dump"
+assert_contains "$stall_dump" "runnable task stall" "the kernel's debug dump of the stall in the sched_ext_dump trace"
+# And the runtime logged it (ops.exit copies it to the exit_dump map): the part of the dump a user reads first.
+logged_dump=$(tail -n +"$n" "$(bg_output rt)" | grep -A4 'Kernel debug dump of the exit' | head -n 5)
+echo "$logged_dump"
+assert_contains "$logged_dump" "triggered exit kind 1026" "the runtime's log: the kernel's debug dump of the stall"
 rt_wait stats:show 'exits\.seen\[[0-9]+\]\.reason: runnable task stall' 20 "the Event Admin exit event of the stall reached the stats bundle" > /dev/null
 rt_wait scx:status '^scheduler +ACTIVE' 200 "the restart policy attached the scheduler again after the stall" > /dev/null
 

@@ -94,6 +94,7 @@ final class SchedulerMonitor {
             ExitInfo exit = k.lastExit();
             if (exit != null && !exit.equals(lastReported)) {
                 reportExit(exit);
+                logExitDump(k);
             }
             return false;
         }
@@ -153,6 +154,7 @@ final class SchedulerMonitor {
         // Reported before the stale link is dropped: dropping it waits for the kernel to finish disabling (about
         // 0.6 s under emulation), which delayed the report past the VM test's 1 s bound.
         reportExit(exit);
+        logExitDump(k);
         k.detachScheduler();
         scheduleRestart(exit, s);
     }
@@ -168,6 +170,19 @@ final class SchedulerMonitor {
                 "0x" + Long.toHexString(exit.exitCode()), exit.reason(), exit.message().isEmpty() ? "" : ", message: " + exit.message());
         events.post(Topics.SCHEDULER_EXITED, Map.of(Topics.EXIT_KIND, exit.kind(), Topics.EXIT_CODE, exit.exitCode(),
                 Topics.REASON, exit.reason(), Topics.MESSAGE, exit.message()));
+    }
+
+    /**
+     * The kernel's debug dump of the exit just reported, into the log file (INFO: the interactive console shows
+     * warnings only, so it says where the dump is). After the report: the report's 1 s promise does not wait
+     * for 32 KiB to be copied and logged.
+     */
+    private static void logExitDump(Kernel k) {
+        String dump = k.lastExitDump();
+        if (!dump.isEmpty()) {
+            LOG.warn("The kernel's debug dump of that exit is in the log file (log:display shows it)");
+            LOG.info("Kernel debug dump of the exit ({} lines):{}{}", dump.lines().count(), System.lineSeparator(), dump);
+        }
     }
 
     private void scheduleRestart(ExitInfo exit, CoreSettings s) {

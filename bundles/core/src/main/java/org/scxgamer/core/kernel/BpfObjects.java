@@ -26,7 +26,7 @@ final class BpfObjects {
      */
     private static final Set<String> SHARED_MAPS = Set.of(Contract.INPUT_STATS_MAP, Contract.DEVICE_RULES_MAP,
             Contract.DEVICE_CACHE_MAP, Contract.DEVICE_HISTORY_MAP, Contract.INPUT_STATE_MAP, Contract.TUNABLES_MAP, Contract.TUNABLES_IDX_MAP,
-            Contract.TASK_CLASSES_MAP, Contract.SCHED_HINTS_MAP, Contract.SCHED_STATS_MAP, Contract.EXIT_INFO_MAP,
+            Contract.TASK_CLASSES_MAP, Contract.SCHED_HINTS_MAP, Contract.SCHED_STATS_MAP, Contract.EXIT_INFO_MAP, Contract.EXIT_DUMP_MAP,
             Contract.TOPOLOGY_MAP, Contract.CPU_TOPO_MAP, Contract.RENDER_TASKS_MAP,
             Contract.WAKER_STATE_MAP);
 

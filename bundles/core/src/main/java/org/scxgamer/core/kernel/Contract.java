@@ -174,6 +174,10 @@ public final class Contract {
     public static final int EXIT_INFO_REASON = 24;
     public static final int EXIT_INFO_MSG = 152;
 
+    // struct scxg_exit_dump
+    public static final int EXIT_DUMP_LEN = 32768;
+    public static final int EXIT_DUMP_TEXT = 0;
+
     // struct scxg_inject_event
     public static final int INJECT_EVENT_SIZE = 24;
     public static final int INJECT_EVENT_DEV_KEY = 0;
@@ -319,6 +323,7 @@ public final class Contract {
     public static final String SCHED_HINTS_MAP = "sched_hints";
     public static final String SCHED_STATS_MAP = "sched_stats";
     public static final String EXIT_INFO_MAP = "exit_info";
+    public static final String EXIT_DUMP_MAP = "exit_dump";
     public static final String WAKER_STATE_MAP = "waker_state";
     public static final String TOPOLOGY_MAP = "topology";
     public static final String CPU_TOPO_MAP = "cpu_topo";

@@ -388,6 +388,11 @@ public final class LibbpfKernel implements Kernel {
     }
 
     @Override
+    public synchronized String lastExitDump() {
+        return closed ? "" : scheduler.lastExitDump();
+    }
+
+    @Override
     public synchronized long[] schedStats() {
         return scheduler.schedStats();
     }

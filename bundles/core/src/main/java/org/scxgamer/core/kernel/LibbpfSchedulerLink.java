@@ -187,6 +187,18 @@ final class LibbpfSchedulerLink implements SchedulerLink {
                 BpfMap.cString(v, Contract.EXIT_INFO_REASON, Contract.EXIT_REASON_LEN), BpfMap.cString(v, Contract.EXIT_INFO_MSG, Contract.EXIT_MSG_LEN));
     }
 
+    @Override
+    public String lastExitDump() {
+        BpfMap map = objects.find(Contract.EXIT_DUMP_MAP);
+        if (map == null) {
+            return "";
+        }
+        if (schedLink != null) {
+            awaitNotDisabling();
+        }
+        return BpfMap.cString(map.first(), Contract.EXIT_DUMP_TEXT, Contract.EXIT_DUMP_LEN).strip();
+    }
+
     // ---- task classes and hints (shared maps: they hold whether the scheduler is attached or not)
 
     @Override

@@ -27,6 +27,12 @@ public interface SchedulerLink {
     /** The last exit info written by ops.exit, or null if none yet. */
     ExitInfo lastExit();
 
+    /**
+     * The kernel's debug dump of the last exit, written by ops.exit with the exit info (each CPU's runqueue
+     * and the runnable tasks at an error exit, as the upstream tools print it), or empty if there is none.
+     */
+    String lastExitDump();
+
     /** Scheduler counters summed over CPUs, indexed by {@link Contract} SCHED_STAT_* indices. */
     long[] schedStats();
 

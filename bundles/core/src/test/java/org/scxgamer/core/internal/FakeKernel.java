@@ -42,6 +42,7 @@ final class FakeKernel implements Kernel {
     final List<Map<Tunable, Long>> tunableWrites = new ArrayList<>();
     volatile boolean attached;
     volatile ExitInfo lastExit;
+    volatile String lastExitDump = "";
     volatile int attachCalls;
     volatile boolean attachFails;
     /** The kernel ejects every attach while enabling it, as with an error that recurs at once. */
@@ -277,6 +278,11 @@ final class FakeKernel implements Kernel {
     @Override
     public ExitInfo lastExit() {
         return lastExit;
+    }
+
+    @Override
+    public String lastExitDump() {
+        return lastExitDump;
     }
 
     @Override

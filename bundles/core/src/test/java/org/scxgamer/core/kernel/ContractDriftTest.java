@@ -67,6 +67,7 @@ class ContractDriftTest {
             s("scxg_exit_info", EXIT_INFO_SIZE, m("seq", EXIT_INFO_SEQ, 8), m("exit_code", EXIT_INFO_EXIT_CODE, 8),
                     m("kind", EXIT_INFO_KIND, 4), m("reserved", EXIT_INFO_RESERVED, 4), m("reason", EXIT_INFO_REASON, EXIT_REASON_LEN),
                     m("msg", EXIT_INFO_MSG, EXIT_MSG_LEN)),
+            s("scxg_exit_dump", EXIT_DUMP_LEN, m("text", EXIT_DUMP_TEXT, EXIT_DUMP_LEN)),
             s("scxg_inject_event", INJECT_EVENT_SIZE, m("dev_key", INJECT_EVENT_DEV_KEY, 8), m("bustype", INJECT_EVENT_BUSTYPE, 2),
                     m("vendor", INJECT_EVENT_VENDOR, 2), m("product", INJECT_EVENT_PRODUCT, 2), m("type", INJECT_EVENT_TYPE, 2),
                     m("code", INJECT_EVENT_CODE, 2), m("op", INJECT_EVENT_OP, 2), m("value", INJECT_EVENT_VALUE, 4)),
@@ -143,7 +144,7 @@ class ContractDriftTest {
     }
 
     private static final List<String> SHARED_MAPS = List.of(INPUT_STATS_MAP, DEVICE_RULES_MAP, DEVICE_CACHE_MAP, DEVICE_HISTORY_MAP,
-            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP,
+            INPUT_STATE_MAP, TUNABLES_MAP, TUNABLES_IDX_MAP, TASK_CLASSES_MAP, SCHED_HINTS_MAP, SCHED_STATS_MAP, EXIT_INFO_MAP, EXIT_DUMP_MAP,
             TOPOLOGY_MAP, CPU_TOPO_MAP, RENDER_TASKS_MAP, WAKER_STATE_MAP);
 
     private static Btf btf(String object) throws IOException {
