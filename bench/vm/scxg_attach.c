@@ -72,11 +72,12 @@ int main(int argc, char **argv)
 	if (!read_percpu_counters(map_fd(o.events, "sched_stats"), st, SCXG_SCHED_STAT_COUNT))
 		printf("sched_stats enqueued=%llu direct=%llu shared=%llu boosted=%llu preempt_kicks=%llu "
 		       "behaviour_classified=%llu preempt_lower=%llu preempt_local=%llu preempt_none=%llu "
-		       "preempt_none_young=%llu preempt_behind=%llu\n",
+		       "preempt_none_young=%llu preempt_behind=%llu preempt_deferred=%llu preempt_deferred_kicks=%llu\n",
 		       st[SCXG_SCHED_ENQUEUED], st[SCXG_SCHED_DIRECT_DISPATCHED], st[SCXG_SCHED_SHARED_DISPATCHED],
 		       st[SCXG_SCHED_BOOSTED], st[SCXG_SCHED_PREEMPT_KICKS], st[SCXG_SCHED_BEHAVIOUR_CLASSIFIED],
 		       st[SCXG_SCHED_PREEMPT_LOWER], st[SCXG_SCHED_PREEMPT_LOCAL], st[SCXG_SCHED_PREEMPT_NONE],
-		       st[SCXG_SCHED_PREEMPT_NONE_YOUNG], st[SCXG_SCHED_PREEMPT_BEHIND]);
+		       st[SCXG_SCHED_PREEMPT_NONE_YOUNG], st[SCXG_SCHED_PREEMPT_BEHIND], st[SCXG_SCHED_PREEMPT_DEFERRED],
+		       st[SCXG_SCHED_PREEMPT_DEFERRED_KICKS]);
 	read_line("/sys/kernel/sched_ext/state", state, sizeof(state));
 	if (strcmp(state, "enabled")) {
 		bpf_map_lookup_elem(map_fd(o.events, "exit_info"), &zero, &info);

@@ -265,7 +265,8 @@ enum scxg_sched_stat {
 	SCXG_SCHED_AUDIO_BOOSTED,        /* enqueues of SCXG_CLASS_AUDIO tasks (always boosted; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_PREEMPT_LOCAL,        /* deadline preemptions of the CPU the wakeup ran on (no IPI) */
 	SCXG_SCHED_PREEMPT_NONE,         /* wakeups that found no idle CPU and no fair victim (every deadline earlier, boosted or of a higher class) */
-	SCXG_SCHED_PREEMPT_NONE_YOUNG,   /* wakeups that found no victim only because the later deadlines had not run PREEMPT_MIN_RUN_NS */
+	SCXG_SCHED_PREEMPT_NONE_YOUNG,   /* wakeups that found no victim only because the later deadlines had not run PREEMPT_MIN_RUN_NS
+					  * (SCXG_SCHED_PREEMPT_DEFERRED: the latest of them is preempted when it has) */
 	SCXG_SCHED_PREEMPT_BEHIND,       /* deadline preemptions for a task queued behind an earlier deadline: the freed CPU runs that one first */
 	/* Topology placement (counted only where it places: SMT, several LLCs or a preferred domain; see topology). */
 	SCXG_SCHED_TOPO_IDLE_CORE,       /* wakeups placed on an idle CPU whose whole core was idle */
@@ -281,6 +282,8 @@ enum scxg_sched_stat {
 	SCXG_SCHED_FUTEX_BOOSTED,        /* enqueues boosted as a futex hand-off (futex_boost; not in SCXG_SCHED_BOOSTED) */
 	SCXG_SCHED_NTSYNC_HANDOFFS,      /* wakeups made inside an ntsync object ioctl (waker_state.ntsync_task): a waiter handed a semaphore count, mutex or event */
 	SCXG_SCHED_NTSYNC_BOOSTED,       /* enqueues boosted as an ntsync hand-off (ntsync_boost; not in SCXG_SCHED_BOOSTED) */
+	SCXG_SCHED_PREEMPT_DEFERRED,     /* preemption timers armed for a victim that had not run PREEMPT_MIN_RUN_NS yet */
+	SCXG_SCHED_PREEMPT_DEFERRED_KICKS, /* of those, timers that found that run still on and an earlier deadline queued: kicked */
 	SCXG_SCHED_STAT_COUNT,
 };
 

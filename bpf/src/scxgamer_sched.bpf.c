@@ -50,7 +50,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* ...and runs less than this per wakeup on average. */
 #define BEHAVIOUR_MAX_RUN_NS (1 * NSEC_PER_MSEC)
 
-/* A task runs at least this long before a deadline preemption: no preemption ping-pong. */
+/*
+ * A task runs at least this long before a deadline preemption: no preemption ping-pong. A wakeup that finds
+ * only younger victims has the latest of them preempted when it has run this long (preempt_later()).
+ */
 #define PREEMPT_MIN_RUN_NS (500 * NSEC_PER_USEC)
 /* A waking task preempts a running one whose deadline is at least this much later (EEVDF-like). */
 #define PREEMPT_MARGIN_NS (100 * NSEC_PER_USEC)
@@ -375,6 +378,62 @@ static __always_inline bool preemptible(struct task_struct *p, u32 cpu, struct c
 }
 
 /*
+ * A victim that has not run its minimum yet is preempted when it has: a timer per CPU, armed for the rest of
+ * the minimum by the wakeup that found it, kicks the CPU then if it still runs that task and an earlier
+ * deadline waits in its queue. Without it the woken task waited out the victim's whole slice.
+ */
+struct preempt_timer {
+	struct bpf_timer timer;
+	u64 started_ns;      /* cpu_state.started_ns of the run it was armed for */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXG_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct preempt_timer);
+} preempt_timers SEC(".maps");
+
+#define CLOCK_MONOTONIC 1
+
+/* A task already waits in dsq with an earlier deadline than p's: the CPU kicked for p runs that one first. */
+static __always_inline bool queued_ahead(u64 dsq, u64 deadline)
+{
+	struct task_struct *head;
+
+	bpf_for_each(scx_dsq, head, dsq, 0)
+		return vtime_before(head->scx.dsq_vtime, deadline);
+	return false;
+}
+
+static int preempt_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	u32 cpu = *key;
+	struct preempt_timer *pt = bpf_map_lookup_elem(&preempt_timers, &cpu);
+	struct cpu_state *cs = cpu_state_of(cpu);
+
+	if (pt && cs && cs->busy && !cs->boosted && cs->started_ns == pt->started_ns &&
+	    queued_ahead(topo_cpu_dsq(cpu), cs->deadline - PREEMPT_MARGIN_NS)) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		sched_count(SCXG_SCHED_PREEMPT_DEFERRED_KICKS);
+	}
+	return 0;
+}
+
+/* Arms cpu's preemption timer for when its task (cs) has run PREEMPT_MIN_RUN_NS. */
+static __always_inline void preempt_later(u32 cpu, struct cpu_state *cs, u64 now)
+{
+	struct preempt_timer *pt = bpf_map_lookup_elem(&preempt_timers, &cpu);
+	u64 ran = now - cs->started_ns;
+
+	if (!pt)
+		return;
+	pt->started_ns = cs->started_ns;
+	bpf_timer_start(&pt->timer, ran < PREEMPT_MIN_RUN_NS ? PREEMPT_MIN_RUN_NS - ran : 0, 0);
+	sched_count(SCXG_SCHED_PREEMPT_DEFERRED);
+}
+
+/*
  * cs's task ran its minimum and its deadline is later than latest: a deadline preemption is fair.
  * One whose deadline is later but that has not run its minimum yet is noted in *young (counted).
  */
@@ -399,18 +458,22 @@ static __always_inline bool deadline_victim(struct cpu_state *cs, u64 latest, u6
  * timer fired here) or what woke it. A boosted p takes it over a lower class, or when it runs no SCX
  * task (busy == 0: the writer of a higher sched class that p then follows, from the head of the
  * local DSQ, as the default scheduler's wake-affine placement does); any p takes it as a deadline
- * victim. Only then the other CPUs, from p's previous one, for the latest deadline.
+ * victim. Only then the other CPUs, from p's previous one, for the latest deadline. With no victim but
+ * younger ones, the latest of those is preempted later (preempt_later()) and named in *deferred: p waits
+ * in that CPU's queue.
  */
-static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx *tctx, u64 margin, bool *lower)
+static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx *tctx, u64 margin, bool *lower,
+					  s32 *deferred)
 {
 	u8 rank = class_rank(tctx->cls);
-	s32 prev = scx_bpf_task_cpu(p), victim = -1;
-	u64 latest = tctx->deadline + margin, now = bpf_ktime_get_ns();
+	s32 prev = scx_bpf_task_cpu(p), victim = -1, young_cpu = -1;
+	u64 latest = tctx->deadline + margin, young_latest = latest, now = bpf_ktime_get_ns();
 	u32 i, cpu, scan = nr_cpus < PREEMPT_SCAN_CPUS ? nr_cpus : PREEMPT_SCAN_CPUS;
-	struct cpu_state *cs;
+	struct cpu_state *cs, *young_cs = NULL;
 	bool young = false;
 
 	*lower = false;
+	*deferred = -1;
 	cpu = bpf_get_smp_processor_id();
 	cs = cpu_state_of(cpu);
 	if (tctx->boosted && cs && cpu < nr_cpus && !cs->boosted && (!cs->busy || cs->rank < rank) &&
@@ -435,21 +498,19 @@ static __always_inline s32 preempt_victim(struct task_struct *p, struct task_ctx
 		if (deadline_victim(cs, latest, now, &young)) {
 			latest = cs->deadline;
 			victim = cpu;
+		} else if (now - cs->started_ns < PREEMPT_MIN_RUN_NS && vtime_before(young_latest, cs->deadline)) {
+			young_latest = cs->deadline;
+			young_cpu = cpu;
+			young_cs = cs;
 		}
 	}
 	if (victim < 0)
 		sched_count(young ? SCXG_SCHED_PREEMPT_NONE_YOUNG : SCXG_SCHED_PREEMPT_NONE);
+	if (victim < 0 && young_cs) {
+		preempt_later(young_cpu, young_cs, now);
+		*deferred = young_cpu;
+	}
 	return victim;
-}
-
-/* A task already waits in dsq with an earlier deadline than p's: the CPU kicked for p runs that one first. */
-static __always_inline bool queued_ahead(u64 dsq, u64 deadline)
-{
-	struct task_struct *head;
-
-	bpf_for_each(scx_dsq, head, dsq, 0)
-		return vtime_before(head->scx.dsq_vtime, deadline);
-	return false;
 }
 
 /*
@@ -505,7 +566,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	struct scxg_tunables t;
 	bool lower = false, kick;
 	u64 slice, deadline;
-	s32 cpu;
+	s32 cpu, deferred = -1;
 
 	sched_count(SCXG_SCHED_ENQUEUED);
 	scxg_tunables_read(&t);
@@ -539,7 +600,7 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	 * waits its turn, so even a boosted CPU hog cannot monopolise a CPU. A boosted task goes to
 	 * the front of a lower class's CPU.
 	 */
-	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, PREEMPT_MARGIN_NS, &lower) : -1;
+	cpu = (enq_flags & SCX_ENQ_WAKEUP) ? preempt_victim(p, tctx, PREEMPT_MARGIN_NS, &lower, &deferred) : -1;
 	if (cpu >= 0 && lower && t.preempt) {
 		/*
 		 * SCX_ENQ_PREEMPT preempts when p lands on that CPU's local DSQ, at its head. A separate kick
@@ -556,7 +617,8 @@ void BPF_PROG(scxgamer_enqueue, struct task_struct *p, u64 enq_flags)
 	kick = cpu >= 0 && !lower;
 	if (kick && queued_ahead(topo_cpu_dsq(cpu), deadline))
 		sched_count(SCXG_SCHED_PREEMPT_BEHIND);
-	scxg_dsq_insert_vtime(p, kick ? topo_cpu_dsq(cpu) : topo_enqueue_dsq(p), slice, deadline, enq_flags);
+	scxg_dsq_insert_vtime(p, kick ? topo_cpu_dsq(cpu) : deferred >= 0 ? topo_cpu_dsq(deferred) : topo_enqueue_dsq(p),
+			      slice, deadline, enq_flags);
 	sched_count(SCXG_SCHED_SHARED_DISPATCHED);
 	if (kick) {
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
@@ -743,8 +805,19 @@ s32 BPF_PROG(scxgamer_init)
 	if (nr_cpus > SCXG_MAX_CPUS)
 		nr_cpus = SCXG_MAX_CPUS;
 	s32 ret = topo_init(nr_cpus);
+	struct preempt_timer *pt;
+	u32 i;
 
-	return ret ? ret : scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
+	if (ret)
+		return ret;
+	bpf_for(i, 0, nr_cpus) {
+		pt = bpf_map_lookup_elem(&preempt_timers, &i);
+		if (!pt)
+			return -12; /* -ENOMEM */
+		bpf_timer_init(&pt->timer, &preempt_timers, CLOCK_MONOTONIC);
+		bpf_timer_set_callback(&pt->timer, preempt_timerfn);
+	}
+	return scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
 }
 
 /* Copies the kernel's exit info and debug dump for userspace; the seq bump comes last and announces both. */

@@ -113,6 +113,8 @@ final class CoreCounters {
             c.put("sched.futex.boosted", sched[Contract.SCHED_STAT_FUTEX_BOOSTED]);
             c.put("sched.ntsync.handoffs", sched[Contract.SCHED_STAT_NTSYNC_HANDOFFS]);
             c.put("sched.ntsync.boosted", sched[Contract.SCHED_STAT_NTSYNC_BOOSTED]);
+            c.put("sched.preempt.deferred", sched[Contract.SCHED_STAT_PREEMPT_DEFERRED]);
+            c.put("sched.preempt.deferred.kicks", sched[Contract.SCHED_STAT_PREEMPT_DEFERRED_KICKS]);
         }
         return c;
     }

@@ -249,7 +249,9 @@ public final class Contract {
     public static final int SCHED_STAT_FUTEX_BOOSTED = 29;
     public static final int SCHED_STAT_NTSYNC_HANDOFFS = 30;
     public static final int SCHED_STAT_NTSYNC_BOOSTED = 31;
-    public static final int SCHED_STAT_COUNT = 32;
+    public static final int SCHED_STAT_PREEMPT_DEFERRED = 32;
+    public static final int SCHED_STAT_PREEMPT_DEFERRED_KICKS = 33;
+    public static final int SCHED_STAT_COUNT = 34;
 
     // struct scxg_topology, enum scxg_topo_flags
     public static final int TOPO_MAX_CPUS = 1024;
