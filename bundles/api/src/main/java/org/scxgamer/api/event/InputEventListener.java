@@ -23,11 +23,11 @@ public interface InputEventListener {
      * Service property: {@code true} (Boolean or String) declares that {@link #onEvent} never blocks and returns
      * within a few microseconds (no I/O, no sleeping, no lock another thread holds for long). The core then calls
      * the listener on the ring reader's thread, in batches of the events one drain read, with no queue and no
-     * thread hand-off. A listener that throws, exceeds the reader's CPU budget for a batch (1 ms for up to 32 events;
+     * thread hand-off. A listener that throws, exceeds the reader's budget for a batch (1 ms for up to 32 events;
      * 10 ms for its first events, while its code is still being compiled) in most of its recent batches, or blocks the
-     * reader for more than 20 ms three times in a short while, is moved to a delivery thread and queue of its own for
-     * good, logged and reported as {@link SubscriberInfo#demoted()}; until then it may hold the reader up for a few
-     * batches. Default false.
+     * reader for more than 20 ms (100 ms in its first events) three times in a short while, is moved to a delivery
+     * thread and queue of its own for good, logged and reported as {@link SubscriberInfo#demoted()}; until then it
+     * may hold the reader up for a few batches. Default false.
      * @since 1.1
      */
     String NON_BLOCKING = "scxgamer.event.nonblocking";
