@@ -69,6 +69,7 @@ for m in re.finditer(r"^cdf sched=(\S+) rep=(\d+) workload=(\S+) hz=\d+ (.*)$", 
 config = parse_words(re.search(r"^config (.*)$", text, re.M).group(1)) if re.search(r"^config ", text, re.M) else {}
 topology = re.findall(r"^topology (.*)$", text, re.M)
 settles = re.findall(r"^settle (.*)$", text, re.M)
+warmups = re.findall(r"^warmup (.*)$", text, re.M)
 orders = re.findall(r"^order rep=(\d+) (.*)$", text, re.M)
 sched_lines = re.findall(r"^sched (\S+) (.*)$", text, re.M)
 peer_checks = [parse_words(m) for m in re.findall(r"^peer (.*)$", text, re.M)]
@@ -148,8 +149,9 @@ p(f"Part 9 (issue 15): the game stand-in (bench/vm/game/game.c) and standard ben
   f"({'; '.join(topology)}), QEMU TCG. VM harness exit {vm_rc}.")
 p("")
 if settles:
-    p("Runtime start-up before its phase (until its JVM used < 10 % of a CPU over 2 s, then one unmeasured 12 s game run): "
-      + "; ".join(settles) + ".")
+    p("Runtime start-up before its phase (until its JVM used < 10 % of a CPU over 2 s, then unmeasured 12 s game runs "
+      "until its JIT compiler threads used < 3 % of a CPU during one, at most 6): " + "; ".join(settles) + ". Warm-up runs: "
+      + ("; ".join(warmups) if warmups else "none") + ".")
     p("")
 
 if peer_checks:

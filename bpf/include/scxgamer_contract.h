@@ -49,15 +49,21 @@ enum scxg_event_flags {
 	SCXG_FLAG_CONTINUOUS = 1 << 2, /* continuous-input mode was on */
 };
 
-/* Record type of scheduler samples on SCXG_LANE_SCHED, for threads classed SCXG_CLASS_INPUT in task_classes
- * only: value = wake-to-run ns (clamped to S32_MAX), device_id = tid, code = task class, flags
- * SCXG_FLAG_BOOSTED if the wakeup was boosted. */
-#define SCXG_TYPE_SCHED_WAKE 0xf001
-/* Record type of display flips on SCXG_LANE_SCHED (the render hook; at most one per CRTC per refresh):
- * timestamp_ns = the flip's vblank time, value = ns since the previous flip on that CRTC (clamped to
- * S32_MAX; 0 for the first one seen), device_id = SCXG_RENDER_CRTC_ID(card, crtc object id), code = the
- * CRTC's index (pipe) on its card. */
-#define SCXG_TYPE_FRAME 0xf002
+/* Types of the kernel side's own records on SCXG_LANE_SCHED (input records carry the EV_* type). */
+enum scxg_record_type {
+	/* Scheduler samples, for threads classed SCXG_CLASS_INPUT in task_classes only: value = wake-to-run ns
+	 * (clamped to S32_MAX), device_id = tid, code = task class, flags SCXG_FLAG_BOOSTED if the wakeup was
+	 * boosted. */
+	SCXG_TYPE_SCHED_WAKE = 0xf001,
+	/* Display flips (the render hook; at most one per CRTC per refresh): timestamp_ns = the flip's vblank
+	 * time, value = ns since the previous flip on that CRTC (clamped to S32_MAX; 0 for the first one seen),
+	 * device_id = SCXG_RENDER_CRTC_ID(card, crtc object id), code = the CRTC's index (pipe) on its card. */
+	SCXG_TYPE_FRAME = 0xf002,
+	/* The scheduler's ops.exit ran (it was ejected or unregistered): value = exit_info's seq after the
+	 * exit, code = the exit kind (low 16 bits), device_id = 0. Wakes the runtime, which reads exit_info at
+	 * once instead of at its next monitor round; a dropped one is found at that round. */
+	SCXG_TYPE_SCHED_EXIT = 0xf003,
+};
 #define SCXG_RENDER_CRTC_ID(card, crtc) (((u32)(card) << 16) | ((u32)(crtc) & 0xffff))
 
 /* One ring-buffer record. */
@@ -126,8 +132,8 @@ struct scxg_device_gone {
 enum scxg_stat {
 	/*
 	 * Invariants: SEEN = FILTERED + LANE_MOUSE + LANE_KEYBOARD + LANE_CONTROLLER (every input event gets a lane
-	 * or is filtered); records offered to the rings (input events with a lane + scheduler samples) =
-	 * SUBMITTED + DROPPED. Scheduler samples are also counted in sched_stats.
+	 * or is filtered); records offered to the rings (input events with a lane + the records on
+	 * SCXG_LANE_SCHED) = SUBMITTED + DROPPED. Scheduler samples are also counted in sched_stats.
 	 */
 	SCXG_STAT_SEEN = 0,          /* every event entering the handling code */
 	SCXG_STAT_FROM_HOOK,

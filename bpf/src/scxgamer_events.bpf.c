@@ -152,4 +152,5 @@ const volatile struct {
 	enum scxg_topo_flags topo_flags;
 	enum scxg_cpu_flags cpu_flags;
 	enum scxg_topo_prefer topo_prefer;
+	enum scxg_record_type record_type;
 } scxg_contract_btf __attribute__((used));

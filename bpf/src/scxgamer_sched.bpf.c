@@ -820,13 +820,18 @@ s32 BPF_PROG(scxgamer_init)
 	return scx_bpf_create_dsq(DEBUG_STALL_DSQ, -1);
 }
 
-/* Copies the kernel's exit info and debug dump for userspace; the seq bump comes last and announces both. */
+/*
+ * Copies the kernel's exit info and debug dump for userspace; the seq bump comes last and announces both.
+ * A record on the rings then wakes the runtime's reader, so the exit is read now, not at the next monitor round.
+ */
 SEC("struct_ops/scxgamer_exit")
 void BPF_PROG(scxgamer_exit, struct scx_exit_info *ei)
 {
 	u32 zero = 0;
 	struct scxg_exit_info *info = bpf_map_lookup_elem(&exit_info, &zero);
 	struct scxg_exit_dump *dump = bpf_map_lookup_elem(&exit_dump, &zero);
+	u64 *counters = scxg_input_counters();
+	u64 seq;
 
 	if (!info)
 		return;
@@ -836,7 +841,9 @@ void BPF_PROG(scxgamer_exit, struct scx_exit_info *ei)
 	info->exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(info->reason, sizeof(info->reason), ei->reason);
 	bpf_probe_read_kernel_str(info->msg, sizeof(info->msg), ei->msg);
-	__sync_fetch_and_add(&info->seq, 1);
+	seq = __sync_fetch_and_add(&info->seq, 1) + 1;
+	if (counters)
+		scxg_emit(counters, bpf_ktime_get_ns(), 0, SCXG_TYPE_SCHED_EXIT, ei->kind, seq & S32_MAX, SCXG_LANE_SCHED, 0);
 }
 
 SEC(".struct_ops.link")

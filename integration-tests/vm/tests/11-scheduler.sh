@@ -224,6 +224,8 @@ st=$(rt_wait scx:status '^scheduler +FAILED.*debug_error tunable is 1' 20 "scx:s
 grep '^scheduler ' <<< "$st"
 rt_cmd "scx:tunables debug.error 0"
 eject_check "forced error" "$from" "$n"
+# The exit's record on the rings (ops.exit writes it) woke the monitor at once; the stats plugin counts it by type.
+rt_wait stats:show 'SCHED_EXIT' 20 "the scheduler's exit record reached the subscribers (stats:show types)" > /dev/null
 assert_contains "$(rt_cmd scx:sched)" "reason: scx_bpf_error message: scxgamer: debug_error tunable is 1" "scx:sched exit history"
 rt_wait stats:show 'exits\.seen\[[0-9]+\]\.message: .*debug_error tunable is 1' 20 "the Event Admin exit event reached the stats bundle" > /dev/null
 rt_wait scx:status '^scheduler +ACTIVE' 200 "the restart policy attached the scheduler again" > /dev/null

@@ -47,12 +47,12 @@ class FileInstallTest {
         writeBundle(tmp, "org.scxgamer.itest.dropin");
         Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE);
 
-        Bundle bundle = await("drop-in bundle ACTIVE", 2_000, () -> find("org.scxgamer.itest.dropin")
+        Bundle bundle = await("drop-in bundle ACTIVE", 10_000, () -> find("org.scxgamer.itest.dropin")
                 .filter(b -> b.getState() == Bundle.ACTIVE).orElse(null));
         assertThat(bundle.getLocation()).contains("dropin-probe.jar");
 
         Files.delete(jar);
-        await("drop-in bundle uninstalled", 2_000, () -> find("org.scxgamer.itest.dropin").isEmpty() ? Boolean.TRUE : null);
+        await("drop-in bundle uninstalled", 10_000, () -> find("org.scxgamer.itest.dropin").isEmpty() ? Boolean.TRUE : null);
     }
 
     @Test
@@ -60,7 +60,7 @@ class FileInstallTest {
         Path cfg = DIR.resolve("etc/org.scxgamer.itest.probe.cfg");
         Files.writeString(cfg, "greeting = hello\ncount = 3\n");
         try {
-            Configuration c = await("configuration from etc/", 2_000, () -> {
+            Configuration c = await("configuration from etc/", 10_000, () -> {
                 try {
                     Configuration conf = configAdmin.getConfiguration("org.scxgamer.itest.probe", "?");
                     return conf.getProperties() != null ? conf : null;
@@ -81,7 +81,7 @@ class FileInstallTest {
         Files.write(bad, "key = \\uZZZZ broken escape\n".getBytes(StandardCharsets.ISO_8859_1));
         Path good = DIR.resolve("etc/org.scxgamer.itest.after.cfg");
         try {
-            LogEntry report = await("a log entry naming the malformed file", 3_000, () ->
+            LogEntry report = await("a log entry naming the malformed file", 10_000, () ->
                     Collections.list(logReader.getLog()).stream()
                             .filter(e -> String.valueOf(e.getMessage()).contains("org.scxgamer.itest.broken.cfg")
                                     || String.valueOf(e.getException()).contains("org.scxgamer.itest.broken.cfg"))
@@ -90,7 +90,7 @@ class FileInstallTest {
 
             // FileInstall keeps working: a later file still reaches ConfigAdmin, and every bundle still runs.
             Files.writeString(good, "ok = yes\n");
-            await("configuration after the broken one", 2_000, () -> {
+            await("configuration after the broken one", 10_000, () -> {
                 try {
                     Configuration conf = configAdmin.getConfiguration("org.scxgamer.itest.after", "?");
                     return conf.getProperties() != null ? conf : null;

@@ -22,6 +22,13 @@ public interface InputEvent {
      * {@link Integer#MAX_VALUE}), deviceId {@code card << 16 | CRTC object id}, code the CRTC's index on its card.
      */
     int TYPE_FRAME = 0xf002;
+    /**
+     * {@link #type()} of the record the scheduler writes when the kernel stops it (ejected, or detached) on
+     * {@link Lane#SCHED}: value is the sequence number of that exit, code the kernel's exit kind; the exit itself is
+     * in {@code ScxControl.exits()}.
+     * @since 1.3
+     */
+    int TYPE_SCHED_EXIT = 0xf003;
 
     /** Kernel CLOCK_MONOTONIC time of the event in ns (comparable with {@link System#nanoTime()} on Linux). */
     long timestampNanos();

@@ -3,5 +3,5 @@
  * {@link org.scxgamer.api.event.InputEventListener} services (whiteboard pattern).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.scxgamer.api.event;

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.scxgamer.api.event.InputEventListener;
 import org.scxgamer.api.event.SubscriberInfo;
+import org.scxgamer.core.kernel.Contract;
 import org.scxgamer.core.kernel.RingReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class EventHub implements RingReader.RecordHandler {
      * removal waits for that before it lets go of a listener the reader may be calling.
      */
     private volatile boolean draining;
+    /** Called on the reader thread for each scheduler exit record; must not block. */
+    private volatile Runnable onSchedulerExit = () -> { };
     private volatile long flushes;
     // Reader thread only: the batch for the listeners on the reader thread.
     private final long[] batch = new long[BATCH * EventSlot.WORDS];
@@ -72,6 +75,10 @@ public final class EventHub implements RingReader.RecordHandler {
             sinceClock = CLOCK_EVERY - 1;
         }
         read.setOpaque(read.getPlain() + 1);
+        if (data.getShort(offset + Contract.EVENT_TYPE) == (short) Contract.TYPE_SCHED_EXIT
+                && data.getByte(offset + Contract.EVENT_LANE) == Contract.LANE_SCHED) {
+            onSchedulerExit.run();
+        }
         for (Fanout f : rings) {
             f.write(data, offset, ring, now);
         }
@@ -81,6 +88,14 @@ public final class EventHub implements RingReader.RecordHandler {
                 deliverBatch();
             }
         }
+    }
+
+    /**
+     * What the reader does when it reads the record of a scheduler exit ({@link Contract#TYPE_SCHED_EXIT}), before
+     * it passes the record on like any other: wake whoever reads the exit. Runs on the reader thread: must not block.
+     */
+    public void onSchedulerExit(Runnable action) {
+        onSchedulerExit = action;
     }
 
     /** Reader thread: hands the batch to each listener on the reader thread, timing each. */

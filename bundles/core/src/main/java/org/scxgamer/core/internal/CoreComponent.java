@@ -2,9 +2,9 @@ package org.scxgamer.core.internal;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -48,7 +48,11 @@ public class CoreComponent {
     private volatile EventAdmin eventAdmin;
     private BundleContext context;
     private CoreRuntime runtime;
-    private ScheduledExecutorService monitor;
+    /** Runs the monitor rounds: every {@link CoreRuntime#tickMillis}, and at once when the reader reads an exit. */
+    private Thread monitor;
+    private volatile boolean monitoring;
+    /** Set by the reader thread with the wake-up, so a round is not taken for a spurious one. */
+    private final AtomicBoolean exitRead = new AtomicBoolean();
     private ServiceRegistration<ScxControl> controlReg;
     private ServiceRegistration<InputEventService> eventReg;
 
@@ -64,21 +68,35 @@ public class CoreComponent {
                 this::publishEventService, hub);
         runtime.start(parsed.settings(), parsed.explicitTunables(), new ConfigReader(CoreConfig.PID, props).source());
         controlReg = ctx.registerService(ScxControl.class, runtime, null);
-        monitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "scxgamer-monitor");
-            t.setDaemon(true);
-            return t;
+        monitoring = true;
+        monitor = new Thread(this::monitorRounds, "scxgamer-monitor");
+        monitor.setDaemon(true);
+        Thread m = monitor;
+        // The reader thread: a flag and an unpark, nothing that waits.
+        hub.onSchedulerExit(() -> {
+            exitRead.set(true);
+            LockSupport.unpark(m);
         });
-        monitor.schedule(this::monitorRound, runtime.tickMillis(), TimeUnit.MILLISECONDS);
+        monitor.start();
     }
 
-    private void monitorRound() {
-        try {
-            runtime.tick();
-        } finally {
-            if (!monitor.isShutdown()) {
-                monitor.schedule(this::monitorRound, runtime.tickMillis(), TimeUnit.MILLISECONDS);
+    private void monitorRounds() {
+        long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.tickMillis());
+        while (monitoring) {
+            LockSupport.parkNanos(this, next - System.nanoTime());
+            if (!monitoring) {
+                return;
             }
+            if (System.nanoTime() - next < 0 && !exitRead.getAndSet(false)) {
+                continue; // a spurious wake-up
+            }
+            exitRead.set(false);
+            try {
+                runtime.tick();
+            } catch (RuntimeException e) {
+                LOG.error("Monitor round failed: {}", e.getMessage(), e);
+            }
+            next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.tickMillis());
         }
     }
 
@@ -98,9 +116,11 @@ public class CoreComponent {
 
     @Deactivate
     void deactivate() {
-        monitor.shutdownNow();
+        monitoring = false;
+        hub.onSchedulerExit(() -> { });
+        LockSupport.unpark(monitor);
         try {
-            monitor.awaitTermination(5, TimeUnit.SECONDS);
+            monitor.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -43,9 +43,13 @@ import org.slf4j.LoggerFactory;
  */
 final class CoreRuntime implements ScxControl {
     private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
-    /** Monitor period while a scheduler is attached or a restart is due: its exit is noticed within this. */
+    /** Monitor period while a restart is due: the restart's time is kept within this. */
     static final long TICK_MILLIS = 200;
-    /** Monitor period otherwise (part changes, overflow reports): fewer wake-ups of an idle daemon. */
+    /**
+     * Monitor period otherwise (part changes, overflow reports, and an exit whose record the rings dropped): an
+     * exit's record on the rings wakes the monitor at once ({@link EventHub#onSchedulerExit}), so an idle daemon
+     * with the scheduler attached wakes once a second, not five times.
+     */
     static final long IDLE_TICK_MILLIS = 1_000;
 
     /** Called when the event service should (dis)appear: it is published while the reader runs. */
@@ -269,7 +273,7 @@ final class CoreRuntime implements ScxControl {
     long tickMillis() {
         lock.lock();
         try {
-            return scheduler.watching() ? TICK_MILLIS : IDLE_TICK_MILLIS;
+            return scheduler.restartDue() ? TICK_MILLIS : IDLE_TICK_MILLIS;
         } finally {
             lock.unlock();
         }

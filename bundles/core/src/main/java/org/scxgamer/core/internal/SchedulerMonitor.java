@@ -45,9 +45,9 @@ final class SchedulerMonitor {
         this.events = events;
     }
 
-    /** Whether the scheduler should be attached or a restart is due: the monitor then looks often. */
-    boolean watching() {
-        return expected || restartAt >= 0;
+    /** Whether a restart is due: the monitor then looks often (an exit wakes it: the scheduler's exit record). */
+    boolean restartDue() {
+        return restartAt >= 0;
     }
 
     /** Restarts since start (by policy or on request). */

@@ -35,9 +35,12 @@ public final class Contract {
     public static final int FLAG_INJECTED = 1 << 1;
     public static final int FLAG_CONTINUOUS = 1 << 2;
 
+    // enum scxg_record_type: the kernel side's own records on lane SCHED
     public static final int TYPE_SCHED_WAKE = 0xf001;
     /** SCXG_TYPE_FRAME: display flips on lane SCHED (the render hook). */
     public static final int TYPE_FRAME = 0xf002;
+    /** SCXG_TYPE_SCHED_EXIT: the scheduler's ops.exit ran (value: exit_info's seq, code: the exit kind). */
+    public static final int TYPE_SCHED_EXIT = 0xf003;
 
     // struct scxg_event
     public static final int EVENT_SIZE = 24;

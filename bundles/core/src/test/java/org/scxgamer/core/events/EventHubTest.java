@@ -453,6 +453,30 @@ class EventHubTest {
         assertAccounted(info(slow));
     }
 
+    /**
+     * The scheduler's exit record wakes whoever reads exits, on the reader thread, and is then passed on like any
+     * other record; input records and the scheduler's other records on lane SCHED (same type on another lane, another
+     * type on lane SCHED) do not.
+     */
+    @Test
+    void theSchedulersExitRecordRunsTheExitActionAndIsDeliveredLikeAnyOther() throws Exception {
+        AtomicLong exits = new AtomicLong();
+        Thread reader = Thread.currentThread();
+        AtomicLong elsewhere = new AtomicLong();
+        hub.onSchedulerExit(() -> (Thread.currentThread() == reader ? exits : elsewhere).incrementAndGet());
+        Healthy all = new Healthy();
+        long id = add(all);
+        feed(InputEvent.TYPE_SCHED_WAKE, 1, Lane.SCHED);
+        feed(InputEvent.TYPE_SCHED_EXIT, 1, Lane.MOUSE);
+        feed(EV_REL, 1, Lane.MOUSE);
+        assertThat(exits.get()).as("exit actions for records that are not exits").isZero();
+        feed(InputEvent.TYPE_SCHED_EXIT, 2, Lane.SCHED);
+        assertThat(exits.get()).as("exit actions on the reader thread").isEqualTo(1);
+        assertThat(elsewhere.get()).isZero();
+        await("delivered", () -> info(id).delivered() == 4);
+        assertThat(all.values).containsExactly(1, 1, 1, 2);
+    }
+
     @Test
     void aNonBooleanNonBlockingPropertyIsRejected() {
         assertThatThrownBy(() -> add(new Healthy(), InputEventListener.NON_BLOCKING, "yes"))

@@ -136,6 +136,8 @@ class ContractDriftTest {
         ENUMS.put("scxg_topo_flags", Map.of("SCXG_TOPO_VALID", (long) TOPO_VALID, "SCXG_TOPO_SMT", (long) TOPO_SMT));
         ENUMS.put("scxg_cpu_flags", Map.of("SCXG_CPU_CACHE", (long) CPU_CACHE, "SCXG_CPU_FAST", (long) CPU_FAST));
         ENUMS.put("scxg_topo_prefer", Map.of("SCXG_TOPO_PREFER_NONE", 0L, "SCXG_TOPO_PREFER_FAST", 1L, "SCXG_TOPO_PREFER_CACHE", 2L));
+        ENUMS.put("scxg_record_type", Map.of("SCXG_TYPE_SCHED_WAKE", (long) TYPE_SCHED_WAKE, "SCXG_TYPE_FRAME", (long) TYPE_FRAME,
+                "SCXG_TYPE_SCHED_EXIT", (long) TYPE_SCHED_EXIT));
         ENUMS.put("scxg_inject_flags", Map.of("SCXG_INJECT_VALUE_SEQ", (long) INJECT_VALUE_SEQ));
         ENUMS.put("scxg_inject_op", Map.of("SCXG_INJECT_EVENT", (long) INJECT_OP_EVENT, "SCXG_INJECT_CONNECT", (long) INJECT_OP_CONNECT,
                 "SCXG_INJECT_DISCONNECT", (long) INJECT_OP_DISCONNECT));

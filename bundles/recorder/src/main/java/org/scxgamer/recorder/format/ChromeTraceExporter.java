@@ -290,6 +290,8 @@ public final class ChromeTraceExporter {
             case 3 -> "EV_ABS";
             case 4 -> "EV_MSC";
             case 0xf001 -> "SCHED_WAKE";
+            case 0xf002 -> "FRAME";
+            case 0xf003 -> "SCHED_EXIT";
             default -> "type " + type;
         };
     }

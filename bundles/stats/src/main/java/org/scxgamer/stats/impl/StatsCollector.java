@@ -385,6 +385,7 @@ public class StatsCollector implements InputEventListener, EventHandler, FramePa
             case 0x15 -> "EV_FF";
             case InputEvent.TYPE_SCHED_WAKE -> "SCHED_WAKE";
             case InputEvent.TYPE_FRAME -> "FRAME";
+            case InputEvent.TYPE_SCHED_EXIT -> "SCHED_EXIT";
             default -> null;
         };
         return name == null ? "type." + type : name;
