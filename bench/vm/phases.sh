@@ -136,7 +136,7 @@ sched_start() {
       rt_threads > "$SCXG_TMP/rt-threads.w1"; w1=$EPOCHREALTIME
       jit=$(compiler_pct "$SCXG_TMP/rt-threads.w0" "$SCXG_TMP/rt-threads.w1" "$(awk -v x="$w0" -v y="$w1" 'BEGIN {print y - x}')")
       echo "warmup sched=scxgamer run=$run jit_cpu_pct=$jit"
-      awk -v j="$jit" 'BEGIN {exit !(j < 3)}' && break
+      if awk -v j="$jit" 'BEGIN {exit !(j < 3)}'; then break; fi
     done
   fi
 }
