@@ -147,7 +147,7 @@ assert_ge 1 "$lower_a" "A: lower-class preemptions by the boosted input thread"
 
 # A .cfg edit turns preemption off: live in scx:tunables without a restart, and the direct dispatches stop.
 # The delay is printed; its bound only catches an edit that waits for something slow (a restart of the runtime
-# takes 55-150 s under TCG): FileInstall's 1 s poll plus three thread hand-offs (FileInstall, ConfigAdmin, the
+# takes 55-150 s under TCG): FileInstall's 250 ms poll plus three thread hand-offs (FileInstall, ConfigAdmin, the
 # core), each queued behind the saturating load on TCG's emulated vCPUs, measured 795, 974 and 1322 ms in CI runs
 # and 3030 ms on a host running two other guests (a 3 s bound failed there), so the bound is 10 s.
 n=$(log_lines)

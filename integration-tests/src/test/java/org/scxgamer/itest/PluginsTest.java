@@ -370,7 +370,7 @@ class PluginsTest {
         Files.copy(jar(bsn), tmp, StandardCopyOption.REPLACE_EXISTING);
         long dropped = System.nanoTime();
         Files.move(tmp, DIR.resolve("deploy/" + bsn + ".jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // The bound is for a loaded CI machine, not a promise (README: at FileInstall's next scan, once a second).
+        // The bound is for a loaded CI machine, not a promise (README: at FileInstall's next scan, every 250 ms).
         Bundle b = await(bsn + " ACTIVE", 10_000, () -> find(bsn).filter(x -> x.getState() == Bundle.ACTIVE).orElse(null));
         System.out.printf("%s: dropped into deploy/ to ACTIVE in %d ms%n", bsn, (System.nanoTime() - dropped) / 1_000_000);
         return b;
