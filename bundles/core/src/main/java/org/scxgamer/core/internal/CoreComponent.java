@@ -87,10 +87,10 @@ public class CoreComponent {
             if (!monitoring) {
                 return;
             }
-            if (System.nanoTime() - next < 0 && !exitRead.getAndSet(false)) {
+            boolean exit = exitRead.getAndSet(false);
+            if (!exit && System.nanoTime() - next < 0) {
                 continue; // a spurious wake-up
             }
-            exitRead.set(false);
             try {
                 runtime.tick();
             } catch (RuntimeException e) {
